@@ -1,0 +1,9 @@
+"""Make every test run in the same, plain environment, whatever the developer's terminal is."""
+
+import os
+
+# These change how Textual renders (colours, theme) and so every snapshot; clear them before
+# Textual is imported anywhere.
+for _name in ("NO_COLOR", "TEXTUAL_THEME", "COLORTERM", "TEXTUAL", "FORCE_COLOR"):
+    os.environ.pop(_name, None)
+os.environ.setdefault("TERM", "xterm-256color")

@@ -1,0 +1,1 @@
+"""The Textual front end: one App, one screen a file, one grid widget, one palette."""

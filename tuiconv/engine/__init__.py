@@ -1,0 +1,25 @@
+"""The numbers behind every screen: numpy and scipy only, no Textual, no Rich."""
+
+from tuiconv.engine.ops import (
+    ConvStep,
+    avg_pool,
+    conv2d,
+    conv_step,
+    max_pool,
+    output_size,
+    relu,
+    resolve_padding,
+    uncovered,
+)
+
+__all__ = [
+    "ConvStep",
+    "avg_pool",
+    "conv2d",
+    "conv_step",
+    "max_pool",
+    "output_size",
+    "relu",
+    "resolve_padding",
+    "uncovered",
+]
