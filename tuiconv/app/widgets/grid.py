@@ -1,0 +1,445 @@
+"""The one grid widget: every grid in the app (input, kernel, feature maps, pooled maps, weights).
+
+Usage::
+
+    from tuiconv.app.widgets.grid import Grid
+
+    grid = Grid(values, title="input", mode="numbers", id="input")  # values: 2-D numpy array
+    grid.values = new_values          # redraws only the rows whose values changed
+    grid.scale = Scale(-4, 4, True)   # share one palette.Scale across maps (None: from the data)
+    grid.window = Grid.rectangle(1, 2, 3, 3, step=2)   # highlighted cells (a dilated 3×3 here)
+    grid.cursor = (0, 0)              # the cursor cell, or None
+    grid.marks = {"padding": cells, "winner": {(1, 1)}}  # kinds: see MARKS
+    grid.cursor_movable = True        # arrows/hjkl move the cursor and post Grid.CursorMoved
+
+    def on_grid_cursor_moved(self, event: Grid.CursorMoved) -> None:
+        event.grid, event.cell        # (row, col)
+
+Modes (``mode=``):
+
+- ``"numbers"``: each value printed in its coloured cell, ``cell_width`` characters wide
+  (default: as wide as the widget allows, 3 to ``max_cell_width``);
+- ``"shade"``: a shade glyph (``·░▒▓█``) in the value's colour, 1–2 characters per cell;
+- ``"halfblock"``: ``▀`` with separate fore/background colours, two rows per line (overviews);
+- ``"auto"`` (default): numbers when at least 3 characters per cell fit, else shade glyphs.
+
+NaN values mean "not computed yet" and draw as an empty ``·`` cell: a feature map fills in as
+the filter moves. Cell coordinates are (row, col) of the array given. The widget never
+computes numbers: it only draws what it is handed, colours from :mod:`tuiconv.app.palette`.
+Width and height are ``auto`` by default; give the widget a fixed or ``fr`` width in CSS and
+leave ``cell_width=None`` to let cells grow with the room available.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+from rich.segment import Segment
+from rich.style import Style
+from textual.actions import SkipAction
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tuiconv.app import palette
+from tuiconv.app.palette import Scale
+
+Cell = tuple[int, int]
+
+# Mark kinds a grid knows how to draw, and the character that shows each without colour
+# (the first character of a numbers cell, or the glyph itself in shade mode).
+MARKS = {
+    "padding": "·",  # the zero border added by padding: dim, colourless
+    "winner": "*",  # the cell a max-pool window picked
+    "uncovered": "×",  # input cells no window ever reaches (stride does not divide evenly)
+    "edited": "'",  # a value the learner changed by hand
+}
+EMPTY_GLYPH = "·"
+MIN_NUMBER_WIDTH = 3
+
+
+def format_number(value: float, width: int) -> str:
+    """``value`` in at most ``width`` characters, as precise as fits ("-0.5" → "-.5" if needed)."""
+    if not np.isfinite(value):
+        return EMPTY_GLYPH
+    if float(value).is_integer():
+        text = str(int(value))
+        if len(text) <= width:
+            return text
+    else:
+        for decimals in (2, 1):
+            text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+            if text in ("0", "-0"):
+                break
+            if len(text) <= width:
+                return text
+            short = text.replace("0.", ".", 1)
+            if len(short) <= width:
+                return short
+        text = str(round(value))
+        if text in ("0", "-0"):
+            return "+0" if value > 0 and width >= 2 else "-0" if width >= 2 else "0"
+        if len(text) <= width:
+            return text
+    return ("-" if value < 0 else "+") * max(1, min(width, 2))
+
+
+class Grid(Widget, can_focus=True):
+    """A 2-D array drawn as coloured cells, with a highlighted window, a cursor and marks."""
+
+    DEFAULT_CSS = """
+    Grid {
+        width: auto;
+        height: auto;
+    }
+    """
+
+    BINDINGS = [
+        Binding("up,k", "move_cursor(-1, 0)", "up", show=False),
+        Binding("down,j", "move_cursor(1, 0)", "down", show=False),
+        Binding("left,h", "move_cursor(0, -1)", "left", show=False),
+        Binding("right,l", "move_cursor(0, 1)", "right", show=False),
+    ]
+
+    class CursorMoved(Message):
+        """The learner moved the cursor to ``cell`` (row, col)."""
+
+        def __init__(self, grid: "Grid", cell: Cell) -> None:
+            super().__init__()
+            self.grid = grid
+            self.cell = cell
+
+        @property
+        def control(self) -> "Grid":
+            return self.grid
+
+    def __init__(
+        self,
+        values: np.ndarray | None = None,
+        *,
+        title: str | None = None,
+        mode: str = "auto",
+        scale: Scale | None = None,
+        signed: bool | None = None,
+        cell_width: int | None = None,
+        max_cell_width: int = 6,
+        cursor_movable: bool = False,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._values = np.zeros((0, 0)) if values is None else np.array(values, dtype=np.float64)
+        if self._values.ndim != 2:
+            raise ValueError(f"a grid shows a 2-D array, got shape {self._values.shape}")
+        self._title = title
+        self._mode = mode
+        self._scale = scale
+        self._signed = signed
+        self._cell_width = cell_width
+        self.max_cell_width = max_cell_width
+        self.cursor_movable = cursor_movable
+        self._window: frozenset[Cell] = frozenset()
+        self._cursor: Cell | None = None
+        self._marks: dict[str, frozenset[Cell]] = {}
+        self._mark_of: dict[Cell, str] = {}
+        self._strips: dict[int, tuple[tuple, Strip]] = {}
+        self._scale_used = self._effective_scale()
+
+    # -- public state ---------------------------------------------------------------------
+
+    @staticmethod
+    def rectangle(top: int, left: int, height: int, width: int, step: int = 1) -> frozenset[Cell]:
+        """The cells of a height×width window whose taps are ``step`` apart (dilation)."""
+        return frozenset(
+            (top + r * step, left + c * step) for r in range(height) for c in range(width)
+        )
+
+    @property
+    def values(self) -> np.ndarray:
+        return self._values
+
+    @values.setter
+    def values(self, values: np.ndarray) -> None:
+        new = np.array(values, dtype=np.float64)
+        if new.ndim != 2:
+            raise ValueError(f"a grid shows a 2-D array, got shape {new.shape}")
+        old = self._values
+        self._values = new
+        old_scale, self._scale_used = self._scale_used, self._effective_scale()
+        if new.shape != old.shape:
+            if self._cursor is not None:
+                self._cursor = (
+                    min(self._cursor[0], max(new.shape[0] - 1, 0)),
+                    min(self._cursor[1], max(new.shape[1] - 1, 0)),
+                )
+            self._redraw_all(layout=True)
+        elif old_scale != self._scale_used:
+            self._redraw_all()
+        else:
+            same = (old == new) | (np.isnan(old) & np.isnan(new))
+            self._redraw_rows(np.flatnonzero(~same.all(axis=1)))
+
+    @property
+    def scale(self) -> Scale:
+        """The palette scale in use (the one given, or one fitted to the values)."""
+        return self._scale_used
+
+    @scale.setter
+    def scale(self, scale: Scale | None) -> None:
+        self._scale = scale
+        new = self._effective_scale()
+        if new != self._scale_used:
+            self._scale_used = new
+            self._redraw_all()
+
+    @property
+    def title(self) -> str | None:
+        return self._title
+
+    @title.setter
+    def title(self, title: str | None) -> None:
+        had = self._title is not None
+        self._title = title
+        if had != (title is not None):
+            self._redraw_all(layout=True)
+        else:
+            self._refresh_line(0)
+
+    @property
+    def mode(self) -> str:
+        return self._mode
+
+    @mode.setter
+    def mode(self, mode: str) -> None:
+        if mode not in ("auto", "numbers", "shade", "halfblock"):
+            raise ValueError(f"unknown grid mode {mode!r}")
+        self._mode = mode
+        self._redraw_all(layout=True)
+
+    @property
+    def cell_width(self) -> int | None:
+        return self._cell_width
+
+    @cell_width.setter
+    def cell_width(self, width: int | None) -> None:
+        self._cell_width = width
+        self._redraw_all(layout=True)
+
+    @property
+    def window(self) -> frozenset[Cell]:
+        return self._window
+
+    @window.setter
+    def window(self, cells: Iterable[Cell]) -> None:
+        new = frozenset(cells)
+        changed = self._window ^ new
+        self._window = new
+        self._redraw_rows(r for r, _ in changed)
+
+    @property
+    def cursor(self) -> Cell | None:
+        return self._cursor
+
+    @cursor.setter
+    def cursor(self, cell: Cell | None) -> None:
+        old, self._cursor = self._cursor, cell
+        if old != cell:
+            self._redraw_rows([c[0] for c in (old, cell) if c is not None])
+
+    @property
+    def marks(self) -> Mapping[str, frozenset[Cell]]:
+        return self._marks
+
+    @marks.setter
+    def marks(self, marks: Mapping[str, Iterable[Cell]]) -> None:
+        new = {kind: frozenset(cells) for kind, cells in marks.items() if kind in MARKS}
+        old_of = self._mark_of
+        new_of: dict[Cell, str] = {}
+        for kind in MARKS:  # later kinds win where cells overlap
+            for cell in new.get(kind, ()):
+                new_of[cell] = kind
+        changed = {c for c in old_of.keys() | new_of.keys() if old_of.get(c) != new_of.get(c)}
+        self._marks, self._mark_of = new, new_of
+        self._redraw_rows(r for r, _ in changed)
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def _effective_scale(self) -> Scale:
+        if self._scale is not None:
+            return self._scale
+        return Scale.for_values(self._values, self._signed)
+
+    def _layout(self, width: int | None) -> tuple[str, int]:
+        """(mode, characters per cell) for a content ``width`` (None: the preferred size)."""
+        cols = max(self._values.shape[1], 1)
+        mode = self._mode
+        if self._cell_width is not None:
+            fit = self._cell_width
+        elif width is None:
+            fit = {"numbers": 4, "shade": 2, "halfblock": 1, "auto": 4}[mode]
+        else:
+            fit = max(1, width // cols)
+        if mode == "auto":
+            mode = "numbers" if fit >= MIN_NUMBER_WIDTH else "shade"
+        if mode == "numbers":
+            return mode, max(MIN_NUMBER_WIDTH, min(fit, self.max_cell_width))
+        if mode == "shade":
+            return mode, max(1, min(fit, 2))
+        return mode, 1
+
+    def _title_lines(self) -> int:
+        return 1 if self._title is not None else 0
+
+    def _grid_lines(self, mode: str) -> int:
+        rows = self._values.shape[0]
+        return (rows + 1) // 2 if mode == "halfblock" else rows
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        cols = self._values.shape[1]
+        preferred = None if self._cell_width is not None else container.width
+        mode, cell = self._layout(preferred)
+        if self._cell_width is None and self._mode in ("numbers", "auto"):
+            cell = min(cell, 4) if mode == "numbers" else cell
+        width = cols * cell
+        if self._title:
+            width = max(width, min(len(self._title), container.width))
+        return width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        mode, _ = self._layout(width)
+        return self._title_lines() + self._grid_lines(mode)
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def _redraw_all(self, layout: bool = False) -> None:
+        self._strips.clear()
+        if self.is_mounted:
+            self.refresh(layout=layout)
+
+    def _refresh_line(self, y: int) -> None:
+        self._strips.pop(y, None)
+        if self.is_mounted:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def _redraw_rows(self, rows: Iterable[int]) -> None:
+        mode, _ = self._layout(self.size.width or None)
+        lines = {self._title_lines() + (r // 2 if mode == "halfblock" else r) for r in rows}
+        for y in sorted(lines):
+            self._refresh_line(int(y))
+
+    def on_resize(self) -> None:
+        self._strips.clear()
+
+    def on_focus(self) -> None:
+        self._refresh_line(0)
+
+    def on_blur(self) -> None:
+        self._refresh_line(0)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        mode, cell = self._layout(width)
+        key = (width, mode, cell, base, self.has_focus)
+        cached = self._strips.get(y)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        if y < self._title_lines():
+            strip = self._render_title(width, base)
+        else:
+            row = y - self._title_lines()
+            if mode == "halfblock":
+                segments = self._halfblock_segments(row * 2)
+            elif 0 <= row < self._values.shape[0]:
+                segments = self._row_segments(row, mode, cell)
+            else:
+                segments = []
+            strip = Strip(segments).adjust_cell_length(width, base) if segments else Strip.blank(width, base)
+        if len(self._strips) > 256:
+            self._strips.clear()
+        self._strips[y] = (key, strip)
+        return strip
+
+    def _render_title(self, width: int, base: Style) -> Strip:
+        style = base + Style(bold=True, reverse=self.has_focus or None)
+        text = (self._title or "")[:width]
+        return Strip([Segment(text, style)]).adjust_cell_length(width, base)
+
+    def _row_segments(self, row: int, mode: str, cell: int) -> list[Segment]:
+        scale = self._scale_used
+        segments = []
+        for col, value in enumerate(self._values[row]):
+            here = (row, col)
+            mark = self._mark_of.get(here)
+            in_window = here in self._window
+            is_cursor = here == self._cursor
+            if mode == "numbers":
+                segments.append(self._number_cell(value, cell, scale, mark, in_window, is_cursor))
+            else:
+                segments.append(self._shade_cell(value, cell, scale, mark, in_window, is_cursor))
+        return segments
+
+    def _number_cell(self, value: float, cell: int, scale: Scale, mark: str | None, in_window: bool, is_cursor: bool) -> Segment:
+        text = format_number(value, cell - 1)
+        gutter = "▸" if is_cursor else MARKS[mark] if mark else " "
+        if mark == "padding":
+            style = palette.padding_style(bold=is_cursor, underline=is_cursor, reverse=in_window)
+        elif not np.isfinite(value):
+            style = palette.padding_style(bold=is_cursor, underline=is_cursor, reverse=in_window)
+        else:
+            style = palette.cell_style(
+                value, scale, bold=in_window or is_cursor or mark == "winner", underline=is_cursor, reverse=in_window
+            )
+        return Segment(gutter + text.rjust(cell - 1), style)
+
+    def _shade_cell(self, value: float, cell: int, scale: Scale, mark: str | None, in_window: bool, is_cursor: bool) -> Segment:
+        if is_cursor:
+            glyph = "▸"
+        elif mark:
+            glyph = MARKS[mark]
+        elif not np.isfinite(value):
+            glyph = EMPTY_GLYPH
+        else:
+            glyph = palette.shade_glyph(value, scale)
+        colour = palette.PADDING_FG if (mark == "padding" or not np.isfinite(value)) else palette.colour(value, scale)
+        return Segment(glyph * cell, palette.glyph_style(colour, reverse=in_window or is_cursor))
+
+    def _halfblock_segments(self, top_row: int) -> list[Segment]:
+        values, scale = self._values, self._scale_used
+        rows = values.shape[0]
+        if top_row >= rows:
+            return []
+        segments = []
+        for col in range(values.shape[1]):
+            top = self._pixel(top_row, col, values, scale)
+            bottom = self._pixel(top_row + 1, col, values, scale) if top_row + 1 < rows else palette.SEQUENTIAL[0]
+            marked = (top_row, col) in self._window or (top_row + 1, col) in self._window
+            cursor = self._cursor in ((top_row, col), (top_row + 1, col))
+            glyph = "▣" if cursor else "▀"
+            style = palette.half_block_style(top, bottom)
+            if marked or cursor:
+                style = style + Style(bold=True)
+            segments.append(Segment(glyph, style))
+        return segments
+
+    def _pixel(self, row: int, col: int, values: np.ndarray, scale: Scale) -> palette.RGB:
+        value = values[row, col]
+        if self._mark_of.get((row, col)) == "padding" or not np.isfinite(value):
+            return palette.PADDING_BG
+        return palette.colour(value, scale)
+
+    # -- keyboard -------------------------------------------------------------------------
+
+    def action_move_cursor(self, d_row: int, d_col: int) -> None:
+        rows, cols = self._values.shape
+        if not self.cursor_movable or rows == 0 or cols == 0:
+            raise SkipAction()
+        row, col = self._cursor if self._cursor is not None else (0, 0)
+        new = (min(max(row + d_row, 0), rows - 1), min(max(col + d_col, 0), cols - 1))
+        if new != self._cursor:
+            self.cursor = new
+            self.post_message(self.CursorMoved(self, new))
