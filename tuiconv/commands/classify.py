@@ -1,12 +1,63 @@
-"""`tuiconv classify`: not built yet (see the open issues)."""
+"""`tuiconv classify`: the network's verdict and both scores for each shape file, as a table."""
 
-HELP = "(not built yet)"
+from __future__ import annotations
+
+import sys
+
+HELP = "print the network's verdict (rectangle or diamond) and both scores for each shape file"
 
 
 def add_arguments(parser) -> None:
-    pass
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="FILE|NAME",
+        help="shape files (rows of . and #, or numbers), or shape names such as diamond:20",
+    )
+    parser.add_argument(
+        "--weights",
+        metavar="FILE.npz",
+        help="a network saved as .npz (e.g. by `tuiconv train`); default: the hand-designed one",
+    )
+    parser.add_argument("--size", type=int, default=16, metavar="N", help="grid size of generated shapes (default: 16)")
+    parser.add_argument("--seed", type=int, default=0, metavar="N", help="seed for generated shapes (default: 0)")
 
 
 def run(args) -> int:
-    print("tuiconv classify: not built yet")
-    return 2
+    from rich.console import Console
+    from rich.table import Table
+
+    from tuiconv.engine.network import CLASSES, Network, classify
+    from tuiconv.engine.shapes import resolve_input
+    from tuiconv.errors import InputError
+
+    # A bad weights file stops everything (cli.py prints it): no verdict would mean anything.
+    net = Network.load(args.weights) if args.weights else Network.hand_designed()
+    rows, failures = [], []
+    for spec in args.inputs:
+        try:
+            _, grid = resolve_input(spec, size=args.size, seed=args.seed)
+            verdict, scores = classify(net, grid)
+        except InputError as error:
+            failures.append(str(error))
+            continue
+        except ValueError as error:  # a grid the network cannot read, e.g. 1×5
+            failures.append(f"{spec}: {error}")
+            continue
+        rows.append((spec, grid.shape, verdict, scores))
+
+    if rows:
+        title = f"weights: {args.weights}" if args.weights else "weights: hand-designed"
+        table = Table(title=title, title_justify="left", title_style="dim")
+        table.add_column("input")
+        table.add_column("size", justify="right")
+        table.add_column("verdict")
+        for label in CLASSES:
+            table.add_column(label, justify="right")
+        for label, (h, w), verdict, scores in rows:
+            table.add_row(label, f"{h}×{w}", f"[bold]{verdict}[/]", *(f"{s:.3f}" for s in scores))
+        Console(highlight=False).print(table)
+    # Each bad input is one line, after the table (the good inputs are still classified).
+    for line in failures:
+        print(f"tuiconv: error: {line}", file=sys.stderr)
+    return 2 if failures else 0

@@ -1,12 +1,59 @@
-"""`tuiconv show`: not built yet (see the open issues)."""
+"""`tuiconv show`: print a shape file (or a generated shape) as coloured cells with their values."""
 
-HELP = "(not built yet)"
+from __future__ import annotations
+
+HELP = "print a shape file, or a generated shape, as coloured cells with their values"
 
 
 def add_arguments(parser) -> None:
-    pass
+    parser.add_argument(
+        "input",
+        metavar="FILE|NAME",
+        help="a shape file (rows of . and #, or numbers), or a shape name such as diamond or diamond:20",
+    )
+    parser.add_argument("--size", type=int, default=16, metavar="N", help="grid size of generated shapes (default: 16)")
+    parser.add_argument("--seed", type=int, default=0, metavar="N", help="seed for generated shapes (default: 0)")
+
+
+def format_value(value: float) -> str:
+    """A cell's number in at most 4 significant digits: 1, 0.5, -2.25, 1e+03."""
+    text = f"{value:.4g}"
+    return "0" if text == "-0" else text
+
+
+def grid_text(grid, console_width: int | None = None):
+    """The grid as a Rich Text: one line per row, each cell its number on its colour."""
+    from rich.text import Text
+
+    from tuiconv.app.palette import Scale, cell_style
+
+    scale = Scale.for_values(grid)
+    cells = [[format_value(v) for v in row] for row in grid]
+    width = max(len(c) for row in cells for c in row)
+    # One space either side reads best; drop to one when the terminal is too narrow for that.
+    pad = 2 if console_width is None or grid.shape[1] * (width + 2) <= console_width else 1
+    text = Text(no_wrap=True, overflow="ignore")
+    for r, row in enumerate(cells):
+        for c, cell in enumerate(row):
+            text.append(cell.rjust(width + pad // 2).ljust(width + pad), cell_style(grid[r, c], scale))
+        if r < len(cells) - 1:
+            text.append("\n")
+    return text
 
 
 def run(args) -> int:
-    print("tuiconv show: not built yet")
-    return 2
+    from rich.console import Console
+
+    from tuiconv.engine.shapes import resolve_input
+
+    name, grid = resolve_input(args.input, size=args.size, seed=args.seed)
+    console = Console(highlight=False)
+    rows, cols = grid.shape
+    low, high = grid.min(), grid.max()
+    console.print(f"[bold]{name}[/]: {rows}×{cols} grid (rows × columns), values {format_value(low)} to {format_value(high)}")
+    text = grid_text(grid, console.width if console.is_terminal else None)
+    # Piped output keeps whole rows; a terminal crops rows too wide for it rather than wrapping them.
+    console.print(text, soft_wrap=not console.is_terminal, crop=console.is_terminal)
+    if console.is_terminal and max(map(len, text.plain.split("\n"))) > console.width:
+        console.print(f"(rows are {cols} cells wide and were cut at the terminal's right edge)", style="dim")
+    return 0

@@ -100,16 +100,21 @@ class Network:
         """Read weights written by ``save``; any problem is one InputError naming the file."""
         where = str(path)
         try:
-            with np.load(path, allow_pickle=False) as data:
-                arrays = {name: data[name] for name in data.files}
+            with open(path, "rb") as handle:
+                magic = handle.read(4)
         except FileNotFoundError:
             raise InputError("no such file", where) from None
         except IsADirectoryError:
             raise InputError("is a directory, not a weights file", where) from None
-        except (ValueError, OSError, EOFError) as error:
-            raise InputError(f"not a weights file (.npz with w1, b1, w2, b2): {error}", where) from None
-        except Exception as error:  # a damaged zip raises zipfile.BadZipFile and others
-            raise InputError(f"not a readable .npz weights file ({type(error).__name__})", where) from None
+        except OSError as error:
+            raise InputError(f"cannot read: {error.strerror or error}", where) from None
+        if magic != b"PK\x03\x04":  # every .npz is a zip archive
+            raise InputError("not an .npz weights file (expected a zip archive holding w1, b1, w2, b2)", where)
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                arrays = {name: data[name] for name in data.files}
+        except Exception as error:  # a damaged zip raises BadZipFile, ValueError, OSError, EOFError...
+            raise InputError(f"damaged .npz weights file ({type(error).__name__}: {error})", where) from None
         missing = [name for name in PARAMETER_SHAPES if name not in arrays]
         if missing:
             raise InputError(f"missing {', '.join(missing)} (a weights file holds w1, b1, w2, b2)", where)

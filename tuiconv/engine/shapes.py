@@ -14,6 +14,7 @@ error. There are no comment lines: ``#`` is a bright cell.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -170,13 +171,20 @@ def sample_shapes(kind: str, count: int, seed: int = 0, sizes: tuple[int, int] =
 # ---------------------------------------------------------------- files
 
 
-def _cells(token: str, path: str, line: int) -> list[float]:
+def _cells(token: str, column: int, path: str, line: int) -> list[float]:
+    """The cells one token stands for; ``column`` (1-based) is where it starts on its line."""
     if set(token) <= {".", "#"}:
         return [1.0 if ch == "#" else 0.0 for ch in token]
     try:
         value = float(token)
     except ValueError:
-        raise InputError(f"{token!r} is not a number or . or #", path, line) from None
+        if set(token) & {".", "#"} and not set(token) & set("0123456789"):
+            # Art with a stray character: point at the character, not the whole run.
+            offset, stray = next((k, ch) for k, ch in enumerate(token) if ch not in ".#")
+            message = f"{stray!r} (column {column + offset}) is not a number or . or #"
+        else:
+            message = f"{token!r} (column {column}) is not a number or . or #"
+        raise InputError(message, path, line) from None
     if not math.isfinite(value):
         raise InputError(f"{token!r} is not a finite number", path, line)
     if abs(value) > MAX_MAGNITUDE:
@@ -198,7 +206,7 @@ def parse_shape(text: str, path: str = "<string>") -> np.ndarray:
             raise InputError(f"blank line inside the grid (after row {len(rows)})", path, n)
         if len(rows) == MAX_SIZE:
             raise InputError(f"too many rows: a grid may have at most {MAX_SIZE}", path, n)
-        row = [cell for token in line.split() for cell in _cells(token, path, n)]
+        row = [cell for m in re.finditer(r"\S+", line) for cell in _cells(m.group(), m.start() + 1, path, n)]
         if len(row) > MAX_SIZE:
             raise InputError(f"row {len(rows) + 1} has {len(row)} cells: a grid may have at most {MAX_SIZE}", path, n)
         if rows and len(row) != len(rows[0]):
@@ -262,8 +270,11 @@ def resolve_input(spec: str, size: int = 16, seed: int = 0) -> tuple[str, np.nda
     """A (name, grid) for ``--input``: a shape kind ("diamond", "diamond:20", "filled-cross")
     or the path of a shape file. The name is what the UI shows."""
     text = spec.strip()
-    if Path(text).is_file():
-        return Path(text).name, load_shape(text)
+    path = Path(text)
+    # Shape names contain no "/" and no ".": anything that does is a file, so a missing file
+    # gets "no such file" rather than "unknown shape".
+    if path.exists() or "/" in text or "\\" in text or path.suffix:
+        return path.name, load_shape(text)
     kind, _, size_text = text.partition(":")
     try:
         split_kind(kind)
