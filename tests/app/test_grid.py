@@ -1,0 +1,167 @@
+"""The one grid widget and the one palette: what a learner sees in every grid of the app."""
+
+import asyncio
+import functools
+
+import numpy as np
+import pytest
+from textual.app import App
+from textual.geometry import Region
+
+from tuiconv.app import palette
+from tuiconv.app.palette import Scale
+from tuiconv.app.widgets.grid import Grid, format_number
+
+
+def pilot_test(test):
+    """Run an async Pilot test without an asyncio plugin for pytest."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+def rec709(rgb):
+    r, g, b = rgb
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def perceived(rgb):
+    r, g, b = rgb
+    return (299 * r + 587 * g + 114 * b) / 1000
+
+
+@pytest.mark.parametrize("scale", [Scale(-3, 3, True), Scale(0, 5, False)])
+def test_brightness_rises_with_the_value_so_order_survives_without_colour(scale):
+    values = np.linspace(scale.low, scale.high, 61)
+    for measure in (rec709, perceived):
+        brightness = [measure(palette.colour(v, scale)) for v in values]
+        assert all(b2 >= b1 for b1, b2 in zip(brightness, brightness[1:]))
+        assert brightness[-1] - brightness[0] > 120  # far apart, not just ordered
+
+
+def test_signed_values_get_the_diverging_palette_centred_on_zero():
+    scale = Scale.for_values(np.array([[-2.0, 0.5], [1.0, 0.0]]))
+    assert (scale.low, scale.high, scale.signed) == (-2.0, 2.0, True)
+    assert palette.colour(0.0, scale) == palette.DIVERGING[len(palette.DIVERGING) // 2]
+    assert Scale.for_values(np.array([0.0, 3.0])) == Scale(0.0, 3.0, False)
+
+
+def test_shade_glyphs_get_denser_as_values_grow():
+    scale = Scale(0, 4, False)
+    glyphs = [palette.shade_glyph(v, scale) for v in (0, 1, 2, 3, 4)]
+    assert glyphs == list(palette.SHADES)
+
+
+@pytest.mark.parametrize(
+    "value, width, expected",
+    [(1.0, 3, "1"), (-2.0, 3, "-2"), (0.25, 4, "0.25"), (-0.5, 3, "-.5"), (7.5, 3, "7.5"), (1234.0, 3, "++")],
+)
+def test_numbers_are_as_precise_as_the_cell_allows(value, width, expected):
+    text = format_number(value, width)
+    assert text == expected and len(text) <= width
+
+
+class GridApp(App):
+    def __init__(self, grid: Grid):
+        super().__init__()
+        self.grid = grid
+        self.moves = []
+
+    def compose(self):
+        yield self.grid
+
+    def on_grid_cursor_moved(self, event: Grid.CursorMoved) -> None:
+        self.moves.append(event.cell)
+
+
+def shown_numbers(grid: Grid, first_line: int = 1) -> list[list[str]]:
+    lines = [grid.render_line(y).text for y in range(first_line, first_line + grid.values.shape[0])]
+    return [line.replace("·", " ").replace("▸", " ").split() for line in lines]
+
+
+@pilot_test
+async def test_every_value_is_printed_in_its_row_and_column():
+    values = np.array([[1.0, -2.0, 0.5], [0.0, 3.0, -0.25]])
+    app = GridApp(Grid(values, title="kernel", mode="numbers", cell_width=5))
+    async with app.run_test(size=(40, 10)):
+        assert app.grid.render_line(0).text.startswith("kernel")
+        assert shown_numbers(app.grid) == [["1", "-2", "0.5"], ["0", "3", "-.25"]]  # 4 characters fit beside the gutter
+
+
+@pilot_test
+async def test_changing_one_value_redraws_only_its_row():
+    values = np.zeros((6, 6))
+    # A fixed scale: with a scale fitted to the data, a new maximum recolours every cell.
+    app = GridApp(Grid(values, title="map", mode="numbers", cell_width=4, scale=Scale(0, 9, False)))
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        dirty = []
+        original = app.grid.refresh
+        app.grid.refresh = lambda *regions, **kw: (dirty.extend(regions), original(*regions, **kw))[1]
+        changed = values.copy()
+        changed[4, 2] = 9.0
+        app.grid.values = changed
+        assert dirty == [Region(0, 1 + 4, 24, 1)]
+        await pilot.pause()
+        assert shown_numbers(app.grid)[4] == ["0", "0", "9", "0", "0", "0"]
+
+
+@pilot_test
+async def test_moving_the_window_redraws_the_rows_it_left_and_entered():
+    app = GridApp(Grid(np.ones((8, 8)), mode="numbers", cell_width=3))
+    async with app.run_test(size=(40, 12)) as pilot:
+        app.grid.window = Grid.rectangle(0, 0, 3, 3)
+        await pilot.pause()
+        dirty = []
+        original = app.grid.refresh
+        app.grid.refresh = lambda *regions, **kw: (dirty.extend(regions), original(*regions, **kw))[1]
+        app.grid.window = Grid.rectangle(1, 0, 3, 3)  # one row down
+        assert sorted(r.y for r in dirty) == [0, 3]
+
+
+@pilot_test
+async def test_arrow_keys_and_hjkl_move_the_cursor_within_the_grid():
+    app = GridApp(Grid(np.zeros((3, 4)), cursor_movable=True))
+    async with app.run_test(size=(40, 12)) as pilot:
+        app.grid.cursor = (0, 0)
+        app.grid.focus()
+        await pilot.press("right", "l", "down", "j", "j", "h", "up")
+        await pilot.pause()
+        assert app.moves == [(0, 1), (0, 2), (1, 2), (2, 2), (2, 1), (1, 1)]
+        assert app.grid.cursor == (1, 1)
+
+
+@pilot_test
+async def test_a_grid_whose_cursor_is_fixed_lets_arrow_keys_through():
+    app = GridApp(Grid(np.zeros((3, 4))))
+    async with app.run_test(size=(40, 12)) as pilot:
+        app.grid.focus()
+        await pilot.press("right", "down")
+        assert app.moves == [] and app.grid.cursor is None
+
+
+@pilot_test
+async def test_half_blocks_draw_two_rows_per_line():
+    values = np.arange(16 * 16, dtype=float).reshape(16, 16)
+    app = GridApp(Grid(values, mode="halfblock"))
+    async with app.run_test(size=(40, 12)):
+        assert app.grid.size.height == 8
+        strip = app.grid.render_line(0)
+        assert strip.text == "▀" * 16
+        first = list(strip)[0].style
+        assert first.color.triplet == palette.colour(0, app.grid.scale)
+        assert first.bgcolor.triplet == palette.colour(16, app.grid.scale)
+
+
+@pilot_test
+async def test_not_yet_computed_cells_are_empty_and_padding_is_marked():
+    values = np.array([[0.0, 0.0, 0.0], [0.0, 2.0, np.nan]])
+    grid = Grid(values, mode="numbers", cell_width=3)
+    grid.marks = {"padding": {(0, 0), (0, 1), (0, 2)}}
+    app = GridApp(grid)
+    async with app.run_test(size=(40, 12)):
+        assert grid.render_line(0).text == "· 0· 0· 0"
+        assert grid.render_line(1).text == "  0  2  ·"
