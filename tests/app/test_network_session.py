@@ -1,0 +1,164 @@
+"""The network screen's model: scores, receptive fields, gallery and weight edits, checked against
+plain loops and perturbation rather than against the engine's own arithmetic."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from tests.app.test_network_reference import forward_loops
+from tuiconv.app.network_session import NetworkSession, split_map_id
+from tuiconv.engine import network as engine
+from tuiconv.engine import shapes
+
+
+def session(spec="rectangle", **kw) -> NetworkSession:
+    return NetworkSession.open(spec, **kw)
+
+
+@pytest.mark.parametrize("spec", ["rectangle", "diamond", "cross", "triangle", "circle"])
+def test_scores_equal_a_plain_loop_network(spec):
+    s = session(spec)
+    ref = forward_loops(s.net, s.image)
+    assert s.scores == pytest.approx(ref["scores"], abs=1e-12)
+    assert s.verdict == ref["verdict"]
+    for k in range(4):
+        assert s.values(f"conv1:{k}") == pytest.approx(np.array(ref["relu1"][k]), abs=1e-9)
+        assert s.values(f"pool:{k}") == pytest.approx(np.array(ref["pool1"][k]), abs=1e-9)
+    for k in range(2):
+        assert s.values(f"conv2:{k}") == pytest.approx(np.array(ref["relu2"][k]), abs=1e-9)
+
+
+def test_verdict_flips_between_rectangle_and_diamond():
+    assert session("rectangle").verdict == "rectangle"
+    assert session("diamond").verdict == "diamond"
+
+
+def _field_by_perturbation(s: NetworkSession, map_id: str, cell) -> set[tuple[int, int]]:
+    """Input pixels whose change moves the value of ``cell`` of ``map_id``.
+
+    With positive weights and biases no ReLU is ever off, and a large enough bump on a pixel makes
+    the conv1 cells it feeds the winners of their pool windows, so every pixel the cell can see
+    changes it, and no other pixel can.
+    """
+    rng = np.random.default_rng(7)
+    net = engine.Network(
+        w1=rng.uniform(0.5, 1.0, (4, 1, 3, 3)),
+        b1=rng.uniform(0.1, 0.5, 4),
+        w2=rng.uniform(0.5, 1.0, (2, 4, 3, 3)),
+        b2=rng.uniform(0.1, 0.5, 2),
+    )
+    probe = NetworkSession(net, rng.uniform(0, 1, s.image.shape[-2:]), "probe")
+    base = probe.values(map_id)[cell]
+    seen = set()
+    h, w = s.image.shape[-2:]
+    for r in range(h):
+        for c in range(w):
+            image = probe.image[0].copy()
+            image[r, c] += 1000.0
+            bumped = NetworkSession(net, image, "probe").values(map_id)[cell]
+            if not math.isclose(bumped, base, rel_tol=0, abs_tol=1e-9):
+                seen.add((r, c))
+    return seen
+
+
+@pytest.mark.parametrize(
+    "map_id, cell, side",
+    [("conv1:0", (5, 7), 3), ("conv1:2", (0, 0), 3), ("pool:1", (3, 2), 4), ("pool:3", (0, 7), 4),
+     ("conv2:0", (3, 3), 8), ("conv2:1", (0, 0), 8), ("conv2:1", (7, 6), 8)],
+)
+def test_receptive_field_equals_the_pixels_that_can_change_the_cell(map_id, cell, side):
+    s = session("rectangle")
+    s.select(map_id, cell)
+    field = s.receptive_field()
+    top, left, bottom, right = field
+    boxed = {(r, c) for r in range(top, bottom + 1) for c in range(left, right + 1)}
+    assert boxed == _field_by_perturbation(s, map_id, cell)
+    assert field.size == side
+
+
+def test_a_layer2_cell_in_the_middle_sees_an_8_by_8_patch():
+    s = session("rectangle")
+    s.select("conv2:0", (3, 3))
+    field = s.receptive_field()
+    assert (field.height, field.width) == (8, 8)
+
+
+def test_unit_step_adds_up_every_channel_to_the_layer2_value():
+    s = session("rectangle")
+    for cell in [(0, 0), (3, 3), (2, 5)]:
+        s.select("conv2:0", cell)
+        step = s.unit_step()
+        ref = forward_loops(s.net, s.image)
+        # The contributions of the 4 pooled channels plus the bias give the layer-2 value.
+        assert step.channel_sums.shape == (4,)
+        assert max(0.0, step.total) == pytest.approx(ref["relu2"][0][cell[0]][cell[1]])
+
+
+def test_weight_edit_changes_scores_as_a_loop_network_says():
+    s = session("rectangle")
+    before = s.scores
+    s.nudge_weight(1, 2, 1, 1, 10.0)  # make the diamond unit love diagonal edges at its centre
+    ref = forward_loops(s.net, s.image)
+    assert s.net.w2[1, 2, 1, 1] == 11.0
+    assert s.scores == pytest.approx(ref["scores"], abs=1e-12)
+    assert s.scores != before
+    s.reset_weights()
+    assert s.scores == pytest.approx(before)
+    assert not s.weights_edited
+
+
+def test_gallery_counts_match_an_independent_tally():
+    s = session("rectangle")
+    s.start_gallery()
+    tally = []
+    for _ in range(12):
+        ref = forward_loops(s.net, s.image)
+        tally.append(ref["verdict"] == s.gallery.truth)
+        s.gallery_next()
+    ref = forward_loops(s.net, s.image)
+    tally.append(ref["verdict"] == s.gallery.truth)
+    assert s.gallery.seen == 13
+    assert s.gallery.correct == sum(tally)
+    # Both classes turn up: the gallery is not one kind over and over.
+    assert s.input_name in ("rectangle", "diamond")
+
+
+def test_drawing_flips_one_input_pixel():
+    s = session("rectangle")
+    s.clear_input()
+    s.select("input", (4, 5))
+    s.toggle_pixel()
+    assert s.image[0].sum() == 1.0 and s.image[0, 4, 5] == 1.0
+    assert s.input_name == "drawn"
+    with pytest.raises(ValueError):
+        s.select("conv1:0")
+        s.toggle_pixel()
+
+
+def test_the_cursor_keeps_its_place_when_moving_between_layers():
+    s = session("rectangle")
+    s.select("input", (9, 13))
+    s.select("conv1:0")
+    assert s.cell == (9, 13)
+    s.select("pool:0")
+    assert s.cell == (4, 6)
+    s.select("conv2:1")
+    assert s.cell == (4, 6)
+
+
+def test_next_shape_walks_the_library():
+    s = session("rectangle")
+    seen = []
+    for _ in range(len(shapes.SHAPE_KINDS)):
+        s.next_shape()
+        seen.append(s.input_name)
+    assert seen == list(shapes.SHAPE_KINDS[1:]) + [shapes.SHAPE_KINDS[0]]
+
+
+def test_bad_map_ids_are_refused():
+    for bad in ["conv3:0", "pool:x", "", "conv1:-1"]:
+        with pytest.raises(ValueError):
+            split_map_id(bad)

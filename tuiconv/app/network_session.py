@@ -1,0 +1,261 @@
+"""What the network screen shows, as plain data: the network, its input, every layer, the selection.
+
+No Textual here: the screen draws a ``NetworkSession`` and turns keys into calls on it, and the
+tests drive it directly. Every number comes from ``tuiconv.engine``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from tuiconv.engine import network as engine
+from tuiconv.engine import shapes
+from tuiconv.engine.kernels import EDGE_KERNELS
+from tuiconv.engine.ops import ConvStep, conv_step
+
+# A map id is "input", or a layer and a channel: "conv1:2" (layer 1 after ReLU), "pool:1" (the
+# pooled layer-1 map), "conv2:0" (layer 2 after ReLU), as lesson files write them.
+LAYERS = ("input", "conv1", "pool", "conv2")
+# The engine's name for the array each layer shows (after ReLU), and for receptive_field().
+ENGINE_LAYER = {"conv1": "relu1", "pool": "pool1", "conv2": "relu2"}
+DRAWN = "drawn"
+# The step a weight edit adds or takes away; layer-2 hand weights are ±1.
+WEIGHT_STEP = 0.5
+
+
+@dataclass
+class Gallery:
+    """Generated shapes shown one after another, with a running count of right verdicts."""
+
+    seed: int
+    size: int
+    seen: int = 0
+    correct: int = 0
+    truth: str | None = None  # the class of the shape on screen
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.seen if self.seen else None
+
+
+def split_map_id(map_id: str) -> tuple[str, int]:
+    """("conv1:2" →) ("conv1", 2); ValueError naming the known maps otherwise."""
+    layer, _, channel = str(map_id).strip().partition(":")
+    try:
+        index = int(channel or 0)
+    except ValueError:
+        index = -1
+    if layer not in LAYERS or index < 0:
+        raise ValueError(f"no map called {map_id!r}; maps are input, conv1:K, pool:K, conv2:K")
+    return layer, index
+
+
+def channel_name(layer: str, k: int) -> str:
+    """What the learner reads above a map: the kernel behind it."""
+    if layer == "input":
+        return "input"
+    if layer == "conv2":
+        return engine.CLASSES[k] if k < len(engine.CLASSES) else f"unit {k}"
+    return EDGE_KERNELS[k] if k < len(EDGE_KERNELS) else f"channel {k}"
+
+
+class NetworkSession:
+    """The network, its input and the learner's selection; recomputes the forward pass on change."""
+
+    def __init__(
+        self,
+        net: engine.Network,
+        image: np.ndarray,
+        input_name: str,
+        *,
+        size: int = 16,
+        seed: int = 0,
+        weights_name: str | None = None,
+    ):
+        self.original = net.copy()
+        self.net = net.copy()
+        self.weights_name = weights_name
+        self.size = size
+        self.seed = seed
+        self.input_name = input_name
+        self.image = engine.as_image(image)
+        self.selected = "input"
+        self.cell = (0, 0)
+        self.gallery: Gallery | None = None
+        self._recompute()
+
+    # ---- opening ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, spec: str = "rectangle", *, weights: str | None = None, size: int = 16, seed: int = 0):
+        """Resolve ``--input`` and ``--weights``; raises InputError (one line) when either is bad."""
+        net = engine.Network.hand_designed() if weights is None else engine.Network.load(weights)
+        name, image = shapes.resolve_input(spec, size, seed)
+        return cls(net, image, name, size=size, seed=seed, weights_name=weights and Path(weights).name)
+
+    # ---- the forward pass ------------------------------------------------------------------
+    def _recompute(self) -> None:
+        self.forward = engine.forward(self.net, self.image)
+
+    @property
+    def scores(self) -> tuple[float, float]:
+        return float(self.forward.scores[0]), float(self.forward.scores[1])
+
+    @property
+    def verdict(self) -> str:
+        return self.forward.verdict
+
+    @property
+    def maps(self) -> list[str]:
+        """Every map in the order tab visits them: input, layer 1, pooled, layer 2."""
+        k1, k2 = self.forward.relu1.shape[0], self.forward.relu2.shape[0]
+        return (
+            ["input"]
+            + [f"conv1:{k}" for k in range(k1)]
+            + [f"pool:{k}" for k in range(k1)]
+            + [f"conv2:{k}" for k in range(k2)]
+        )
+
+    def values(self, map_id: str) -> np.ndarray:
+        """The (H, W) values of a map as the engine computed them (layer maps after ReLU)."""
+        layer, k = split_map_id(map_id)
+        if layer == "input":
+            return self.forward.input[0]
+        return self.forward.layer(ENGINE_LAYER[layer])[k]
+
+    # ---- selection -------------------------------------------------------------------------
+    def select(self, map_id: str, cell: tuple[int, int] | None = None) -> None:
+        """Select a map; the cursor keeps its place in the picture unless ``cell`` is given."""
+        split_map_id(map_id)
+        if map_id not in self.maps:
+            raise ValueError(f"no map called {map_id!r}; maps: {', '.join(self.maps)}")
+        old_h, old_w = self.values(self.selected).shape
+        new_h, new_w = self.values(map_id).shape
+        if cell is None:
+            i, j = self.cell
+            cell = (i * new_h // old_h, j * new_w // old_w)
+        self.selected = map_id
+        self.cell = (min(max(cell[0], 0), new_h - 1), min(max(cell[1], 0), new_w - 1))
+
+    def cycle_map(self, step: int) -> None:
+        maps = self.maps
+        self.select(maps[(maps.index(self.selected) + step) % len(maps)])
+
+    def move(self, di: int, dj: int) -> None:
+        h, w = self.values(self.selected).shape
+        i, j = self.cell
+        self.cell = (min(max(i + di, 0), h - 1), min(max(j + dj, 0), w - 1))
+
+    @property
+    def layer(self) -> str:
+        return split_map_id(self.selected)[0]
+
+    @property
+    def channel(self) -> int:
+        return split_map_id(self.selected)[1]
+
+    @property
+    def cell_value(self) -> float:
+        return float(self.values(self.selected)[self.cell])
+
+    def receptive_field(self) -> engine.ReceptiveField:
+        """The input box (top, left, bottom, right, inclusive) the selected cell can see."""
+        shape = self.image.shape[-2:]
+        if self.layer == "input":
+            i, j = self.cell
+            return engine.ReceptiveField((i, j, i, j), (i, j, i, j), 1)
+        return engine.receptive_field(ENGINE_LAYER[self.layer], *self.cell, shape)
+
+    # ---- inside a layer-2 unit -------------------------------------------------------------
+    def unit_step(self, unit: int | None = None, cell: tuple[int, int] | None = None) -> ConvStep:
+        """Layer-2 ``unit`` at ``cell``: each pooled channel's 3×3 window × its filter slice."""
+        if unit is None:
+            unit = self.channel if self.layer == "conv2" else 0
+        if cell is None:
+            cell = self.cell if self.layer in ("conv2", "pool") else (0, 0)
+        return conv_step(
+            self.forward.pool1,
+            self.net.w2[unit],
+            self.net.b2[unit],
+            cell[0],
+            cell[1],
+            padding=engine.CONV2_PADDING,
+        )
+
+    def conv1_step(self) -> ConvStep:
+        """Layer-1 channel at the selected conv1 cell: the input window × the edge kernel."""
+        k = self.channel
+        return conv_step(self.forward.input, self.net.w1[k], self.net.b1[k], *self.cell, padding=engine.CONV1_PADDING)
+
+    # ---- changing things -------------------------------------------------------------------
+    def set_input(self, image: np.ndarray, name: str) -> None:
+        self.image = engine.as_image(image)
+        self.input_name = name
+        self._recompute()
+        self.select(self.selected, self.cell)
+
+    def load_input(self, spec: str) -> None:
+        """A shape name or a shape file, as ``--input`` takes it (InputError when bad)."""
+        name, image = shapes.resolve_input(spec, self.size, self.seed)
+        self.set_input(image, name)
+
+    def next_shape(self, step: int = 1) -> None:
+        """The next kind in the shape library (rectangle, diamond, cross, ...)."""
+        kinds = list(shapes.SHAPE_KINDS)
+        here = kinds.index(self.input_name) if self.input_name in kinds else (-1 if step > 0 else 0)
+        self.load_input(kinds[(here + step) % len(kinds)])
+
+    def reseed(self) -> None:
+        """Another shape of the same kind, at a new size and position."""
+        self.seed += 1
+        if self.input_name in shapes.SHAPE_KINDS:
+            self.load_input(self.input_name)
+
+    def toggle_pixel(self) -> None:
+        """Draw on the input: flip the pixel under the cursor between dark (0) and bright (1)."""
+        if self.layer != "input":
+            raise ValueError("select the input map to draw on it")
+        image = self.image.copy()
+        image[0][self.cell] = 0.0 if image[0][self.cell] > 0.5 else 1.0
+        self.set_input(image, DRAWN)
+
+    def clear_input(self) -> None:
+        self.set_input(np.zeros_like(self.image), DRAWN)
+
+    def set_weight(self, unit: int, channel: int, row: int, col: int, value: float) -> None:
+        self.net.w2[unit, channel, row, col] = value
+        self._recompute()
+
+    def nudge_weight(self, unit: int, channel: int, row: int, col: int, delta: float = WEIGHT_STEP) -> None:
+        self.set_weight(unit, channel, row, col, float(self.net.w2[unit, channel, row, col]) + delta)
+
+    def reset_weights(self) -> None:
+        self.net = self.original.copy()
+        self._recompute()
+
+    @property
+    def weights_edited(self) -> bool:
+        return not (np.array_equal(self.net.w2, self.original.w2) and np.array_equal(self.net.b2, self.original.b2))
+
+    # ---- gallery ---------------------------------------------------------------------------
+    def start_gallery(self) -> None:
+        self.gallery = Gallery(seed=self.seed, size=self.image.shape[-1] if self.image.shape[-1] >= shapes.MIN_SIZE else self.size)
+        self.gallery_next()
+
+    def stop_gallery(self) -> None:
+        self.gallery = None
+
+    def gallery_next(self) -> None:
+        """Show the next generated shape (a random class) and count whether the verdict is right."""
+        g = self.gallery
+        if g is None:
+            raise ValueError("the gallery is not running (press g to start it)")
+        rng = np.random.default_rng([g.seed & 0xFFFFFFFF, g.seen, 0x6A1])
+        kind = engine.CLASSES[int(rng.integers(len(engine.CLASSES)))]
+        image = shapes.make_shape(kind, g.size, int(rng.integers(2**32)))
+        self.set_input(image, kind)
+        g.truth = kind
+        g.seen += 1
+        g.correct += int(self.verdict == kind)
