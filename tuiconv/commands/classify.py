@@ -56,7 +56,10 @@ def run(args) -> int:
             table.add_column(label, justify="right")
         for label, (h, w), verdict, scores in rows:
             table.add_row(label, f"{h}×{w}", f"[bold]{verdict}[/]", *(f"{s:.3f}" for s in scores))
-        Console(highlight=False).print(table)
+        console = Console(highlight=False)
+        if not console.is_terminal:
+            console.width = 1000  # piped: keep each file's row on one line, however long its path
+        console.print(table)
     # Each bad input is one line, after the table (the good inputs are still classified).
     for line in failures:
         print(f"tuiconv: error: {line}", file=sys.stderr)

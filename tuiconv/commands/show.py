@@ -21,8 +21,12 @@ def format_value(value: float) -> str:
     return "0" if text == "-0" else text
 
 
-def grid_text(grid, console_width: int | None = None):
-    """The grid as a Rich Text: one line per row, each cell its number on its colour."""
+def grid_text(grid, console_width: int | None = None, colour: bool = True):
+    """The grid as a Rich Text: one line per row, each cell its number on its colour.
+
+    Without colour (NO_COLOR, a dumb terminal) the brighter half of the scale is shown in
+    reverse video, so a shape still stands out from its background.
+    """
     from rich.text import Text
 
     from tuiconv.app.palette import Scale, cell_style
@@ -35,7 +39,8 @@ def grid_text(grid, console_width: int | None = None):
     text = Text(no_wrap=True, overflow="ignore")
     for r, row in enumerate(cells):
         for c, cell in enumerate(row):
-            text.append(cell.rjust(width + pad // 2).ljust(width + pad), cell_style(grid[r, c], scale))
+            bright = not colour and scale.position(grid[r, c]) > 0.5
+            text.append(cell.rjust(width + pad // 2).ljust(width + pad), cell_style(grid[r, c], scale, reverse=bright))
         if r < len(cells) - 1:
             text.append("\n")
     return text
@@ -51,7 +56,8 @@ def run(args) -> int:
     rows, cols = grid.shape
     low, high = grid.min(), grid.max()
     console.print(f"[bold]{name}[/]: {rows}×{cols} grid (rows × columns), values {format_value(low)} to {format_value(high)}")
-    text = grid_text(grid, console.width if console.is_terminal else None)
+    colour = console.color_system is not None and not console.no_color
+    text = grid_text(grid, console.width if console.is_terminal else None, colour)
     # Piped output keeps whole rows; a terminal crops rows too wide for it rather than wrapping them.
     console.print(text, soft_wrap=not console.is_terminal, crop=console.is_terminal)
     if console.is_terminal and max(map(len, text.plain.split("\n"))) > console.width:
