@@ -87,6 +87,14 @@ def format_number(value: float, width: int) -> str:
     return ("-" if value < 0 else "+") * max(1, min(width, 2))
 
 
+WINDOW_TINT: palette.RGB = (0, 190, 210)
+
+
+def _tint(rgb: palette.RGB, amount: float = 0.4) -> palette.RGB:
+    """A half-block pixel inside the window: mixed toward teal (dark pixels get lighter too)."""
+    return tuple(round(a + (b - a) * amount) for a, b in zip(rgb, WINDOW_TINT))  # type: ignore[return-value]
+
+
 class Grid(Widget, can_focus=True):
     """A 2-D array drawn as coloured cells, with a highlighted window, a cursor and marks."""
 
@@ -417,13 +425,18 @@ class Grid(Widget, can_focus=True):
         for col in range(values.shape[1]):
             top = self._pixel(top_row, col, values, scale)
             bottom = self._pixel(top_row + 1, col, values, scale) if top_row + 1 < rows else palette.SEQUENTIAL[0]
-            marked = (top_row, col) in self._window or (top_row + 1, col) in self._window
-            cursor = self._cursor in ((top_row, col), (top_row + 1, col))
-            glyph = "▣" if cursor else "▀"
-            style = palette.half_block_style(top, bottom)
-            if marked or cursor:
-                style = style + Style(bold=True)
-            segments.append(Segment(glyph, style))
+            # Bold does nothing to a block glyph: window pixels are tinted instead, and the cursor
+            # is a ▣ in a colour that contrasts with the pixel it sits on.
+            if (top_row, col) in self._window:
+                top = _tint(top)
+            if (top_row + 1, col) in self._window and top_row + 1 < rows:
+                bottom = _tint(bottom)
+            if self._cursor in ((top_row, col), (top_row + 1, col)):
+                under = top if self._cursor == (top_row, col) else bottom
+                style = palette.half_block_style(palette.text_colour(under), under)
+                segments.append(Segment("▣", style))
+            else:
+                segments.append(Segment("▀", palette.half_block_style(top, bottom)))
         return segments
 
     def _pixel(self, row: int, col: int, values: np.ndarray, scale: Scale) -> palette.RGB:
