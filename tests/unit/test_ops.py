@@ -148,7 +148,7 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 @SETTINGS
 @given(
     seed=st.integers(0, 2**32 - 1),
-    channels=st.integers(1, 3),
+    channels=st.integers(1, 4),
     filters=st.integers(1, 3),
     height=st.integers(1, 9),
     width=st.integers(1, 9),
