@@ -10,6 +10,8 @@ from tuiconv.engine.network import CLASSES, Network, accuracy, classify, forward
 from tuiconv.engine.shapes import make_shape, sample_shapes
 from tuiconv.errors import InputError
 
+from .test_ops import ref_conv2d, ref_pool  # the plain-loop references
+
 
 @pytest.mark.parametrize("kind", CLASSES)
 def test_hand_designed_net_classifies_98_percent_of_1000_generated_shapes(kind):
@@ -39,44 +41,6 @@ def test_hand_designed_weights_are_the_named_kernels():
 
 # ---------------------------------------------------------------- intermediates vs loops
 
-
-def loop_conv(x, w, b, pad):
-    """(C, H, W) * (K, C, 3, 3) with zero padding ``pad``, stride 1, by hand."""
-    channels, height, width = x.shape
-    filters, _, f, _ = w.shape
-    out_h, out_w = height + 2 * pad - f + 1, width + 2 * pad - f + 1
-    out = np.zeros((filters, out_h, out_w))
-    for k in range(filters):
-        for i in range(out_h):
-            for j in range(out_w):
-                total = b[k]
-                for c in range(channels):
-                    for u in range(f):
-                        for v in range(f):
-                            r, q = i + u - pad, j + v - pad
-                            if 0 <= r < height and 0 <= q < width:
-                                total += x[c, r, q] * w[k, c, u, v]
-                out[k, i, j] = total
-    return out
-
-
-def loop_pool(x):
-    channels, height, width = x.shape
-    out = np.zeros((channels, height // 2, width // 2))
-    where = np.zeros(out.shape + (2,), dtype=int)
-    for c in range(channels):
-        for i in range(height // 2):
-            for j in range(width // 2):
-                best = None
-                for u in range(2):
-                    for v in range(2):
-                        value = x[c, 2 * i + u, 2 * j + v]
-                        if best is None or value > best:
-                            best, where[c, i, j] = value, (2 * i + u, 2 * j + v)
-                out[c, i, j] = best
-    return out, where
-
-
 @pytest.mark.parametrize(("height", "width", "seed"), [(7, 9, 0), (8, 8, 1), (11, 6, 2)])
 def test_forward_keeps_every_intermediate_and_each_matches_hand_loops(height, width, seed):
     rng = np.random.default_rng(seed)
@@ -86,10 +50,10 @@ def test_forward_keeps_every_intermediate_and_each_matches_hand_loops(height, wi
     image = rng.normal(size=(height, width))
     result = forward(net, image)
 
-    conv1 = loop_conv(image[None], net.w1, net.b1, 1)
+    conv1 = ref_conv2d(image[None], net.w1, net.b1, stride=1, padding=1, dilation=1)
     relu1 = np.where(conv1 > 0, conv1, 0.0)
-    pool1, where = loop_pool(relu1)
-    conv2 = loop_conv(pool1, net.w2, net.b2, 1)
+    pool1, where = ref_pool(relu1, 2, 2, "max")
+    conv2 = ref_conv2d(pool1, net.w2, net.b2, stride=1, padding=1, dilation=1)
     relu2 = np.where(conv2 > 0, conv2, 0.0)
 
     assert result.input.shape == (1, height, width)

@@ -15,6 +15,7 @@ One conv2 cell sees an 8×8 patch of the input: 3 (conv1) → 4 (2×2 pool) → 
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, NamedTuple
@@ -22,6 +23,7 @@ from typing import Iterable, NamedTuple
 import numpy as np
 
 from tuiconv.engine import kernels
+from tuiconv.engine.files import read_bytes
 from tuiconv.engine.ops import conv2d, max_pool, relu
 from tuiconv.errors import InputError
 
@@ -99,20 +101,12 @@ class Network:
     def load(cls, path: str | Path) -> Network:
         """Read weights written by ``save``; any problem is one InputError naming the file."""
         where = str(path)
-        try:
-            with open(path, "rb") as handle:
-                magic = handle.read(4)
-        except FileNotFoundError:
-            raise InputError("no such file", where) from None
-        except IsADirectoryError:
-            raise InputError("is a directory, not a weights file", where) from None
-        except OSError as error:
-            raise InputError(f"cannot read: {error.strerror or error}", where) from None
-        if magic != b"PK\x03\x04":  # every .npz is a zip archive
+        data = read_bytes(path, "a weights file")
+        if not data.startswith(b"PK\x03\x04"):  # every .npz is a zip archive
             raise InputError("not an .npz weights file (expected a zip archive holding w1, b1, w2, b2)", where)
         try:
-            with np.load(path, allow_pickle=False) as data:
-                arrays = {name: data[name] for name in data.files}
+            with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+                arrays = {name: archive[name] for name in archive.files}
         except Exception as error:  # a damaged zip raises BadZipFile, ValueError, OSError, EOFError...
             raise InputError(f"damaged .npz weights file ({type(error).__name__}: {error})", where) from None
         missing = [name for name in PARAMETER_SHAPES if name not in arrays]

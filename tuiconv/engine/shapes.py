@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tuiconv.engine.files import read_bytes
 from tuiconv.errors import InputError
 
 SHAPE_KINDS = ("rectangle", "diamond", "cross", "triangle", "circle")
@@ -222,14 +223,7 @@ def parse_shape(text: str, path: str = "<string>") -> np.ndarray:
 def load_shape(path: str | Path) -> np.ndarray:
     """Read a shape file; any problem (missing, unreadable, malformed) is one InputError."""
     where = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", where) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a shape file", where) from None
-    except OSError as error:
-        raise InputError(f"cannot read: {error.strerror or error}", where) from None
+    data = read_bytes(path, "a shape file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
