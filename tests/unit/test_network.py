@@ -1,13 +1,14 @@
 """The two-layer network: it tells rectangles from diamonds, and every intermediate it keeps is right."""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tuiconv.engine.kernels import EDGE_KERNELS, LAYER2, kernel
 from tuiconv.engine.network import CLASSES, Network, accuracy, classify, forward, receptive_field
-from tuiconv.engine.shapes import make_shape, sample_shapes
+from tuiconv.engine.shapes import load_shape, make_shape, sample_shapes
 from tuiconv.errors import InputError
 
 from .test_ops import ref_conv2d, ref_pool  # the plain-loop references
@@ -188,3 +189,10 @@ def test_bad_weights_files_say_what_is_wrong(tmp_path, make, message):
 def test_wrong_shaped_weights_are_refused_when_built():
     with pytest.raises(ValueError, match=r"w1 must have shape \(4, 1, 3, 3\)"):
         Network(np.zeros((4, 3, 3)), np.zeros(4), np.zeros((2, 4, 3, 3)), np.zeros(2))
+
+
+def test_shipped_example_shapes_are_classified_as_named():
+    folder = Path(__file__).resolve().parents[2] / "assets" / "shapes"
+    net = Network.hand_designed()
+    for kind in CLASSES:
+        assert classify(net, load_shape(folder / f"{kind}.txt"))[0] == kind

@@ -1,5 +1,7 @@
 """Generated shapes are whole, seeded and inside the grid; shape files round-trip; bad files say where."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -205,3 +207,12 @@ def test_resolve_input_names_sizes_and_files(tmp_path):
 def test_resolve_input_refuses_clearly(spec, message):
     with pytest.raises(InputError, match=message.replace("(", r"\(")):
         resolve_input(spec)
+
+
+def test_every_shipped_shape_file_loads():
+    folder = Path(__file__).resolve().parents[2] / "assets" / "shapes"
+    files = sorted(folder.glob("*.txt"))
+    assert files
+    for path in files:
+        grid = load_shape(path)
+        assert grid.ndim == 2 and min(grid.shape) >= 2, path
