@@ -151,3 +151,23 @@ def test_missing_arguments_are_a_usage_line(capsys):
         main(["classify"])
     assert exit_.value.code == 2
     assert "the following arguments are required" in capsys.readouterr().err
+
+
+def test_show_fits_a_64_wide_art_grid_in_an_80_column_terminal(capsys, monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")  # Rich then treats the output as a terminal
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = run(["show", "diamond:64"], capsys)
+    lines = ANSI.sub("", out).splitlines()
+    assert code == 0 and len(lines) == 1 + 64
+    grid = np.array([[int(ch) for ch in line] for line in lines[1:]])
+    assert np.array_equal(grid, make_shape("diamond", 64, 0))
+
+
+def test_show_crops_rather_than_wraps_numbers_too_wide_for_the_terminal(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "80")
+    save_shape(tmp_path / "wide.txt", np.full((3, 40), 0.25))
+    code, out, _ = run(["show", tmp_path / "wide.txt"], capsys)
+    lines = ANSI.sub("", out).splitlines()
+    assert code == 0 and len(lines) == 1 + 3 + 1 and all(len(line) <= 80 for line in lines)
+    assert lines[-1] == "(rows are 40 cells wide and were cut at the terminal's right edge)"

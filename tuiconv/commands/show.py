@@ -34,9 +34,11 @@ def grid_text(grid, console_width: int | None = None, colour: bool = True):
     scale = Scale.for_values(grid)
     cells = [[format_value(v) for v in row] for row in grid]
     width = max(len(c) for row in cells for c in row)
-    # One space either side reads best; drop to one when the terminal is too narrow for that.
-    pad = 2 if console_width is None or grid.shape[1] * (width + 2) <= console_width else 1
-    text = Text(no_wrap=True, overflow="ignore")
+    # One space either side reads best; a narrow terminal gets one space, and one-character
+    # values (0/1 art) none at all: their colours keep neighbouring cells apart.
+    fitting = [p for p in (2, 1) if console_width is None or grid.shape[1] * (width + p) <= console_width]
+    pad = fitting[0] if fitting else (0 if width == 1 else 1)
+    text = Text()
     for r, row in enumerate(cells):
         for c, cell in enumerate(row):
             bright = not colour and scale.position(grid[r, c]) > 0.5
@@ -59,7 +61,10 @@ def run(args) -> int:
     colour = console.color_system is not None and not console.no_color
     text = grid_text(grid, console.width if console.is_terminal else None, colour)
     # Piped output keeps whole rows; a terminal crops rows too wide for it rather than wrapping them.
-    console.print(text, soft_wrap=not console.is_terminal, crop=console.is_terminal)
+    if console.is_terminal:
+        console.print(text, no_wrap=True, overflow="crop", crop=True)
+    else:
+        console.print(text, soft_wrap=True)
     if console.is_terminal and max(map(len, text.plain.split("\n"))) > console.width:
         console.print(f"(rows are {cols} cells wide and were cut at the terminal's right edge)", style="dim")
     return 0
