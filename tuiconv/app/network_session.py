@@ -84,6 +84,7 @@ class NetworkSession:
         self.image = engine.as_image(image)
         self.selected = "input"
         self.cell = (0, 0)
+        self.unit = 0  # the layer-2 unit the inspector shows: the last layer-2 map selected
         self.gallery: Gallery | None = None
         self._recompute()
 
@@ -138,6 +139,8 @@ class NetworkSession:
             cell = (i * new_h // old_h, j * new_w // old_w)
         self.selected = map_id
         self.cell = (min(max(cell[0], 0), new_h - 1), min(max(cell[1], 0), new_w - 1))
+        if self.layer == "conv2":
+            self.unit = self.channel
 
     def cycle_map(self, step: int) -> None:
         maps = self.maps
@@ -169,12 +172,21 @@ class NetworkSession:
         return engine.receptive_field(ENGINE_LAYER[self.layer], *self.cell, shape)
 
     # ---- inside a layer-2 unit -------------------------------------------------------------
+    def unit_cell(self) -> tuple[int, int]:
+        """The layer-2 cell at the selected place in the picture (layer-2 maps are pool-sized)."""
+        h, w = self.forward.relu2.shape[1:]
+        i, j = self.cell
+        if self.layer in ("input", "conv1"):
+            i, j = i // engine.POOL_SIZE, j // engine.POOL_SIZE
+        return min(i, h - 1), min(j, w - 1)
+
     def unit_step(self, unit: int | None = None, cell: tuple[int, int] | None = None) -> ConvStep:
-        """Layer-2 ``unit`` at ``cell``: each pooled channel's 3×3 window × its filter slice."""
-        if unit is None:
-            unit = self.channel if self.layer == "conv2" else 0
-        if cell is None:
-            cell = self.cell if self.layer in ("conv2", "pool") else (0, 0)
+        """Layer-2 ``unit`` at ``cell``: each pooled channel's 3×3 window × its filter slice.
+
+        By default the unit last selected, at the selected place in the picture.
+        """
+        unit = self.unit if unit is None else unit
+        cell = self.unit_cell() if cell is None else cell
         return conv_step(
             self.forward.pool1,
             self.net.w2[unit],

@@ -1,12 +1,35 @@
-"""`tuiconv network`: not built yet (see the open issues)."""
+"""`tuiconv network`: the layer stack, from the input to the rectangle/diamond verdict, all at once."""
 
-HELP = "(not built yet)"
+from __future__ import annotations
+
+HELP = "see every layer of the two-layer network at once, and why its verdict is what it is"
 
 
 def add_arguments(parser) -> None:
-    pass
+    parser.add_argument(
+        "--input",
+        metavar="NAME|FILE",
+        default="rectangle",
+        help="a shape name (rectangle, diamond, ...) or a shape file (default: rectangle)",
+    )
+    parser.add_argument(
+        "--weights",
+        metavar="FILE",
+        help="a network saved as .npz (e.g. by `tuiconv train --out`); default: the hand-designed one",
+    )
+    parser.add_argument("--size", type=int, default=16, metavar="N", help="grid size of generated shapes (default: 16)")
+    parser.add_argument("--seed", type=int, default=0, metavar="N", help="seed for generated shapes (default: 0)")
 
 
 def run(args) -> int:
-    print("tuiconv network: not built yet")
-    return 2
+    # Everything that can be wrong with the arguments is found here, before Textual starts, so a
+    # bad file is one line on stderr and exit code 2 (cli.py), never a half-drawn screen.
+    from tuiconv.app.network_session import NetworkSession
+
+    session = NetworkSession.open(args.input, weights=args.weights, size=args.size, seed=args.seed)
+
+    from tuiconv.app.app import TuiconvApp
+    from tuiconv.app.screens.network import NetworkScreen
+
+    TuiconvApp(first_screen=lambda: NetworkScreen(session)).run()
+    return 0

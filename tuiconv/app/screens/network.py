@@ -1,0 +1,598 @@
+"""The layer stack: input → four edge maps → pooled maps → two shape detectors → verdict, at once.
+
+``NetworkView`` is the explorer (the lesson runner hosts the same widget); ``NetworkScreen`` is the
+thin screen ``tuiconv network`` opens. Every number comes from the engine through
+``NetworkSession``; this file only lays grids out and turns keys into session calls.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from textual import on
+from textual.app import ComposeResult
+from textual.actions import SkipAction
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Static
+
+from tuiconv.app.network_session import DRAWN, NetworkSession, channel_name, split_map_id
+from tuiconv.app.palette import Scale
+from tuiconv.app.widgets.grid import Grid
+from tuiconv.app.widgets.unit_inspector import EDGE_GLYPHS, UnitInspector, number
+from tuiconv.course.scene import Scene, ViewState
+from tuiconv.engine import network as engine
+from tuiconv.errors import InputError
+
+try:  # the stepper's arithmetic panel (one channel in full), shown when the terminal is tall
+    from tuiconv.app.widgets.arithmetic import ArithmeticPanel
+except ImportError:  # pragma: no cover - until it lands on main
+    ArithmeticPanel = None
+
+# From this many columns the unit inspector shows beside all the maps instead of replacing the
+# layer-1 and pooled maps, and from this many rows one channel's arithmetic shows in full below.
+ROOMY = (119, 32)
+GALLERY_PERIOD = 0.8  # seconds per shape while the gallery plays
+
+LAYER_TITLES = {
+    "input": "input",
+    "conv1": "layer 1: 3×3 edge filters + ReLU",
+    "pool": "2×2 max pool",
+    "conv2": "layer 2",
+}
+
+
+SHORT_NAMES = {"horizontal": "horiz", "vertical": "vert", "diagonal": "diag", "antidiagonal": "anti"}
+
+
+def map_title(map_id: str, width: int) -> str:
+    """The label above a map: its kernel's glyph and name, shortened to the map's width."""
+    layer, k = split_map_id(map_id)
+    name = channel_name(layer, k)
+    if layer in ("conv1", "pool"):
+        glyph = EDGE_GLYPHS.get(name, "•")
+        full = f"{glyph} {name}"
+        return full if len(full) <= width else f"{glyph} {SHORT_NAMES.get(name, name)}"[:width]
+    return name
+
+
+def _widget_id(map_id: str) -> str:
+    return "map-" + map_id.replace(":", "-")
+
+
+def _map_id(widget_id: str) -> str:
+    layer, _, k = widget_id.removeprefix("map-").partition("-")
+    return f"{layer}:{k}" if k else layer
+
+
+def bar(fraction: float, width: int) -> str:
+    """A bar of eighth-blocks, so a score is also a length (and a number beside it)."""
+    eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
+    full, part = divmod(eighths, 8)
+    return ("█" * full + (" ▏▎▍▌▋▊▉"[part] if part else "")).ljust(width)
+
+
+class NetworkView(Widget, can_focus=False):
+    """Every layer of the two-layer network, the selected cell's receptive field, and its arithmetic."""
+
+    DEFAULT_CSS = """
+    NetworkView { layout: vertical; height: 1fr; }
+    NetworkView #status { height: 1; background: $panel; }
+    NetworkView #stack { height: auto; }
+    NetworkView .column { width: auto; height: auto; margin-right: 1; }
+    NetworkView .header { height: 1; color: $text-muted; width: auto; }
+    NetworkView .pair { width: auto; height: auto; }
+    NetworkView .pair > Grid { margin-right: 1; }
+    NetworkView .pair > Grid:last-of-type { margin-right: 0; }
+    NetworkView #field-rows { width: 1; height: auto; margin-top: 2; color: $accent; }
+    NetworkView #field-cols { height: 1; color: $accent; }
+    NetworkView #col-conv2 Grid { width: 9; }
+    NetworkView #inspector { display: none; margin-right: 1; }
+    NetworkView.-inspecting #inspector { display: block; }
+    NetworkView.-inspecting #col-conv1, NetworkView.-inspecting #col-pool { display: none; }
+    NetworkView.-roomy-x #inspector { display: block; }
+    NetworkView.-roomy-x.-inspecting #col-conv1, NetworkView.-roomy-x.-inspecting #col-pool { display: block; }
+    NetworkView #arithmetic { display: none; margin-top: 1; }
+    NetworkView.-roomy-y #arithmetic { display: block; }
+    NetworkView #scores { height: 1; }
+    NetworkView #detail { height: auto; max-height: 3; }
+    NetworkView #file-prompt { display: none; height: 3; }
+    NetworkView.-asking #file-prompt { display: block; }
+    """
+
+    BINDINGS = [
+        Binding("enter", "inspect", "look inside"),
+        Binding("escape", "leave", "back", show=False),
+        Binding("n", "next_shape(1)", "next shape"),
+        Binding("N", "next_shape(-1)", "previous shape", show=False),
+        Binding("s", "reseed", "another of this kind", show=False),
+        Binding("space", "draw", "draw", show=False),
+        Binding("c", "clear", "clear input", show=False),
+        Binding("o", "open_file", "open file", show=False),
+        Binding("g", "gallery", "gallery"),
+        Binding("p", "play", "play/pause gallery", show=False),
+        Binding("plus,equals_sign", "nudge(1)", "weight +", show=False),
+        Binding("minus", "nudge(-1)", "weight −", show=False),
+        Binding("0", "zero_weight", "weight 0", show=False),
+        Binding("R", "reset_weights", "reset weights", show=False),
+    ]
+
+    class Changed(Message):
+        """Something the learner can see changed; ``state`` is the new ``ViewState``."""
+
+        def __init__(self, view: "NetworkView", state: ViewState) -> None:
+            super().__init__()
+            self.view = view
+            self.state = state
+
+        @property
+        def control(self) -> "NetworkView":
+            return self.view
+
+    def __init__(self, session: NetworkSession, *, id: str | None = None, classes: str | None = None):
+        super().__init__(id=id, classes=classes)
+        self.session = session
+        self.grids: dict[str, Grid] = {}
+        self.message_line = ""
+        self._player = None
+        s = session
+        for map_id in s.maps:
+            layer, _ = split_map_id(map_id)
+            grid = Grid(
+                s.values(map_id),
+                title=map_title(map_id, s.values(map_id).shape[1]) if layer != "input" else self._input_title(),
+                mode="halfblock",
+                cursor_movable=True,
+                id=_widget_id(map_id),
+            )
+            self.grids[map_id] = grid
+        self.inspector = UnitInspector([channel_name("conv1", k) for k in range(s.forward.pool1.shape[0])], id="inspector")
+
+    def _input_title(self) -> str:
+        h, w = self.session.image.shape[-2:]
+        return f"{self.session.input_name} {h}×{w}"[: max(w, 8)]
+
+    # ---- layout ------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        s = self.session
+        maps = s.maps
+        yield Static("", id="status")
+        with Horizontal(id="stack"):
+            yield Static("", id="field-rows")
+            with Vertical(id="col-input", classes="column"):
+                yield Static(LAYER_TITLES["input"], classes="header")
+                yield self.grids["input"]
+                yield Static("", id="field-cols")
+            for layer in ("conv1", "pool"):
+                ids = [m for m in maps if m.startswith(layer + ":")]
+                with Vertical(id=f"col-{layer}", classes="column"):
+                    yield Static(LAYER_TITLES[layer], classes="header")
+                    for first in range(0, len(ids), 2):
+                        with Horizontal(classes="pair"):
+                            for map_id in ids[first : first + 2]:
+                                yield self.grids[map_id]
+            # The inspector reads the pooled maps and gives a layer-2 value: it sits between them.
+            yield self.inspector
+            with Vertical(id="col-conv2", classes="column"):
+                yield Static(LAYER_TITLES["conv2"], classes="header")
+                for map_id in (m for m in maps if m.startswith("conv2:")):
+                    yield self.grids[map_id]
+        if ArithmeticPanel is not None:
+            yield ArithmeticPanel(id="arithmetic")
+        yield Static("", id="scores")
+        yield Static("", id="detail")
+        yield Input(placeholder="shape file or name (enter opens, escape cancels)", id="file-prompt")
+
+    def on_mount(self) -> None:
+        self.grids[self.session.selected].focus()
+        self.refresh_all()
+
+    def on_resize(self) -> None:
+        # More room shows more at once: the inspector beside the maps, then a channel in full.
+        wide = self.size.width >= ROOMY[0]
+        self.set_class(wide, "-roomy-x")
+        self._slices_focusable()
+        self.set_class(wide and self.size.height >= ROOMY[1], "-roomy-y")
+        self.inspector.set_class(not wide and self.size.width < 100, "-narrow")
+        self.refresh_all()
+
+    # ---- drawing -----------------------------------------------------------------------------
+    def refresh_all(self) -> None:
+        """Push the session's numbers into every grid and line (grids redraw only changed rows)."""
+        s = self.session
+        scales = {
+            "conv1": Scale.for_values(s.forward.relu1, signed=False),
+            "pool": Scale.for_values(s.forward.pool1, signed=False),
+            "conv2": Scale.for_values(s.forward.relu2, signed=False),
+        }
+        windows = self._windows()
+        for map_id, grid in self.grids.items():
+            layer, _ = split_map_id(map_id)
+            if layer in scales:
+                grid.scale = scales[layer]
+            grid.values = s.values(map_id)
+            grid.cursor = s.cell if map_id == s.selected else None
+            grid.window = windows.get(layer, frozenset())
+            marks = {}
+            if layer == "conv2" and s.forward.relu2[int(map_id[-1])].max() > 0:
+                marks["winner"] = {tuple(int(v) for v in s.forward.maxima_at[int(map_id[-1])])}
+            grid.marks = marks
+        self.grids["input"].title = self._input_title()
+        self._show_field_rulers()
+        self._show_inspector()
+        self.query_one("#status", Static).update(self._status_text())
+        self.query_one("#scores", Static).update(self._scores_text())
+        self.query_one("#detail", Static).update(self._detail_text())
+
+    def _windows(self) -> dict[str, frozenset]:
+        """What the selected cell reads, highlighted on every layer below it."""
+        s = self.session
+        top, left, bottom, right = s.receptive_field()
+        field = Grid.rectangle(top, left, bottom - top + 1, right - left + 1)
+        windows = {"input": field} if s.layer != "input" else {}
+        i, j = s.cell
+        if s.layer == "conv2":
+            step = s.unit_step()
+            h, w = s.forward.pool1.shape[1:]
+            pooled = {(r, c) for r in step.rows for c in step.cols if 0 <= r < h and 0 <= c < w}
+            windows["pool"] = frozenset(pooled)
+            windows["conv1"] = frozenset((2 * r + a, 2 * c + b) for r, c in pooled for a in (0, 1) for b in (0, 1))
+        elif s.layer == "pool":
+            windows["conv1"] = Grid.rectangle(2 * i, 2 * j, 2, 2)
+        return windows
+
+    def _show_field_rulers(self) -> None:
+        # Colour is not the only carrier: brackets beside and under the input mark the field.
+        s = self.session
+        top, left, bottom, right = s.receptive_field()
+        h, w = s.image.shape[-2:]
+        cols = "".join("▔" if left <= c <= right else " " for c in range(w))
+        lines = (h + 1) // 2
+        rows = "\n".join("▕" if (2 * y <= bottom and 2 * y + 1 >= top) else " " for y in range(lines))
+        self.query_one("#field-cols", Static).update(cols)
+        self.query_one("#field-rows", Static).update(rows)
+
+    def _slices_focusable(self) -> None:
+        # Weight slices join the tab order only while inspecting, so tab still walks the maps.
+        for grid in self.inspector.slice_grids():
+            grid.can_focus = self.has_class("-inspecting")
+
+    def _show_inspector(self) -> None:
+        s = self.session
+        if self.has_class("-roomy-x") or self.has_class("-inspecting"):
+            edited = s.net.w2[s.unit] != s.original.w2[s.unit]
+            self.inspector.show(s.unit_step(), channel_name("conv2", s.unit), edited)
+        if self.has_class("-roomy-y") and ArithmeticPanel is not None:
+            self._show_arithmetic()
+
+    def _show_arithmetic(self) -> None:
+        """One channel in full, with the stepper's panel: the selected layer-1 cell, or the
+        inspected layer-2 unit's channel under the weight cursor (else its biggest contributor)."""
+        s = self.session
+        panel = self.query_one("#arithmetic", ArithmeticPanel)
+        if s.layer == "conv1":
+            panel.show(s.conv1_step(), channel_names=[channel_name("conv1", s.channel)], relu=True)
+            return
+        step = s.unit_step()
+        where = self._weight_cursor()
+        channel = where[1] if where else int(np.argmax(np.abs(step.channel_sums)))
+        names = [channel_name("conv1", k) for k in range(step.window.shape[0])]
+        panel.show(step, channel=channel, channel_names=names, relu=True)
+
+    def _status_text(self) -> str:
+        s = self.session
+        h, w = s.image.shape[-2:]
+        weights = s.weights_name or "hand-designed"
+        if s.weights_edited:
+            weights += " (edited)"
+        text = f"input: [b]{s.input_name}[/b] {h}×{w} · weights: {weights}"
+        g = s.gallery
+        if g is not None:
+            rate = f" ({100 * g.accuracy:.0f}%)" if g.seen else ""
+            playing = " ▶" if self._player is not None else ""
+            text += f" · gallery{playing}: {g.correct}/{g.seen} right{rate}"
+        return text
+
+    def _scores_text(self) -> str:
+        # The scores are a softmax of each layer-2 map's strongest response ("max"), shown too
+        # because the softmax saturates: 1.00 against 0.00 hides how close the race was.
+        s = self.session
+        parts = []
+        for k, name in enumerate(engine.CLASSES):
+            score = s.scores[k]
+            parts.append(f"{name} {bar(score, 6)} {score:.2f} (max {number(float(s.forward.maxima[k]))})")
+        truth = ""
+        if s.gallery is not None and s.gallery.truth is not None:
+            truth = " ✓" if s.gallery.truth == s.verdict else f" ✗ it is a {s.gallery.truth}"
+        return "  ".join(parts) + f"  → [b reverse] {s.verdict.upper()} [/]{truth}"
+
+    def _detail_text(self) -> str:
+        s = self.session
+        if self.message_line:
+            return self.message_line
+        i, j = s.cell
+        value = number(s.cell_value)
+        top, left, bottom, right = field = s.receptive_field()
+        count = field.height * field.width
+        sees = (
+            f"sees input rows {top}–{bottom}, cols {left}–{right}: "
+            f"{field.height}×{field.width} = {count} pixels"
+        )
+        if (field.height, field.width) != (field.size, field.size):
+            sees += f" (a {field.size}×{field.size} field cut by the border)"
+        name = channel_name(s.layer, s.channel)
+        if s.layer == "input":
+            return f"input ({i},{j}) = {value} · space draws · c clears · n next shape · o open file · ? keys"
+        if s.layer == "conv1":
+            step = s.conv1_step()
+            return f"layer 1 {name} ({i},{j}) = ReLU({number(step.total)}) = {value} · {sees}"
+        if s.layer == "pool":
+            return f"pooled {name} ({i},{j}) = max of its 2×2 block = {value} · {sees}"
+        hint = "escape: back to the maps" if self.has_class("-inspecting") else "enter: look inside"
+        return f"layer 2 {name} ({i},{j}) = {value} · {sees} · {hint}"
+
+    # ---- the lesson contract -----------------------------------------------------------------
+    def state(self) -> ViewState:
+        s = self.session
+        field = s.receptive_field()
+        g = s.gallery
+        return ViewState(
+            screen="network",
+            input=s.image.copy(),
+            input_name=s.input_name,
+            scores=s.scores,
+            verdict=s.verdict,
+            selected_map=s.selected,
+            selected_cell=s.cell,
+            receptive_field=field.size,
+            gallery_seen=g.seen if g else 0,
+            gallery_correct=g.correct if g else 0,
+            accuracy=g.accuracy if g else None,
+            extra={
+                "maxima": tuple(float(v) for v in s.forward.maxima),
+                "receptive_pixels": field.height * field.width,
+                "receptive_box": tuple(field),
+                "weights_edited": s.weights_edited,
+                "w2": s.net.w2.copy(),
+                "inspecting": self.has_class("-inspecting"),
+            },
+        )
+
+    def apply_scene(self, scene: Scene) -> None:
+        """Set up what a lesson step asks for; raises InputError/ValueError when it cannot."""
+        s = self.session
+        if scene.size is not None:
+            s.size = scene.size
+        if scene.seed is not None:
+            s.seed = scene.seed
+        if scene.weights is not None:
+            s.original = engine.Network.load(scene.weights)
+            s.weights_name = str(scene.weights).rsplit("/", 1)[-1]
+            s.reset_weights()
+        if isinstance(scene.input, str):
+            s.load_input(scene.input)
+        elif scene.input is not None:
+            grid = np.asarray(scene.input, dtype=np.float64)
+            s.set_input(grid.reshape(grid.shape[-2:]), DRAWN)
+        s.stop_gallery()
+        self._stop_player()
+        if scene.select is not None:
+            s.select(scene.select, tuple(scene.position) if scene.position else None)
+        elif scene.position is not None:
+            s.select(s.selected, tuple(scene.position))
+        self.set_class(False, "-inspecting")
+        self._slices_focusable()
+        self._changed(focus=True)
+
+    def _changed(self, focus: bool = False) -> None:
+        if focus and self.is_mounted:
+            grid = self.grids[self.session.selected]
+            if grid.focusable:
+                grid.focus()
+        self.refresh_all()
+        self.post_message(self.Changed(self, self.state()))
+
+    # ---- selection ---------------------------------------------------------------------------
+    def on_descendant_focus(self, event) -> None:
+        widget = event.widget
+        if isinstance(widget, Grid) and widget.id and widget.id.startswith("map-"):
+            map_id = _map_id(widget.id)
+            if map_id != self.session.selected:
+                self.session.select(map_id)
+                self._changed()
+
+    @on(Grid.CursorMoved)
+    def _cursor_moved(self, event: Grid.CursorMoved) -> None:
+        event.stop()
+        grid_id = event.grid.id or ""
+        if grid_id.startswith("map-"):
+            self.session.select(_map_id(grid_id), event.cell)
+            self.message_line = ""
+            self._changed()
+        elif grid_id.startswith("slice-"):
+            self.refresh_all()
+
+    # ---- actions -----------------------------------------------------------------------------
+    def _say(self, text: str) -> None:
+        self.message_line = text
+        self.query_one("#detail", Static).update(text)
+
+    def action_inspect(self) -> None:
+        s = self.session
+        if s.layer not in ("conv2", "pool"):
+            self._say("enter looks inside a layer-2 unit: tab to a layer-2 map (or a pooled map) first")
+            return
+        if s.layer == "pool":
+            s.select(f"conv2:{s.unit}")
+        self.set_class(not self.has_class("-inspecting"), "-inspecting")
+        self._slices_focusable()
+        self.message_line = ""
+        self._changed(focus=True)
+
+    def action_leave(self) -> None:
+        if self.has_class("-asking"):
+            self.set_class(False, "-asking")
+            self.grids[self.session.selected].focus()
+            return
+        if self.has_class("-inspecting"):
+            self.set_class(False, "-inspecting")
+            self._slices_focusable()
+            self._changed(focus=True)
+            return
+        raise SkipAction()  # nothing to leave here: the screen's escape goes back or quits
+
+    def _input_change(self, change) -> None:
+        try:
+            change()
+        except (InputError, ValueError) as error:
+            self._say(f"[b]cannot:[/b] {error}")
+            return
+        self.message_line = ""
+        self._changed()
+
+    def action_next_shape(self, step: int) -> None:
+        # In the gallery, n shows the next generated shape instead of the next library kind.
+        if self.session.gallery is not None and step > 0:
+            self._gallery_step()
+            return
+        self.session.stop_gallery()
+        self._stop_player()
+        self._input_change(lambda: self.session.next_shape(step))
+
+    def action_reseed(self) -> None:
+        self._input_change(self.session.reseed)
+
+    def action_draw(self) -> None:
+        if self.session.layer != "input":
+            self._say("space draws on the input: shift+tab back to the input map first")
+            return
+        self._input_change(self.session.toggle_pixel)
+
+    def action_clear(self) -> None:
+        self.session.stop_gallery()
+        self._stop_player()
+        self.session.select("input")
+        self._input_change(self.session.clear_input)
+        self.grids["input"].focus()
+
+    def action_open_file(self) -> None:
+        self.set_class(True, "-asking")
+        prompt = self.query_one("#file-prompt", Input)
+        prompt.value = ""
+        prompt.focus()
+
+    @on(Input.Submitted, "#file-prompt")
+    def _file_chosen(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.set_class(False, "-asking")
+        self.grids[self.session.selected].focus()
+        spec = event.value.strip()
+        if spec:
+            self.session.stop_gallery()
+            self._input_change(lambda: self.session.load_input(spec))
+
+    def action_gallery(self) -> None:
+        s = self.session
+        if s.gallery is None:
+            s.start_gallery()
+            self._say("gallery: n shows the next shape, p plays and pauses, g stops")
+            self.post_message(self.Changed(self, self.state()))
+            self.refresh_all()
+            self.query_one("#detail", Static).update(self.message_line)
+        else:
+            s.stop_gallery()
+            self._stop_player()
+            self.message_line = ""
+            self._changed()
+
+    def action_play(self) -> None:
+        if self._player is not None:
+            self._stop_player()
+        else:
+            if self.session.gallery is None:
+                self.session.start_gallery()
+            self._player = self.set_interval(GALLERY_PERIOD, self._gallery_tick)
+        self._changed()
+
+    def _stop_player(self) -> None:
+        if self._player is not None:
+            self._player.stop()
+            self._player = None
+
+    def _gallery_tick(self) -> None:
+        if self.session.gallery is not None:
+            self.session.gallery_next()
+            self._changed()
+
+    def _gallery_step(self) -> bool:
+        if self.session.gallery is None:
+            return False
+        self.session.gallery_next()
+        self.message_line = ""
+        self._changed()
+        return True
+
+    def _weight_cursor(self):
+        """(unit, channel, row, col) under the focused weight slice's cursor, or None."""
+        focused = self.app.focused
+        if isinstance(focused, Grid) and (focused.id or "").startswith("slice-"):
+            channel = int(focused.id.split("-")[1])
+            row, col = focused.cursor or (0, 0)
+            return self.session.unit, channel, row, col
+        return None
+
+    def action_nudge(self, sign: int) -> None:
+        where = self._weight_cursor()
+        if where is None:
+            self._say("to edit a weight: select a layer-2 map, enter, then tab to a slice")
+            return
+        self.session.nudge_weight(*where, sign * 0.5)
+        self.message_line = ""
+        self._changed()
+
+    def action_zero_weight(self) -> None:
+        where = self._weight_cursor()
+        if where is None:
+            self._say("to edit a weight: select a layer-2 map, enter, then tab to a slice")
+            return
+        self.session.set_weight(*where, 0.0)
+        self._changed()
+
+    def action_reset_weights(self) -> None:
+        self.session.reset_weights()
+        self._say("weights reset to " + (self.session.weights_name or "the hand-designed ones"))
+        self._changed()
+
+
+class NetworkScreen(Screen):
+    """``tuiconv network``: the NetworkView and a footer of its keys."""
+
+    BINDINGS = [
+        Binding("question_mark", "help", "keys"),
+        Binding("q", "app.quit", "quit"),
+        Binding("escape", "back", "back", show=False),
+    ]
+
+    def __init__(self, session: NetworkSession):
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield NetworkView(self.session, id="network")
+        yield Footer()
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        else:
+            self.app.exit()
+
+    def action_help(self) -> None:
+        try:
+            from tuiconv.app.screens.help import HelpScreen, binding_sections
+        except ImportError:  # pragma: no cover - until the help screen lands on main
+            self.notify("help is not built yet")
+            return
+        self.app.push_screen(HelpScreen(binding_sections(self), "Keys: the layer stack"))

@@ -1,0 +1,117 @@
+"""Inside one layer-2 unit: each pooled channel's window × its filter slice = its contribution.
+
+A layer-2 filter is not one 3×3 grid but one 3×3 slice per layer-1 channel. This panel lays the
+engine's ``conv_step`` across the four channels, one row each, and adds the channel sums and the
+bias into the unit's value, so a learner sees *why* the rectangle unit fires: big horizontal and
+vertical windows meet positive slices, diagonal windows meet negative ones.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Static
+
+from tuiconv.app.palette import Scale
+from tuiconv.app.widgets.grid import Grid, format_number
+from tuiconv.engine.ops import ConvStep
+
+EDGE_GLYPHS = {"horizontal": "─", "vertical": "│", "diagonal": "╲", "antidiagonal": "╱"}
+
+
+def number(value: float) -> str:
+    """A sum or total as the panel prints it: whole numbers plainly, others to 2 decimals."""
+    return format_number(value, 7)
+
+
+class ChannelRow(Horizontal):
+    """One channel: its pooled window × the unit's slice = products, and their sum."""
+
+    DEFAULT_CSS = """
+    ChannelRow { height: 3; width: auto; }
+    ChannelRow > .op { width: 3; height: 3; content-align: center middle; }
+    ChannelRow > .sum { width: 9; height: 3; content-align: right middle; }
+    """
+
+    def __init__(self, channel: int, *, id: str | None = None):
+        super().__init__(id=id)
+        self.channel = channel
+        blank = np.zeros((3, 3))
+        self.window = Grid(blank, mode="numbers", cell_width=4, id=f"window-{channel}")
+        self.slice = Grid(blank, mode="numbers", cell_width=4, cursor_movable=True, id=f"slice-{channel}")
+        self.products = Grid(blank, mode="numbers", cell_width=4, id=f"products-{channel}", classes="products-part")
+        self.window.can_focus = False
+        self.products.can_focus = False
+        self.sum = Static("", classes="sum")
+
+    def compose(self) -> ComposeResult:
+        yield self.window
+        yield Static("\n×", classes="op")
+        yield self.slice
+        yield Static("\n=", classes="op products-part")
+        yield self.products
+        yield Static("", classes="op")
+        yield self.sum
+
+
+class UnitInspector(Vertical):
+    """The arithmetic of one layer-2 unit at one position, across all of its input channels."""
+
+    DEFAULT_CSS = """
+    UnitInspector { height: auto; width: auto; }
+    UnitInspector > .title { height: 1; text-style: bold; }
+    UnitInspector > .label { height: 1; color: $text-muted; }
+    UnitInspector > .total { height: 2; }
+    UnitInspector.-narrow .products-part { display: none; }
+    """
+
+    def __init__(self, channel_names: list[str], *, id: str | None = None):
+        super().__init__(id=id)
+        self.channel_names = channel_names
+        self.title = Static("", classes="title")
+        self.labels = [Static("", classes="label") for _ in channel_names]
+        self.rows = [ChannelRow(c) for c in range(len(channel_names))]
+        self.total = Static("", classes="total")
+
+    def compose(self) -> ComposeResult:
+        yield self.title
+        for label, row in zip(self.labels, self.rows):
+            yield label
+            yield row
+        yield self.total
+
+    def slice_grids(self) -> list[Grid]:
+        return [row.slice for row in self.rows]
+
+    def show(self, step: ConvStep, unit_name: str, edited: np.ndarray | None = None) -> None:
+        """Fill the panel from one ``conv_step`` over the pooled maps (every number from the engine)."""
+        self.title.update(
+            f"[b]{unit_name}[/b] unit at ({step.i},{step.j}): each pooled map's window × its slice"
+        )
+        window_scale = Scale.for_values(step.window, signed=False)
+        weight_scale = Scale.for_values(step.weights, signed=True)
+        product_scale = Scale.for_values(step.products, signed=True)
+        for c, (label, row) in enumerate(zip(self.labels, self.rows)):
+            name = self.channel_names[c]
+            contribution = step.channel_sums[c]
+            label.update(
+                f"{EDGE_GLYPHS.get(name, '•')} {name}: window × slice = {number(contribution)}"
+            )
+            row.window.scale, row.window.values = window_scale, step.window[c]
+            row.window.marks = {"padding": _padding_cells(step)}
+            row.slice.scale, row.slice.values = weight_scale, step.weights[c]
+            if edited is not None:
+                row.slice.marks = {"edited": {tuple(p) for p in np.argwhere(edited[c])}}
+            row.products.scale, row.products.values = product_scale, step.products[c]
+            row.sum.update(f"\nΣ {number(contribution)}")
+        sums = " + ".join(f"({number(s)})" if s < 0 else number(s) for s in step.channel_sums)
+        after = max(step.total, 0.0)
+        self.total.update(
+            f"{sums} + bias {number(step.bias)}\n= [b]{number(step.total)}[/b] → ReLU → [b]{number(after)}[/b]"
+        )
+
+
+def _padding_cells(step: ConvStep) -> set[tuple[int, int]]:
+    return {tuple(p) for p in np.argwhere(step.in_padding)}
