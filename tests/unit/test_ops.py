@@ -186,7 +186,7 @@ def test_conv2d_matches_nested_loops(seed, channels, filters, height, width, ker
     height=st.integers(2, 8),
     width=st.integers(2, 8),
     kernel=st.integers(1, 3),
-    padding=st.integers(0, 2),
+    padding=st.one_of(st.integers(0, 2), st.sampled_from(["valid", "same", "full"])),
     stride=st.integers(1, 3),
     dilation=st.integers(1, 2),
     pick=st.integers(0, 10**6),
@@ -197,7 +197,8 @@ def test_conv_step_shows_the_arithmetic_of_one_cell(seed, channels, height, widt
     w = rng.normal(size=(channels, kernel, kernel))
     b = float(rng.normal())
     reach = dilation * (kernel - 1) + 1
-    if min(height, width) + 2 * padding < reach:
+    before, after = ref_padding(padding, kernel, dilation)
+    if min(height, width) + before + after < reach or (padding == "same" and stride != 1):
         return
     out = ref_conv2d(x, w[None], [b], stride, padding, dilation)[0]
     i, j = divmod(pick % out.size, out.shape[1])
@@ -205,13 +206,14 @@ def test_conv_step_shows_the_arithmetic_of_one_cell(seed, channels, height, widt
     for c in range(channels):
         for u in range(kernel):
             for v in range(kernel):
-                r = i * stride + u * dilation - padding
-                q = j * stride + v * dilation - padding
+                r = i * stride + u * dilation - before
+                q = j * stride + v * dilation - before
                 inside = 0 <= r < height and 0 <= q < width
                 value = x[c, r, q] if inside else 0.0
                 assert step.window[c, u, v] == value
                 assert step.products[c, u, v] == pytest.approx(value * w[c, u, v], abs=1e-12)
                 assert step.in_padding[u, v] == (not inside)
+                assert (step.rows[u], step.cols[v]) == (r, q)
         assert step.channel_sums[c] == pytest.approx(sum(
             step.window[c, u, v] * w[c, u, v] for u in range(kernel) for v in range(kernel)
         ), abs=1e-9)
