@@ -9,11 +9,13 @@ Neither side imports the other: this module is the whole of what they share.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
 ScreenName = Literal["stepper", "network", "train"]
+SCREENS: tuple[str, ...] = ("stepper", "network", "train")
 
 
 @dataclass
@@ -36,7 +38,8 @@ class Scene:
     pool: str | None = None  # "max" or "avg", or None for no pooling
     pool_size: int | None = None
     pool_stride: int | None = None
-    position: tuple[int, int] | None = None  # output cell the filter starts at
+    # stepper: output cell the filter starts at; network: the selected cell of ``select``
+    position: tuple[int, int] | None = None
     weights: str | None = None  # network: an .npz of learned weights
     select: str | None = None  # network: a map to select, e.g. "conv2:0", "conv1:2", "pool:1"
     lr: float | None = None  # train
@@ -82,3 +85,73 @@ class ViewState:
     accuracy: float | None = None
     loss: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- reading a scene's grids
+# Screens and the lesson checker both turn ``Scene.input``/``Scene.kernel`` into arrays here, so
+# a lesson shows exactly the grid its validation saw. Lesson files arrive with paths made
+# absolute by the loader.
+
+
+def _inline_grid(value: list, what: str) -> np.ndarray:
+    """An inline grid: rows of numbers, rows of shape-file text ("..##.."), or channels of those."""
+    from tuiconv.engine.shapes import parse_shape
+    from tuiconv.errors import InputError
+
+    if value and all(isinstance(row, str) for row in value):
+        try:
+            return parse_shape("\n".join(value), what)
+        except InputError as error:
+            raise ValueError(f"{what}: {error.message}") from None
+    if value and all(isinstance(row, list) and row and all(isinstance(r, (list, str)) for r in row) for row in value):
+        channels = [_inline_grid(channel, what) for channel in value]
+        if len({c.shape for c in channels}) > 1:
+            shapes = ", ".join(f"{c.shape[0]}×{c.shape[1]}" for c in channels)
+            raise ValueError(f"{what}: every channel must be the same size, not {shapes}")
+        return np.stack(channels)
+    rows = [list(row) if isinstance(row, list) else None for row in value]
+    if not rows or any(row is None or not row for row in rows):
+        raise ValueError(f"{what} must be a list of rows (lists of numbers, or text like \"..##..\")")
+    for number, row in enumerate(rows, start=1):
+        for cell in row:
+            if isinstance(cell, bool) or not isinstance(cell, (int, float)):
+                raise ValueError(f"{what}: row {number} holds {cell!r}, not a number")
+        if len(row) != len(rows[0]):
+            raise ValueError(f"{what}: row {number} has {len(row)} cells but row 1 has {len(rows[0])}")
+    return np.array(rows, dtype=np.float64)
+
+
+def input_grid(scene: Scene) -> tuple[str, np.ndarray] | None:
+    """(name to show, (C, H, W) array) of the scene's input, or None when it leaves the default.
+
+    ValueError/InputError saying what is wrong when it names no shape, file or valid grid.
+    """
+    from tuiconv.engine import shapes
+
+    value = scene.input
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if Path(value).suffix or "/" in value:
+            return Path(value).name, shapes.load_shape(value)[None]
+        shapes.split_kind(value)  # raises ValueError naming the known shapes
+        return value.lower(), shapes.make_shape(value, scene.size or 16, scene.seed or 0)[None]
+    grid = _inline_grid(value, "input")
+    return "drawn", grid if grid.ndim == 3 else grid[None]
+
+
+def kernel_grid(scene: Scene) -> tuple[str | None, np.ndarray] | None:
+    """(library name or None, (C, F, F) array) of the scene's kernel, or None for the default."""
+    from tuiconv.engine import kernels
+
+    value = scene.kernel
+    if value is None:
+        return None
+    if isinstance(value, str):
+        grid = kernels.kernel(value)
+        return value.lower(), grid if grid.ndim == 3 else grid[None]
+    grid = _inline_grid(value, "kernel")
+    grid = grid if grid.ndim == 3 else grid[None]
+    if grid.shape[1] != grid.shape[2]:
+        raise ValueError(f"kernel must be square, not {grid.shape[1]}×{grid.shape[2]}")
+    return None, grid

@@ -1,0 +1,421 @@
+"""Lesson files: read one TOML lesson, check every key, and report each problem as ``file:line``.
+
+A lesson is data only (the schema, with an example, is ``lessons/README.md``): an id, a title,
+a summary and 1–8 ``[[steps]]``; each step sets up a ``Scene``, tells its story (Markdown),
+states a task and the ``Check`` that decides it is done, and offers hints. Nothing in a lesson
+file is ever run.
+
+``read_lesson`` returns the lesson *and* every problem found (a teacher wants them all at
+once); ``load_lesson`` is the strict form the app uses.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any
+
+from tuiconv.course import checks
+from tuiconv.course.checks import Check
+from tuiconv.course.scene import SCREENS, Scene, input_grid, kernel_grid
+from tuiconv.course.toml_lines import key_lines, line_of
+from tuiconv.course.values import ANY, CELL, FLAG, GRID, NUMBER, PADDING, TABLE, TEXT, TEXTS, WHOLE, ValueType, describe
+from tuiconv.errors import InputError
+
+MAX_STEPS = 8
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+# ---------------------------------------------------------------- the schema
+
+LESSON_KEYS: dict[str, tuple[ValueType, bool]] = {
+    "id": (TEXT, True),
+    "title": (TEXT, True),
+    "summary": (TEXT, True),
+    "steps": (ANY, True),
+}
+STEP_KEYS: dict[str, tuple[ValueType, bool]] = {
+    "title": (TEXT, False),
+    "narrative": (TEXT, True),
+    "task": (TEXT, True),
+    "scene": (TABLE, True),
+    "check": (TABLE, True),
+    "hints": (TEXTS, False),
+    "success": (TEXT, False),
+    "solution": (TABLE, False),
+}
+SCENE_KEYS: dict[str, ValueType] = {
+    "screen": TEXT,
+    "input": GRID,
+    "size": WHOLE,
+    "seed": WHOLE,
+    "kernel": GRID,
+    "bias": NUMBER,
+    "padding": PADDING,
+    "stride": WHOLE,
+    "dilation": WHOLE,
+    "relu": FLAG,
+    "pool": TEXT,
+    "pool_size": WHOLE,
+    "pool_stride": WHOLE,
+    "position": CELL,
+    "weights": TEXT,
+    "select": TEXT,
+    "lr": NUMBER,
+    "steps": WHOLE,
+}
+# Which scene keys each screen reads; any other key would silently do nothing, so it is an error.
+SCREEN_KEYS: dict[str, set[str]] = {
+    "stepper": {"input", "size", "seed", "kernel", "bias", "padding", "stride", "dilation", "relu", "pool", "pool_size", "pool_stride", "position"},
+    "network": {"input", "size", "seed", "weights", "select", "position"},
+    "train": {"seed", "size", "lr", "steps"},
+}
+POOLS = ("max", "avg")
+PADDING_NAMES = ("valid", "same", "full")
+# A solution may set any scene key, plus what a learner does that a scene cannot set up.
+SOLUTION_KEYS: dict[str, ValueType] = {
+    **SCENE_KEYS,
+    "answer": ValueType("a number or a text", lambda v: isinstance(v, (str, int, float)) and not isinstance(v, bool)),
+    "filled": ValueType('a whole number, or "all"', lambda v: v == "all" or WHOLE.accepts(v)),
+}
+DEFAULT_SUCCESS = "Well done."
+
+
+@dataclass
+class Step:
+    """One step of a lesson: what the screen shows, what the learner reads and does, the check."""
+
+    number: int  # 1-based, as the learner counts
+    narrative: str
+    task: str
+    scene: Scene
+    check: Check
+    title: str = ""
+    hints: list[str] = field(default_factory=list)
+    success: str = DEFAULT_SUCCESS
+    solution: dict[str, Any] = field(default_factory=dict)
+    line: int = 1  # of its [[steps]] header
+    solution_line: int = 1  # of its solution, or of the header when it has none
+
+
+@dataclass
+class Lesson:
+    id: str
+    title: str
+    summary: str
+    steps: list[Step]
+    path: Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a lesson file, shown as ``file:line: message``."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return str(InputError(self.message, self.path, self.line))
+
+
+# ---------------------------------------------------------------- reading
+
+
+class _Report:
+    """Collects problems, each at the line of the key it is about."""
+
+    def __init__(self, path: str, text: str):
+        self.path = path
+        self.lines = key_lines(text)
+        self.problems: list[Problem] = []
+
+    def add(self, where: tuple, message: str) -> None:
+        self.problems.append(Problem(self.path, line_of(self.lines, where), message))
+
+    def keys(self, table: dict, allowed: dict, where: tuple, label: str) -> None:
+        """Unknown keys (with a did-you-mean), missing required keys, and wrong types."""
+        for key, value in table.items():
+            if key not in allowed:
+                close = get_close_matches(key, allowed, n=1, cutoff=0.6)
+                hint = f' (did you mean "{close[0]}"?)' if close else f"; {label} keys are: {', '.join(allowed)}"
+                self.add(where + (key,), f'unknown key "{key}" in {label}{hint}')
+                continue
+            spec = allowed[key]
+            kind = spec[0] if isinstance(spec, tuple) else spec
+            if not kind.accepts(value):
+                self.add(where + (key,), f"{key} must be {kind.name}, not {describe(value)}")
+        for key, spec in allowed.items():
+            if isinstance(spec, tuple) and spec[1] and key not in table:
+                self.add(where, f"{label} has no {key}")
+
+
+def _toml_error(error: tomllib.TOMLDecodeError, path: str) -> Problem:
+    message = str(error)
+    found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+    if found:
+        message = message[: found.start()]
+        return Problem(path, int(found.group(1)), f"invalid TOML: {message[:1].lower()}{message[1:]} (column {found.group(2)})")
+    found = re.search(r"\s*\(at end of document\)$", message)
+    line = None
+    if found:
+        message = message[: found.start()]
+        line = None
+    return Problem(path, line, f"invalid TOML: {message[:1].lower()}{message[1:]}")
+
+
+def read_lesson(path: str | Path, text: str | None = None) -> tuple[Lesson | None, list[Problem]]:
+    """The lesson in ``path`` and every problem with it; the lesson is None if any is fatal."""
+    where = str(path)
+    if text is None:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as error:
+            return None, [Problem(where, None, f"cannot read: {error.strerror or error}")]
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            return None, [Problem(where, line, "not a text file: it is not UTF-8")]
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return None, [_toml_error(error, where)]
+    report = _Report(where, text)
+    lesson = _lesson(raw, Path(path), report)
+    return (lesson if not report.problems else None), report.problems
+
+
+def load_lesson(path: str | Path) -> Lesson:
+    """The lesson in ``path``; InputError ``file:line: message`` for its first problem."""
+    lesson, problems = read_lesson(path)
+    if problems:
+        first = problems[0]
+        raise InputError(first.message, first.path, first.line)
+    assert lesson is not None
+    return lesson
+
+
+def _lesson(raw: dict, path: Path, report: _Report) -> Lesson:
+    report.keys(raw, LESSON_KEYS, (), "a lesson")
+    lesson_id = raw.get("id")
+    if isinstance(lesson_id, str) and not ID_RE.match(lesson_id):
+        report.add(("id",), f'id "{lesson_id}" must be lower-case letters, digits and dashes, like "edge-detectors"')
+    raw_steps = raw.get("steps", [])
+    steps: list[Step] = []
+    if not isinstance(raw_steps, list) or not all(isinstance(s, dict) for s in raw_steps):
+        report.add(("steps",), "steps must be written as [[steps]] tables, one per step")
+    elif "steps" in raw and not raw_steps:
+        report.add(("steps",), "the lesson has no steps")
+    else:
+        if len(raw_steps) > MAX_STEPS:
+            report.add(("steps", MAX_STEPS), f"the lesson has {len(raw_steps)} steps; at most {MAX_STEPS} keep it short enough to finish (split it in two)")
+        for index, raw_step in enumerate(raw_steps):
+            step = _step(raw_step, index, path, report)
+            if step is not None:
+                steps.append(step)
+    return Lesson(
+        id=lesson_id if isinstance(lesson_id, str) else "",
+        title=raw.get("title", "") if isinstance(raw.get("title"), str) else "",
+        summary=raw.get("summary", "") if isinstance(raw.get("summary"), str) else "",
+        steps=steps,
+        path=path,
+    )
+
+
+def _step(raw: dict, index: int, path: Path, report: _Report) -> Step | None:
+    where = ("steps", index)
+    label = f"step {index + 1}"
+    before = len(report.problems)
+    report.keys(raw, STEP_KEYS, where, label)
+    scene = _scene(raw.get("scene"), where + ("scene",), path, report) if isinstance(raw.get("scene"), dict) else None
+    check = None
+    if isinstance(raw.get("check"), dict) and scene is not None:
+        check = _check(raw["check"], where + ("check",), scene, report)
+    solution = raw.get("solution", {})
+    if isinstance(solution, dict):
+        report.keys(solution, SOLUTION_KEYS, where + ("solution",), f"the solution of {label}")
+    if len(report.problems) > before or scene is None or check is None:
+        return None
+    return Step(
+        number=index + 1,
+        narrative=raw["narrative"].strip(),
+        task=raw["task"].strip(),
+        scene=scene,
+        check=check,
+        title=raw.get("title", ""),
+        hints=list(raw.get("hints", [])),
+        success=raw.get("success", DEFAULT_SUCCESS).strip(),
+        solution=dict(solution),
+        line=line_of(report.lines, where),
+        solution_line=line_of(report.lines, where + ("solution",)),
+    )
+
+
+def _did_you_mean(word: str, known: list[str] | tuple[str, ...]) -> str:
+    close = get_close_matches(word.lower(), known, n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def _scene(raw: dict, where: tuple, path: Path, report: _Report) -> Scene | None:
+    before = len(report.problems)
+    report.keys(raw, SCENE_KEYS, where, "a scene")
+    if len(report.problems) > before:
+        return None
+    screen = raw.get("screen", "stepper")
+    if screen not in SCREENS:
+        report.add(where + ("screen",), f'unknown screen "{screen}"{_did_you_mean(screen, SCREENS)}; screens: {", ".join(SCREENS)}')
+        return None
+    for key in raw:
+        if key != "screen" and key not in SCREEN_KEYS[screen]:
+            report.add(where + (key,), f"{key} does nothing on the {screen} screen; it reads {', '.join(sorted(SCREEN_KEYS[screen]))}")
+    values = dict(raw)
+    for key in ("input", "weights"):
+        value = values.get(key)
+        if isinstance(value, str) and (Path(value).suffix or "/" in value):
+            values[key] = str((path.parent / value).resolve())
+    if isinstance(values.get("position"), list):
+        values["position"] = tuple(values["position"])
+    scene = Scene(**values)
+    for key, message in scene_problems(scene):
+        report.add(where + (key,), message)
+    return scene if len(report.problems) == before else None
+
+
+def _check(raw: dict, where: tuple, scene: Scene, report: _Report) -> Check | None:
+    kind = raw.get("kind")
+    if kind is None:
+        report.add(where, f"the check has no kind; kinds: {', '.join(checks.KINDS)}")
+        return None
+    if not isinstance(kind, str) or kind not in checks.KINDS:
+        shown = kind if isinstance(kind, str) else describe(kind)
+        hint = _did_you_mean(shown, list(checks.KINDS)) if isinstance(kind, str) else ""
+        report.add(where + ("kind",), f'unknown check kind "{shown}"{hint}; kinds: {", ".join(checks.KINDS)}')
+        return None
+    params = {k: v for k, v in raw.items() if k != "kind"}
+    before = len(report.problems)
+    report.keys(params, checks.KINDS[kind].params, where, f'a "{kind}" check')
+    if len(report.problems) > before:
+        return None
+    for key, message in checks.validate(kind, params, scene):
+        report.add(where + key, message)
+    return Check(kind, params) if len(report.problems) == before else None
+
+
+# ---------------------------------------------------------------- what a scene can show
+
+
+def _network_maps() -> dict[str, tuple[int, str]]:
+    """Map id prefix → (how many maps, engine layer name)."""
+    from tuiconv.engine import network
+
+    channels1 = network.PARAMETER_SHAPES["w1"][0]
+    channels2 = network.PARAMETER_SHAPES["w2"][0]
+    return {"conv1": (channels1, "conv1"), "pool": (channels1, "pool1"), "conv2": (channels2, "conv2")}
+
+
+def scene_problems(scene: Scene) -> list[tuple[str, str]]:
+    """What is impossible about a scene, as (scene key, message): names the engine does not
+    know, grids of unequal rows, a stride the input cannot take, a position off the map."""
+    from tuiconv.engine import kernels, shapes
+
+    problems: list[tuple[str, str]] = []
+    grid = kernel = None
+    if isinstance(scene.input, str) and not Path(scene.input).is_absolute():
+        base = scene.input.lower()
+        try:
+            shapes.split_kind(base)
+        except ValueError:
+            bare = base.removeprefix("filled-").removeprefix("noisy-")
+            problems.append(("input", f'unknown shape "{scene.input}"{_did_you_mean(bare, shapes.SHAPE_KINDS)}; shapes: {", ".join(shapes.SHAPE_KINDS)}, or a file, or a list of rows'))
+    if scene.size is not None and not shapes.MIN_SIZE <= scene.size <= shapes.MAX_SIZE:
+        problems.append(("size", f"size must be from {shapes.MIN_SIZE} to {shapes.MAX_SIZE}, not {scene.size}"))
+    if not problems:
+        try:
+            found = input_grid(scene)
+            grid = None if found is None else found[1]
+        except InputError as error:
+            problems.append(("input", f"input file {error}"))
+        except ValueError as error:
+            problems.append(("input", str(error)))
+    if isinstance(scene.kernel, str) and scene.kernel.lower() not in {**kernels.LAYER1, **kernels.LAYER2}:
+        known = [*kernels.LAYER1, *kernels.LAYER2]
+        problems.append(("kernel", f'unknown kernel "{scene.kernel}"{_did_you_mean(scene.kernel, known)}; kernels: {", ".join(known)}'))
+    else:
+        try:
+            found = kernel_grid(scene)
+            kernel = None if found is None else found[1]
+        except ValueError as error:
+            problems.append(("kernel", str(error)))
+    if isinstance(scene.padding, str) and scene.padding.lower() not in PADDING_NAMES:
+        problems.append(("padding", f'padding must be a whole number or one of {", ".join(PADDING_NAMES)}, not "{scene.padding}"'))
+        return problems
+    for key in ("stride", "dilation", "pool_size", "pool_stride", "steps"):
+        value = getattr(scene, key)
+        if value is not None and value < 1:
+            problems.append((key, f"{key} must be at least 1, not {value}"))
+    if isinstance(scene.padding, int) and scene.padding < 0:
+        problems.append(("padding", f"padding must be 0 or more, not {scene.padding}"))
+    if scene.pool is not None and scene.pool not in POOLS:
+        problems.append(("pool", f'pool must be "max" or "avg", not "{scene.pool}"{_did_you_mean(scene.pool, POOLS)}'))
+    if scene.lr is not None and scene.lr <= 0:
+        problems.append(("lr", f"lr must be above 0, not {scene.lr:g}"))
+    if scene.weights is not None and not Path(scene.weights).is_file():
+        problems.append(("weights", f"weights file {scene.weights}: no such file"))
+    if problems:
+        return problems
+    if scene.screen == "stepper" and grid is not None and kernel is not None:
+        problems.extend(_stepper_geometry(scene, grid, kernel))
+    if scene.screen == "network":
+        problems.extend(_network_selection(scene, grid))
+    return problems
+
+
+def _stepper_geometry(scene: Scene, grid, kernel) -> list[tuple[str, str]]:
+    if kernel.shape[0] != grid.shape[0]:
+        return [("kernel", f"the kernel reads {kernel.shape[0]} channel(s) but the input has {grid.shape[0]}")]
+    # Blame the key the teacher most likely set last: stride, then dilation, padding, kernel.
+    blame = next((k for k in ("stride", "dilation", "padding") if getattr(scene, k) is not None), "kernel")
+    padding = scene.padding if scene.padding is not None else 0
+    stride, dilation = scene.stride or 1, scene.dilation or 1
+    try:
+        rows = checks.output_side(grid.shape[1], kernel.shape[-1], padding, stride, dilation)
+        cols = checks.output_side(grid.shape[2], kernel.shape[-1], padding, stride, dilation)
+    except ValueError as error:
+        return [(blame, f"impossible scene: {error}")]
+    problems = []
+    if scene.position is not None and not (0 <= scene.position[0] < rows and 0 <= scene.position[1] < cols):
+        problems.append(("position", f"position [{scene.position[0]}, {scene.position[1]}] is outside the {rows}×{cols} feature map (rows and columns count from 0)"))
+    if scene.pool is not None:
+        size = scene.pool_size or 2
+        try:
+            checks.output_side(rows, size, 0, scene.pool_stride or size, 1)
+            checks.output_side(cols, size, 0, scene.pool_stride or size, 1)
+        except ValueError:
+            problems.append(("pool_size", f"a {size}×{size} pool does not fit the {rows}×{cols} feature map"))
+    return problems
+
+
+def _network_selection(scene: Scene, grid) -> list[tuple[str, str]]:
+    from tuiconv.engine import network
+
+    if grid is not None and grid.shape[0] != 1:
+        return [("input", f"the network reads one grid, not {grid.shape[0]} channels")]
+    height = width = scene.size or 16
+    if grid is not None:
+        height, width = grid.shape[1:]
+    layer, engine_layer, rows, cols = "input", None, height, width
+    if scene.select is not None:
+        maps = _network_maps()
+        name, _, channel = scene.select.partition(":")
+        if scene.select != "input" and (name not in maps or not channel.isdigit() or int(channel) >= maps[name][0]):
+            ids = ["input"] + [f"{n}:0–{count - 1}" for n, (count, _) in maps.items()]
+            return [("select", f'no map "{scene.select}"; maps: {", ".join(ids)}')]
+        if name in maps:
+            layer, engine_layer = name, maps[name][1]
+            rows, cols = network.map_shape(engine_layer, (height, width))
+    if scene.position is not None and not (0 <= scene.position[0] < rows and 0 <= scene.position[1] < cols):
+        return [("position", f"position [{scene.position[0]}, {scene.position[1]}] is outside the {rows}×{cols} {layer} map")]
+    return []
