@@ -171,3 +171,12 @@ def test_show_crops_rather_than_wraps_numbers_too_wide_for_the_terminal(tmp_path
     lines = ANSI.sub("", out).splitlines()
     assert code == 0 and len(lines) == 1 + 3 + 1 and all(len(line) <= 80 for line in lines)
     assert lines[-1] == "(rows are 40 cells wide and were cut at the terminal's right edge)"
+
+
+def test_file_names_that_look_like_markup_are_printed_as_they_are(files, capsys):
+    odd = files / "[red]odd.txt"
+    save_shape(odd, make_shape("diamond", 12, 0))
+    code, out, _ = run(["show", odd], capsys)
+    assert code == 0 and out.startswith("[red]odd.txt: 12×12 grid")
+    code, out, _ = run(["classify", odd], capsys)
+    assert code == 0 and table_rows(out)[str(odd)][1] == "diamond"

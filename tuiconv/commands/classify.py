@@ -26,6 +26,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from tuiconv.engine.network import CLASSES, Network, classify
     from tuiconv.engine.shapes import resolve_input
@@ -47,7 +48,7 @@ def run(args) -> int:
         rows.append((spec, grid.shape, verdict, scores))
 
     if rows:
-        title = f"weights: {args.weights}" if args.weights else "weights: hand-designed"
+        title = Text(f"weights: {args.weights}" if args.weights else "weights: hand-designed")
         table = Table(title=title, title_justify="left", title_style="dim")
         table.add_column("input")
         table.add_column("size", justify="right")
@@ -55,7 +56,7 @@ def run(args) -> int:
         for label in CLASSES:
             table.add_column(label, justify="right")
         for label, (h, w), verdict, scores in rows:
-            table.add_row(label, f"{h}×{w}", f"[bold]{verdict}[/]", *(f"{s:.3f}" for s in scores))
+            table.add_row(Text(label), f"{h}×{w}", Text(verdict, style="bold"), *(f"{s:.3f}" for s in scores))
         console = Console(highlight=False)
         if not console.is_terminal:
             console.width = 1000  # piped: keep each file's row on one line, however long its path

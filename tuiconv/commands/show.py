@@ -50,6 +50,7 @@ def grid_text(grid, console_width: int | None = None, colour: bool = True):
 
 def run(args) -> int:
     from rich.console import Console
+    from rich.text import Text
 
     from tuiconv.engine.shapes import resolve_input
 
@@ -57,7 +58,8 @@ def run(args) -> int:
     console = Console(highlight=False)
     rows, cols = grid.shape
     low, high = grid.min(), grid.max()
-    console.print(f"[bold]{name}[/]: {rows}×{cols} grid (rows × columns), values {format_value(low)} to {format_value(high)}")
+    summary = f": {rows}×{cols} grid (rows × columns), values {format_value(low)} to {format_value(high)}"
+    console.print(Text.assemble((name, "bold"), summary))  # Text, not markup: a file name may hold "["
     colour = console.color_system is not None and not console.no_color
     text = grid_text(grid, console.width if console.is_terminal else None, colour)
     # Piped output keeps whole rows; a terminal crops rows too wide for it rather than wrapping them.

@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import Iterable
 
 import numpy as np
 
@@ -39,7 +39,6 @@ MIN_INPUT = 2
 # Layer-1 bias of the hand-designed net: a line along a filter's direction scores 6, while a
 # line in another direction leaks 1 beside it; −1 silences those leaks and keeps the lines.
 HAND_BIAS1 = -1.0
-
 
 # name → shape of each parameter, in the order a .npz file stores them.
 PARAMETER_SHAPES = {
