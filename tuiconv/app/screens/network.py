@@ -98,26 +98,26 @@ class NetworkView(Widget, can_focus=False):
     NetworkView.-roomy-y #arithmetic { display: block; }
     NetworkView #scores { height: 1; }
     NetworkView #detail { height: auto; max-height: 3; }
-    NetworkView #file-prompt { display: none; height: 3; }
-    NetworkView.-asking #file-prompt { display: block; }
+    NetworkView #file-prompt { height: 3; }
     """
 
     BINDINGS = [
         Binding("enter", "inspect", "look inside"),
-        Binding("escape", "leave", "back", show=False),
+        Binding("escape", "leave", "leave the inspector", show=False),
         Binding("n", "next_shape(1)", "next shape"),
         Binding("N", "next_shape(-1)", "previous shape", show=False),
-        Binding("s", "reseed", "another of this kind", show=False),
-        Binding("space", "draw", "draw", show=False),
-        Binding("c", "clear", "clear input", show=False),
-        Binding("o", "open_file", "open file", show=False),
+        Binding("s", "reseed", "same kind, new size", show=False),
+        Binding("space", "draw", "draw a pixel", show=False),
+        Binding("c", "clear", "blank input", show=False),
+        Binding("o", "open_file", "open a file", show=False),
         Binding("g", "gallery", "gallery"),
-        Binding("p", "play", "play/pause gallery", show=False),
-        Binding("plus,equals_sign", "nudge(1)", "weight +", show=False),
-        Binding("minus", "nudge(-1)", "weight −", show=False),
-        Binding("0", "zero_weight", "weight 0", show=False),
+        Binding("p", "play", "play/pause", show=False),
+        Binding("plus,equals_sign", "nudge(1)", "weight +0.5", show=False),
+        Binding("minus", "nudge(-1)", "weight −0.5", show=False),
+        Binding("0", "zero_weight", "weight = 0", show=False),
         Binding("R", "reset_weights", "reset weights", show=False),
     ]
+    HELP_TITLE = "The layer stack (tab: next map, arrows/hjkl: move)"
 
     class Changed(Message):
         """Something the learner can see changed; ``state`` is the new ``ViewState``."""
@@ -183,7 +183,6 @@ class NetworkView(Widget, can_focus=False):
             yield ArithmeticPanel(id="arithmetic")
         yield Static("", id="scores")
         yield Static("", id="detail")
-        yield Input(placeholder="shape file or name (enter opens, escape cancels)", id="file-prompt")
 
     def on_mount(self) -> None:
         self.grids[self.session.selected].focus()
@@ -432,9 +431,8 @@ class NetworkView(Widget, can_focus=False):
         self._changed(focus=True)
 
     def action_leave(self) -> None:
-        if self.has_class("-asking"):
-            self.set_class(False, "-asking")
-            self.grids[self.session.selected].focus()
+        if self.query("#file-prompt"):
+            self._close_prompt()
             return
         if self.has_class("-inspecting"):
             self.set_class(False, "-inspecting")
@@ -478,19 +476,24 @@ class NetworkView(Widget, can_focus=False):
         self.grids["input"].focus()
 
     def action_open_file(self) -> None:
-        self.set_class(True, "-asking")
-        prompt = self.query_one("#file-prompt", Input)
-        prompt.value = ""
-        prompt.focus()
+        # Mounted only while asked for, so its editing keys stay out of the help and the tab order.
+        if not self.query("#file-prompt"):
+            prompt = Input(placeholder="a shape file or name, e.g. assets/shapes/diamond.txt (esc cancels)", id="file-prompt")
+            self.mount(prompt)
+            prompt.focus()
+
+    def _close_prompt(self) -> None:
+        self.query("#file-prompt").remove()
+        self.grids[self.session.selected].focus()
 
     @on(Input.Submitted, "#file-prompt")
     def _file_chosen(self, event: Input.Submitted) -> None:
         event.stop()
-        self.set_class(False, "-asking")
-        self.grids[self.session.selected].focus()
+        self._close_prompt()
         spec = event.value.strip()
         if spec:
             self.session.stop_gallery()
+            self._stop_player()
             self._input_change(lambda: self.session.load_input(spec))
 
     def action_gallery(self) -> None:

@@ -1,0 +1,288 @@
+"""The network screen, driven by keys: what it shows must equal a plain-loop network."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import re
+
+import numpy as np
+import pytest
+from rich.text import Text
+from textual.widgets import Static
+
+from tests.app.test_network_reference import forward_loops
+from tuiconv.app.app import TuiconvApp
+from tuiconv.app.network_session import NetworkSession
+from tuiconv.app.screens.network import NetworkScreen, NetworkView
+from tuiconv.app.widgets.grid import Grid
+from tuiconv.course.scene import Scene
+from tuiconv.engine import network as engine
+
+TAB_TO = {"conv1:0": 1, "pool:0": 5, "conv2:0": 9, "conv2:1": 10}
+
+
+def pilot_test(test):
+    """Run an async Pilot test without an asyncio plugin for pytest."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+def make_app(spec="rectangle", weights=None):
+    session = NetworkSession.open(spec, weights=weights)
+    return TuiconvApp(first_screen=lambda: NetworkScreen(session)), session
+
+
+def shown(app, selector: str) -> str:
+    """The plain text a Static shows (markup removed), as the learner reads it."""
+    static = app.screen.query_one(selector, Static)
+    return Text.from_markup(str(static.content)).plain
+
+
+def shown_scores(app) -> tuple[dict[str, float], str]:
+    text = shown(app, "#scores")
+    scores = {name: float(value) for name, value in re.findall(r"(rectangle|diamond)\D*?(\d\.\d\d) \(max", text)}
+    verdict = re.search(r"→\s+(\w+)", text).group(1).lower()
+    return scores, verdict
+
+
+def view(app) -> NetworkView:
+    return app.screen.query_one(NetworkView)
+
+
+@pytest.mark.parametrize("spec", ["rectangle", "diamond", "assets/shapes/diamond.txt"])
+@pilot_test
+async def test_scores_shown_equal_a_plain_loop_network(spec):
+    app, session = make_app(spec)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        scores, verdict = shown_scores(app)
+        ref = forward_loops(engine.Network.hand_designed(), session.image)
+        assert scores == {"rectangle": round(ref["scores"][0], 2), "diamond": round(ref["scores"][1], 2)}
+        assert verdict == ref["verdict"]
+        maxima = [float(m) for m in re.findall(r"\(max (-?[\d.]+)\)", shown(app, "#scores"))]
+        assert maxima == pytest.approx(ref["maxima"])
+        # Every map on screen holds the loop network's numbers.
+        grids = view(app).grids
+        for k in range(4):
+            assert grids[f"conv1:{k}"].values == pytest.approx(np.array(ref["relu1"][k]))
+            assert grids[f"pool:{k}"].values == pytest.approx(np.array(ref["pool1"][k]))
+        for k in range(2):
+            assert grids[f"conv2:{k}"].values == pytest.approx(np.array(ref["relu2"][k]))
+
+
+@pilot_test
+async def test_the_verdict_flips_when_the_input_becomes_a_diamond():
+    app, session = make_app("rectangle")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert shown_scores(app)[1] == "rectangle"
+        await pilot.press("n")  # the next library shape after the rectangle is the diamond
+        await pilot.pause()
+        assert "diamond" in shown(app, "#status")
+        scores, verdict = shown_scores(app)
+        ref = forward_loops(session.net, session.image)
+        assert verdict == "diamond" == ref["verdict"]
+        assert scores["diamond"] == round(ref["scores"][1], 2) > 0.5
+
+
+def _pixels_that_move(map_id, cell, shape):
+    """Input pixels whose bump changes ``cell`` of ``map_id``, in an all-positive network (no
+    ReLU ever off; a big enough bump wins its pool window), found by trying every pixel."""
+    rng = np.random.default_rng(3)
+    net = engine.Network(
+        w1=rng.uniform(0.5, 1, (4, 1, 3, 3)), b1=np.full(4, 0.1),
+        w2=rng.uniform(0.5, 1, (2, 4, 3, 3)), b2=np.full(2, 0.1),
+    )
+    base_image = rng.uniform(0, 1, shape)
+    layer = {"conv1": "relu1", "pool": "pool1", "conv2": "relu2"}[map_id.split(":")[0]]
+    k = int(map_id.split(":")[1])
+    base = engine.forward(net, base_image).layer(layer)[k][cell]
+    moved = set()
+    for r in range(shape[0]):
+        for c in range(shape[1]):
+            image = base_image.copy()
+            image[r, c] += 1000
+            if abs(engine.forward(net, image).layer(layer)[k][cell] - base) > 1e-9:
+                moved.add((r, c))
+    return moved
+
+
+@pytest.mark.parametrize(
+    "map_id, moves, cell, side",
+    [
+        ("conv2:0", ["down"] * 3 + ["right"] * 4, (3, 4), 8),
+        ("conv2:1", [], (0, 0), 8),
+        ("pool:0", ["down", "right", "right"], (1, 2), 4),
+        ("conv1:0", ["down"] * 5 + ["l"] * 6, (5, 6), 3),
+    ],
+)
+@pilot_test
+async def test_the_highlighted_receptive_field_is_every_pixel_that_can_change_the_cell(map_id, moves, cell, side):
+    app, session = make_app("rectangle")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*["tab"] * TAB_TO[map_id], *moves)
+        await pilot.pause()
+        assert (session.selected, session.cell) == (map_id, cell)
+        highlighted = set(view(app).grids["input"].window)
+        assert highlighted == _pixels_that_move(map_id, cell, session.image.shape[-2:])
+        count = len(highlighted)
+        assert f"{count} pixels" in shown(app, "#detail")
+        assert view(app).state().receptive_field == side
+
+
+@pilot_test
+async def test_a_layer2_cell_away_from_the_border_says_it_sees_an_8_by_8_patch():
+    app, _ = make_app("rectangle")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*["tab"] * 9, "down", "down", "down", "right", "right", "right")
+        await pilot.pause()
+        assert "8×8 = 64 pixels" in shown(app, "#detail")
+        assert view(app).state().extra["receptive_pixels"] == 64
+
+
+@pilot_test
+async def test_inside_a_layer2_unit_the_contributions_add_up_to_the_map_value():
+    app, session = make_app("rectangle")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*["tab"] * 9, "down", "down", "right", "enter")
+        await pilot.pause()
+        assert view(app).has_class("-inspecting")
+        ref = forward_loops(session.net, session.image)
+        pooled = np.array(ref["pool1"])
+        padded = np.pad(pooled, ((0, 0), (1, 1), (1, 1)))
+        i, j = session.cell
+        total = 0.0
+        inspector = view(app).inspector
+        for c in range(4):
+            window = padded[c, i : i + 3, j : j + 3]  # the pooled window, by hand
+            row = inspector.rows[c]
+            assert row.window.values == pytest.approx(window)
+            assert row.slice.values == pytest.approx(session.net.w2[0, c])
+            contribution = float((window * session.net.w2[0, c]).sum())
+            assert f"= {contribution:g}" in Text.from_markup(str(inspector.labels[c].content)).plain
+            total += contribution
+        plain = Text.from_markup(str(inspector.total.content)).plain
+        assert f"= {total:g} → ReLU → {max(total, 0):g}" in plain
+        assert max(total, 0) == pytest.approx(ref["relu2"][0][i][j])
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not view(app).has_class("-inspecting")
+
+
+@pilot_test
+async def test_editing_a_layer2_weight_changes_the_scores_as_a_loop_network_says():
+    app, session = make_app("diamond")
+    async with app.run_test(size=(80, 24)) as pilot:
+        # Make the rectangle unit love diagonal edges: its diagonal slice's centre goes −1 → +2.
+        await pilot.press(*["tab"] * 9, "enter")
+        await pilot.pause()
+        view(app).inspector.rows[2].slice.focus()
+        await pilot.press("down", "right", "plus", "plus", "plus", "plus", "plus", "plus")
+        await pilot.pause()
+        want = engine.Network.hand_designed()
+        want.w2[0, 2, 1, 1] = 2.0
+        ref = forward_loops(want, session.image)
+        scores, verdict = shown_scores(app)
+        assert scores == {"rectangle": round(ref["scores"][0], 2), "diamond": round(ref["scores"][1], 2)}
+        assert verdict == ref["verdict"]
+        assert "(edited)" in shown(app, "#status")
+        state = view(app).state()
+        assert state.scores == pytest.approx(tuple(ref["scores"]))
+        await pilot.press("R")
+        await pilot.pause()
+        assert shown_scores(app)[1] == "diamond"
+        assert "(edited)" not in shown(app, "#status")
+
+
+@pilot_test
+async def test_the_gallery_counts_right_verdicts_like_an_independent_tally():
+    app, session = make_app("rectangle")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g")
+        await pilot.pause()
+        right = 0
+        for shape in range(1, 9):
+            truth = session.gallery.truth
+            assert truth in session.input_name
+            right += forward_loops(engine.Network.hand_designed(), session.image)["verdict"] == truth
+            assert f"{right}/{shape} right" in shown(app, "#status")
+            await pilot.press("n")
+            await pilot.pause()
+        state = view(app).state()
+        assert state.gallery_seen == 9
+
+
+@pilot_test
+async def test_drawing_on_a_blank_input():
+    app, session = make_app("rectangle")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c", "down", "right", "space", "right", "space", "space")
+        await pilot.pause()
+        image = view(app).state().input[0]
+        assert image.sum() == 1.0 and image[1, 1] == 1.0
+        assert "drawn" in shown(app, "#status")
+        assert view(app).grids["input"].values[1, 1] == 1.0
+
+
+@pilot_test
+async def test_a_scene_sets_input_and_selection_and_every_change_posts_changed():
+    app, _ = make_app("rectangle")
+    seen = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        v = view(app)
+        original = v.post_message
+
+        def spy(message):
+            if isinstance(message, NetworkView.Changed):
+                seen.append(message.state)
+            return original(message)
+
+        v.post_message = spy
+        v.apply_scene(Scene(screen="network", input="diamond", select="conv2:1", position=(3, 4)))
+        await pilot.pause()
+        state = v.state()
+        assert (state.input_name, state.verdict, state.selected_map, state.selected_cell) == ("diamond", "diamond", "conv2:1", (3, 4))
+        assert state.receptive_field == 8
+        await pilot.press("left")
+        await pilot.pause()
+        assert [s.selected_cell for s in seen] == [(3, 4), (3, 3)]
+        with pytest.raises(ValueError):
+            v.apply_scene(Scene(screen="network", select="conv9:0"))
+
+
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        (["network", "--input", "hexagon"], "neither a shape file nor a shape name"),
+        (["network", "--input", "no/such/file.txt"], "no/such/file.txt: no such file"),
+        (["network", "--weights", "README.md"], "README.md"),
+        (["network", "--weights", "missing.npz"], "missing.npz: no such file"),
+    ],
+)
+def test_bad_input_or_weights_is_one_line_and_exit_code_2(argv, fragment, capsys):
+    from tuiconv.cli import main
+
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert fragment in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+@pilot_test
+async def test_learned_weights_from_a_file_are_shown_and_used(tmp_path):
+    net = engine.Network.random(seed=5)
+    path = tmp_path / "learned.npz"
+    net.save(path)
+    app, session = make_app("diamond", weights=str(path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "learned.npz" in shown(app, "#status")
+        ref = forward_loops(net, session.image)
+        scores, verdict = shown_scores(app)
+        assert scores == {"rectangle": round(ref["scores"][0], 2), "diamond": round(ref["scores"][1], 2)}
+        assert verdict == ref["verdict"]
