@@ -1,11 +1,44 @@
-"""The tuiconv App: opens the screen the command line asked for and hosts what every screen shares."""
+"""The tuiconv App: opens the screen the command line asked for and hosts what every screen shares.
+
+Shared by every screen: ``?`` lists the current screen's keys (screens/help.py), ``q``/``escape``
+go back (and quit from the first screen), ``ctrl+p`` opens the command palette with the
+screen's own ``palette_commands()``, and a terminal smaller than the screen needs (its
+``MIN_SIZE``, default ``DEFAULT_MIN_SIZE``) shows one line asking for a larger one.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from textual.app import App, SystemCommand
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Static
+
+DEFAULT_MIN_SIZE = (60, 20)
+
+
+class TooSmallScreen(Screen):
+    """Covers everything while the terminal is below the size the screens need."""
+
+    DEFAULT_CSS = """
+    TooSmallScreen { align: center middle; }
+    TooSmallScreen > Static { width: 100%; height: auto; text-align: center; }
+    """
+
+    def __init__(self, needed: tuple[int, int]) -> None:
+        super().__init__()
+        self.needed = needed
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="too-small")
+
+    def show_size(self, width: int, height: int) -> None:
+        need_w, need_h = self.needed
+        self.query_one(Static).update(
+            f"tuiconv needs a terminal of at least {need_w}×{need_h} (this one is {width}×{height}): "
+            f"please enlarge it, or press ctrl+q to quit."
+        )
 
 
 class TuiconvApp(App):
@@ -13,14 +46,20 @@ class TuiconvApp(App):
 
     TITLE = "tuiconv"
     CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("question_mark", "help", "help", key_display="?", tooltip="help: every key of this screen"),
+        Binding("q,escape", "back", "back/quit", show=False, key_display="q", tooltip="back, or quit from the first screen"),
+    ]
 
     def __init__(self, first_screen: Callable[[], Screen], lessons_dir: str | None = None):
         super().__init__()
         self._first_screen = first_screen
         self.lessons_dir = lessons_dir
+        self._too_small: TooSmallScreen | None = None
 
     def on_mount(self) -> None:
         self.push_screen(self._first_screen())
+        self.call_after_refresh(self._check_size)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -28,3 +67,45 @@ class TuiconvApp(App):
         provider = getattr(screen, "palette_commands", None)
         if provider is not None:
             yield from provider()
+
+    # -- keys every screen shares ---------------------------------------------------------
+
+    def action_help(self) -> None:
+        from tuiconv.app.screens.help import HelpScreen, binding_sections
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        title = f"Keys: {self.screen.title or self.title}"
+        self.push_screen(HelpScreen(binding_sections(self.screen), title))
+
+    def action_back(self) -> None:
+        # The default screen plus the first screen: going back from there means quitting.
+        if len(self.screen_stack) > 2:
+            self.pop_screen()
+        else:
+            self.exit()
+
+    # -- terminal size --------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._check_size)
+
+    def _needed_size(self) -> tuple[int, int]:
+        sizes = [getattr(s, "MIN_SIZE", DEFAULT_MIN_SIZE) for s in self.screen_stack if s is not self._too_small]
+        return max(w for w, _ in sizes), max(h for _, h in sizes)
+
+    def _check_size(self) -> None:
+        width, height = self.size
+        need_w, need_h = self._needed_size()
+        small = width < need_w or height < need_h
+        if small and self._too_small is None:
+            self._too_small = TooSmallScreen((need_w, need_h))
+            self.push_screen(self._too_small)
+            self.call_after_refresh(self._too_small.show_size, width, height)
+        elif small and self._too_small is not None:
+            self._too_small.show_size(width, height)
+        elif not small and self._too_small is not None:
+            if self.screen is self._too_small:
+                self.pop_screen()
+            self._too_small = None

@@ -1,12 +1,74 @@
-"""`tuiconv step`: not built yet (see the open issues)."""
+"""`tuiconv step`: step a filter across a grid and see every multiplication."""
 
-HELP = "(not built yet)"
+from __future__ import annotations
+
+import argparse
+
+HELP = "step a filter across a grid: every multiplication, padding, stride, dilation, ReLU, pooling"
+
+EPILOG = """\
+examples:
+  tuiconv step                                       a rectangle outline and a vertical-line kernel
+  tuiconv step --input diamond --filter diagonal --padding 1
+  tuiconv step --input my-shape.txt --filter sobel-x --stride 2
+  tuiconv step --input diamond:16 --filter rectangle  layer 2: reads the four edge maps
+
+keys (? in the app lists them all): space step, backspace back, arrows jump, p play,
+z/s/d padding/stride/dilation, u ReLU, m pooling, i input, f kernel, e edit kernel, n draw.
+"""
 
 
-def add_arguments(parser) -> None:
-    pass
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = EPILOG
+    parser.add_argument(
+        "--input",
+        metavar="NAME|FILE",
+        help="a shape (rectangle, diamond, cross, triangle, circle; filled-KIND; KIND:SIZE) "
+        "or a shape file of . and # or numbers (default: rectangle)",
+    )
+    parser.add_argument(
+        "--filter",
+        metavar="NAME",
+        help="a named kernel: horizontal, vertical, diagonal, antidiagonal, sobel-x, sobel-y, "
+        "blur, sharpen, identity; or rectangle, diamond (layer 2) (default: vertical)",
+    )
+    parser.add_argument("--padding", metavar="P", default="0", help="zeros around the input: a number, or valid, same, full (default: 0)")
+    parser.add_argument("--stride", metavar="S", type=int, default=1, help="cells the filter moves each step (default: 1)")
+    parser.add_argument("--dilation", metavar="D", type=int, default=1, help="spacing between kernel taps (default: 1)")
+    parser.add_argument("--bias", metavar="B", type=float, default=0.0, help="added to every output value (default: 0)")
+    parser.add_argument("--size", metavar="N", type=int, help="grid size of generated shapes (default: 8; 16 for layer-2 filters)")
+    parser.add_argument("--seed", metavar="N", type=int, default=5, help="seed for generated shapes (default: 5)")
 
 
-def run(args) -> int:
-    print("tuiconv step: not built yet")
-    return 2
+def _padding(text: str) -> int | str:
+    text = text.strip().lower()
+    if text in ("valid", "same", "full"):
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"--padding must be a whole number or valid, same, full, not {text!r}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    # Everything that can be wrong is found before Textual starts: a bad file, name or geometry
+    # is one line on stderr and exit code 2 (cli.py), never a half-drawn screen.
+    from tuiconv.app.stepper_session import StepperSession
+
+    session = StepperSession.build(
+        args.input,
+        args.filter,
+        size=args.size,
+        seed=args.seed,
+        padding=_padding(args.padding),
+        stride=args.stride,
+        dilation=args.dilation,
+        bias=args.bias,
+    )
+
+    from tuiconv.app.app import TuiconvApp
+    from tuiconv.app.screens.stepper import StepperScreen
+
+    TuiconvApp(first_screen=lambda: StepperScreen(session)).run()
+    return 0

@@ -98,6 +98,7 @@ def _tint(rgb: palette.RGB, amount: float = 0.4) -> palette.RGB:
 class Grid(Widget, can_focus=True):
     """A 2-D array drawn as coloured cells, with a highlighted window, a cursor and marks."""
 
+    HELP_TITLE = "Grids (when focused)"
     DEFAULT_CSS = """
     Grid {
         width: auto;
@@ -106,10 +107,10 @@ class Grid(Widget, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("up,k", "move_cursor(-1, 0)", "up", show=False),
-        Binding("down,j", "move_cursor(1, 0)", "down", show=False),
-        Binding("left,h", "move_cursor(0, -1)", "left", show=False),
-        Binding("right,l", "move_cursor(0, 1)", "right", show=False),
+        Binding("up,k", "move_cursor(-1, 0)", "up", show=False, tooltip="move the cursor up"),
+        Binding("down,j", "move_cursor(1, 0)", "down", show=False, tooltip="move the cursor down"),
+        Binding("left,h", "move_cursor(0, -1)", "left", show=False, tooltip="move the cursor left"),
+        Binding("right,l", "move_cursor(0, 1)", "right", show=False, tooltip="move the cursor right"),
     ]
 
     class CursorMoved(Message):
@@ -154,6 +155,7 @@ class Grid(Widget, can_focus=True):
         self._cursor: Cell | None = None
         self._marks: dict[str, frozenset[Cell]] = {}
         self._mark_of: dict[Cell, str] = {}
+        self._padding: frozenset[Cell] = frozenset()
         self._strips: dict[int, tuple[tuple, Strip]] = {}
         self._scale_used = self._effective_scale()
 
@@ -267,11 +269,14 @@ class Grid(Widget, can_focus=True):
         new = {kind: frozenset(cells) for kind, cells in marks.items() if kind in MARKS}
         old_of = self._mark_of
         new_of: dict[Cell, str] = {}
-        for kind in MARKS:  # later kinds win where cells overlap
+        for kind in MARKS:  # later kinds' glyphs win where cells overlap; padding keeps its look
             for cell in new.get(kind, ()):
                 new_of[cell] = kind
+        old_padding = self._marks.get("padding", frozenset())
         changed = {c for c in old_of.keys() | new_of.keys() if old_of.get(c) != new_of.get(c)}
+        changed |= old_padding ^ new.get("padding", frozenset())
         self._marks, self._mark_of = new, new_of
+        self._padding = new.get("padding", frozenset())
         self._redraw_rows(r for r, _ in changed)
 
     # -- layout ---------------------------------------------------------------------------
@@ -386,17 +391,15 @@ class Grid(Widget, can_focus=True):
             in_window = here in self._window
             is_cursor = here == self._cursor
             if mode == "numbers":
-                segments.append(self._number_cell(value, cell, scale, mark, in_window, is_cursor))
+                segments.append(self._number_cell(here, value, cell, scale, mark, in_window, is_cursor))
             else:
-                segments.append(self._shade_cell(value, cell, scale, mark, in_window, is_cursor))
+                segments.append(self._shade_cell(here, value, cell, scale, mark, in_window, is_cursor))
         return segments
 
-    def _number_cell(self, value: float, cell: int, scale: Scale, mark: str | None, in_window: bool, is_cursor: bool) -> Segment:
+    def _number_cell(self, here: Cell, value: float, cell: int, scale: Scale, mark: str | None, in_window: bool, is_cursor: bool) -> Segment:
         text = format_number(value, cell - 1)
         gutter = "▸" if is_cursor else MARKS[mark] if mark else " "
-        if mark == "padding":
-            style = palette.padding_style(bold=is_cursor, underline=is_cursor, reverse=in_window)
-        elif not np.isfinite(value):
+        if here in self._padding or not np.isfinite(value):
             style = palette.padding_style(bold=is_cursor, underline=is_cursor, reverse=in_window)
         else:
             style = palette.cell_style(
@@ -404,7 +407,7 @@ class Grid(Widget, can_focus=True):
             )
         return Segment(gutter + text.rjust(cell - 1), style)
 
-    def _shade_cell(self, value: float, cell: int, scale: Scale, mark: str | None, in_window: bool, is_cursor: bool) -> Segment:
+    def _shade_cell(self, here: Cell, value: float, cell: int, scale: Scale, mark: str | None, in_window: bool, is_cursor: bool) -> Segment:
         if is_cursor:
             glyph = "▸"
         elif mark:
@@ -413,7 +416,7 @@ class Grid(Widget, can_focus=True):
             glyph = EMPTY_GLYPH
         else:
             glyph = palette.shade_glyph(value, scale)
-        colour = palette.PADDING_FG if (mark == "padding" or not np.isfinite(value)) else palette.colour(value, scale)
+        colour = palette.PADDING_FG if (here in self._padding or not np.isfinite(value)) else palette.colour(value, scale)
         return Segment(glyph * cell, palette.glyph_style(colour, reverse=in_window or is_cursor))
 
     def _halfblock_segments(self, top_row: int) -> list[Segment]:
@@ -441,7 +444,7 @@ class Grid(Widget, can_focus=True):
 
     def _pixel(self, row: int, col: int, values: np.ndarray, scale: Scale) -> palette.RGB:
         value = values[row, col]
-        if self._mark_of.get((row, col)) == "padding" or not np.isfinite(value):
+        if (row, col) in self._padding or not np.isfinite(value):
             return palette.PADDING_BG
         return palette.colour(value, scale)
 

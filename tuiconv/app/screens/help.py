@@ -1,0 +1,97 @@
+"""`?` on any screen: every key of the screen beneath, grouped by where it works.
+
+The list is read from the bindings the screen, its widgets and the app declare (``BINDINGS``
+with descriptions), so it cannot drift from what the keys do. A widget class may set
+``HELP_TITLE`` to name its group ("Kernel grid (edit weights)"); keys it shares with a group
+listed earlier are not repeated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+Section = tuple[str, list[tuple[str, str]]]
+
+
+def _keys_of(node: DOMNode) -> list[tuple[str, str]]:
+    """(keys, description) for each described action of ``node``, keys joined with '/'."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    app = node.app
+    for key, bindings in node._bindings.key_to_bindings.items():
+        for binding in bindings:
+            if not binding.description:
+                continue
+            shown = app.get_key_display(Binding(key, binding.action, binding.description))
+            # The tooltip, when a binding has one, is the longer sentence the footer has no room for.
+            keys = grouped.setdefault((binding.action, binding.tooltip or binding.description), [])
+            if shown not in keys:
+                keys.append(shown)
+    return [("/".join(keys), description) for (_, description), keys in grouped.items()]
+
+
+def binding_sections(screen: Screen) -> list[Section]:
+    """Every described key of ``screen``: its own, its widgets' (one group per class), the app's."""
+    sections: list[Section] = []
+    seen_classes: set[type] = set()
+    seen_pairs: set[tuple[str, str]] = set()
+
+    def add(title: str, node: DOMNode) -> None:
+        rows = [pair for pair in _keys_of(node) if pair not in seen_pairs]
+        seen_pairs.update(rows)
+        if rows:
+            sections.append((title, rows))
+
+    # Depth first, parents before children: a view's keys come before its grids'.
+    nodes: Iterable[DOMNode] = screen.walk_children(with_self=False)
+    add(getattr(screen, "HELP_TITLE", None) or (screen.title or "This screen"), screen)
+    for node in nodes:
+        cls = type(node)
+        if cls in seen_classes:
+            continue
+        seen_classes.add(cls)
+        add(getattr(cls, "HELP_TITLE", None) or cls.__name__, node)
+    add("Everywhere", screen.app)
+    return sections
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys of the screen it was opened over; escape, q or ? closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 78; max-width: 100%; height: auto; max-height: 100%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    HelpScreen Static { width: 100%; }
+    """
+    BINDINGS = [Binding("escape,q,question_mark", "close", "close help", key_display="esc")]
+
+    def __init__(self, sections: list[Section], title: str = "Keys") -> None:
+        super().__init__()
+        self._sections = sections
+        self._title = title
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2), expand=True)
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(ratio=1)
+        for title, rows in self._sections:
+            table.add_row("", Text(title, style="bold underline"))
+            for keys, description in rows:
+                table.add_row(keys, description)
+        with VerticalScroll():
+            yield Static(Text(f"{self._title}  (esc closes)", style="bold"))
+            yield Static(table)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,606 @@
+"""The convolution stepper: step a filter across an input and watch every multiplication.
+
+``StepperView`` is the whole explorer (input with its zero border, kernel, feature map filling
+in, the arithmetic of the current step, the output-size formula, ReLU and pooling); the
+free-explorer ``StepperScreen`` hosts it with a footer, and the lesson screen hosts the same
+view beside its narrative. A lesson configures it with ``view.apply_scene(scene)`` and reads it
+back with ``view.state()`` after each ``StepperView.Changed``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+from rich.text import Text
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from tuiconv.app.palette import Scale
+from tuiconv.app.stepper_session import (
+    DEFAULT_SIZE,
+    MAX_DILATION,
+    MAX_PADDING,
+    MAX_STRIDE,
+    POOL_MODES,
+    POOL_SIZES,
+    StepperSession,
+    load_input,
+)
+from tuiconv.app.widgets.arithmetic import ArithmeticPanel, FormulaPanel, format_exact
+from tuiconv.app.widgets.editable import CanvasGrid, KernelGrid
+from tuiconv.app.widgets.grid import Grid
+from tuiconv.app.widgets.picker import Picker
+from tuiconv.course.scene import Scene, ViewState
+from tuiconv.engine import kernels, shapes
+
+# Seconds per step while playing, slowest first.
+SPEEDS = (2.0, 1.0, 0.5, 0.25, 0.1)
+DEFAULT_SPEED = 2
+KERNEL_CELL = 5  # kernel weights such as 0.11 need 4 characters
+GAP = 2  # columns between the grids
+FIRST_NOTE = "Kernel not flipped: cross-correlation, as in every CNN library.  ? lists keys"
+
+
+def _cycle(value: int, low: int, high: int, delta: int) -> int:
+    return low + (value - low + delta) % (high - low + 1)
+
+
+class StepperView(Vertical):
+    """The explorer: keys change a StepperSession, and the grids show what the engine says."""
+
+    HELP_TITLE = "Stepper"
+    DEFAULT_CSS = """
+    StepperView { height: 1fr; width: 1fr; }
+    StepperView > #stepper-status { height: 1; background: $boost; }
+    StepperView > #stepper-body { height: 1fr; scrollbar-size-vertical: 1; }
+    StepperView #stepper-maps { height: auto; width: auto; }
+    StepperView #stepper-maps > Grid, StepperView #stepper-middle { margin-right: 2; }
+    StepperView #stepper-middle { width: auto; height: auto; }
+    StepperView #stepper-pooled { margin-top: 1; }
+    StepperView #stepper-formula { margin-top: 0; }
+    StepperView #stepper-message { height: auto; color: $text-warning; }
+    """
+
+    BINDINGS = [
+        Binding("space,enter", "step", "step", key_display="space", tooltip="step: move the filter to the next output cell"),
+        Binding("backspace", "back", "back", tooltip="step back to the previous output cell"),
+        Binding("p", "play", "play", tooltip="play / pause: step by itself"),
+        Binding("plus,equals_sign", "speed(1)", "faster", show=False, key_display="+", tooltip="play faster"),
+        Binding("minus", "speed(-1)", "slower", show=False, key_display="-", tooltip="play slower"),
+        Binding("r", "reset", "reset", show=False, tooltip="reset: back to the first output cell"),
+        Binding("z", "padding(1)", "pad", tooltip="more padding: a ring of zeros around the input (0–3)"),
+        Binding("Z", "padding(-1)", "less padding", show=False, tooltip="less padding"),
+        Binding("s", "stride(1)", "stride", tooltip="larger stride: the filter jumps further (1–4)"),
+        Binding("S", "stride(-1)", "less stride", show=False, tooltip="smaller stride"),
+        Binding("d", "dilation(1)", "dilate", tooltip="more dilation: spread the kernel's taps apart (1–3)"),
+        Binding("D", "dilation(-1)", "less dilation", show=False, tooltip="less dilation"),
+        Binding("u", "relu", "ReLU", tooltip="ReLU on/off: max(0, x) on the feature map"),
+        Binding("m", "pool", "pool", tooltip="pooling: off → max → average"),
+        Binding("w", "pool_size", "pool size", show=False, tooltip="pool size: 2×2 or 3×3"),
+        Binding("t", "pool_stride", "pool stride", show=False, tooltip="pool stride: same as the size, 1, 2, 3"),
+        Binding("i", "choose_input", "input", tooltip="choose the input: a shape or a shape file"),
+        Binding("f", "choose_kernel", "kernel", tooltip="choose the kernel (filter) from the library"),
+        Binding("e", "edit_kernel", "edit kernel", show=False, tooltip="edit kernel: focus the kernel to change its weights"),
+        Binding("n", "draw", "draw on input", show=False, tooltip="draw on input: focus the input to flip cells"),
+        Binding("c", "channel", "next channel", show=False, tooltip="next channel of a several-channel input"),
+    ]
+
+    class Changed(Message):
+        """Something the learner sees changed; ``view.state()`` says what it is now."""
+
+        def __init__(self, view: "StepperView") -> None:
+            super().__init__()
+            self.view = view
+
+        @property
+        def control(self) -> "StepperView":
+            return self.view
+
+    def __init__(self, session: StepperSession | None = None, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.session = session or StepperSession.build()
+        self._speed = DEFAULT_SPEED
+        self._timer = None
+        self._message = FIRST_NOTE
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="stepper-status")
+        with VerticalScroll(id="stepper-body"):
+            with Horizontal(id="stepper-maps"):
+                yield CanvasGrid(mode="numbers", id="stepper-input")
+                with Vertical(id="stepper-middle"):
+                    yield KernelGrid(mode="numbers", cell_width=KERNEL_CELL, id="stepper-kernel")
+                    yield Grid(mode="numbers", cursor_movable=True, id="stepper-pooled")
+                yield Grid(mode="numbers", cursor_movable=True, id="stepper-output")
+            yield ArithmeticPanel(id="stepper-arithmetic")
+            yield FormulaPanel(id="stepper-formula")
+            yield Static("", id="stepper-message")
+
+    def on_mount(self) -> None:
+        self._timer = self.set_interval(SPEEDS[self._speed], self._tick, pause=True)
+        self.update_view()
+        self.output_grid.focus()
+
+    def on_resize(self) -> None:
+        self._fit_cells()
+
+    @property
+    def input_grid(self) -> CanvasGrid:
+        return self.query_one("#stepper-input", CanvasGrid)
+
+    @property
+    def kernel_grid(self) -> KernelGrid:
+        return self.query_one("#stepper-kernel", KernelGrid)
+
+    @property
+    def output_grid(self) -> Grid:
+        return self.query_one("#stepper-output", Grid)
+
+    @property
+    def pooled_grid(self) -> Grid:
+        return self.query_one("#stepper-pooled", Grid)
+
+    def _fit_cells(self) -> None:
+        """The widest cells (3–6 characters) that fit input, kernel and output side by side."""
+        width = self.size.width - 1  # the body's scrollbar
+        s = self.session
+        in_cols = s.input.shape[2] + 2 * s.padding
+        out_cols = s.output.shape[1]
+        pooled_cols = 0 if s.pooled is None else s.pooled.shape[1]
+        for cell in (6, 5, 4, 3, 2):
+            middle = max(s.kernel.shape[2] * KERNEL_CELL, pooled_cols * cell, 12)
+            if in_cols * cell + middle + out_cols * cell + 3 * GAP <= width:
+                break
+        for grid in (self.input_grid, self.output_grid, self.pooled_grid):
+            if grid.cell_width != cell:
+                grid.cell_width = cell
+        # Below 3 characters a cell cannot hold a number: show shade glyphs.
+        mode = "numbers" if cell >= 3 else "shade"
+        for grid in (self.input_grid, self.output_grid, self.pooled_grid):
+            if grid.mode != mode:
+                grid.mode = mode
+
+    # -- drawing the session --------------------------------------------------------------
+
+    def update_view(self, changed: bool = True) -> None:
+        """Hand every widget the session's numbers (grids redraw only rows that changed)."""
+        s = self.session
+        channel = s.channel
+        many = s.input.shape[0] > 1
+        channel_note = f" {s.channel_names[channel]}" if many else ""
+
+        input_scale = Scale.for_values(s.input)
+        inp = self.input_grid
+        inp.scale = input_scale
+        inp.values = s.padded_input()
+        inp.marks = {"padding": s.padding_cells(), "uncovered": s.uncovered_cells()}
+        inp.window = s.window_cells()
+        inp.title = f"input {s.input_name}{channel_note}"[: max(12, inp.size.width or 40)]
+
+        kernel = self.kernel_grid
+        kernel_scale = Scale.for_values(s.kernel, signed=True)
+        kernel.scale = kernel_scale
+        kernel.values = s.kernel[channel]
+        kernel.title = f"kernel {s.kernel_name or '(edited)'}"
+
+        out = self.output_grid
+        out_scale = Scale.for_values(s.output)
+        out.scale = out_scale
+        out.values = s.shown_output()
+        out.cursor = s.position
+        relu_note = " ReLU" if s.relu else ""
+        out.title = f"feature map {s.output.shape[0]}×{s.output.shape[1]}{relu_note}"
+
+        pooled = self.pooled_grid
+        pooled.display = s.pooled is not None
+        if s.pooled is not None:
+            pooled.scale = out_scale
+            pooled.values = s.pooled
+            pooled.cursor = s.pool_position
+            stride = s.pool_stride or s.pool_size
+            pooled.title = f"{s.pool} pool {s.pool_size}×{s.pool_size} s{stride}"
+            winner = s.pool_winner()
+            out.window = s.pool_window()
+            out.marks = {"winner": {winner}} if winner else {}
+        else:
+            out.window = ()
+            out.marks = {}
+
+        products_scale = Scale.for_values(s.step.products, signed=True)
+        self.query_one(ArithmeticPanel).show(
+            s.step,
+            channel=channel,
+            channel_names=s.channel_names,
+            relu=s.relu,
+            scales=(input_scale, kernel_scale, products_scale),
+        )
+        self.query_one(FormulaPanel).show(s.rows_geometry, s.cols_geometry)
+        self._show_status()
+        self._fit_cells()
+        if changed:
+            self.post_message(self.Changed(self))
+
+    def _show_status(self) -> None:
+        s = self.session
+        playing = self._playing
+        text = Text()
+        text.append(f"step {s.index + 1}/{s.steps}", style="bold")
+        text.append(f"  P={s.padding} S={s.stride} D={s.dilation}")
+        if s.bias:
+            text.append(f"  bias {format_exact(s.bias)}")
+        text.append("  ReLU on" if s.relu else "  ReLU off")
+        if s.pool:
+            text.append(f"  {s.pool} pool")
+        if s.input.shape[0] > 1:
+            text.append(f"  channel {s.channel + 1}/{s.input.shape[0]}")
+        text.append(f"  {'▶ playing' if playing else '❚❚ paused'} {1 / SPEEDS[self._speed]:g}/s")
+        self.query_one("#stepper-status", Static).update(text)
+        note = self._message
+        if s.pool_error:
+            note = s.pool_error
+        self.query_one("#stepper-message", Static).update(note)
+
+    def say(self, message: str) -> None:
+        """One line under the panels: what just went wrong, or a note."""
+        self._message = message
+        self.query_one("#stepper-message", Static).update(message)
+
+    def _apply(self, change, *args, **kwargs) -> bool:
+        """Run a session change; a ValueError becomes a message instead of a crash."""
+        try:
+            change(*args, **kwargs)
+        except ValueError as error:
+            self.say(str(error))
+            return False
+        self._message = ""
+        self.update_view()
+        return True
+
+    # -- the lesson contract --------------------------------------------------------------
+
+    def apply_scene(self, scene: Scene) -> None:
+        """Set up what a lesson step describes; ``None`` fields keep the session's defaults."""
+        self.session = session_from_scene(scene)
+        self._message = ""
+        self._pause()
+        if self.is_mounted:
+            self.update_view()
+
+    def state(self) -> ViewState:
+        s = self.session
+        return ViewState(
+            screen="stepper",
+            input=s.input.copy(),
+            kernel=s.kernel.copy(),
+            kernel_name=s.kernel_name,
+            bias=s.bias,
+            padding=s.padding,
+            stride=s.stride,
+            dilation=s.dilation,
+            position=s.position,
+            output=s.output.copy(),
+            filled=s.filled,
+            relu=s.relu,
+            pool=s.pool,
+            pool_size=s.pool_size,
+            pool_stride=s.pool_stride,
+            pooled=None if s.pooled is None else s.pooled.copy(),
+            input_name=s.input_name,
+        )
+
+    # -- stepping -------------------------------------------------------------------------
+
+    @property
+    def _playing(self) -> bool:
+        return getattr(self, "_is_playing", False)
+
+    def _pause(self) -> None:
+        self._is_playing = False
+        if self._timer is not None:
+            self._timer.pause()
+
+    def _stepping_pool(self) -> bool:
+        return self.session.pooled is not None and self.pooled_grid.has_focus
+
+    def action_step(self) -> None:
+        if self._stepping_pool():
+            self.session.step_pool(True)
+        elif not self.session.step_forward():
+            self.say("That was the last output cell: backspace steps back, r starts again.")
+            return
+        self.update_view()
+
+    def action_back(self) -> None:
+        if self._stepping_pool():
+            self.session.step_pool(False)
+        elif not self.session.step_back():
+            self.say("This is the first output cell.")
+            return
+        self.update_view()
+
+    def action_play(self) -> None:
+        if self._playing:
+            self._pause()
+        else:
+            if self.session.index + 1 >= self.session.steps:
+                self.session.reset()
+            self._is_playing = True
+            self._timer.reset()
+            self._timer.resume()
+        self.update_view()
+
+    def _tick(self) -> None:
+        if not self.session.step_forward():
+            self._pause()
+        self.update_view()
+
+    def action_speed(self, delta: int) -> None:
+        self._speed = min(max(self._speed + delta, 0), len(SPEEDS) - 1)
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_interval(SPEEDS[self._speed], self._tick, pause=not self._playing)
+        self._show_status()
+
+    def action_reset(self) -> None:
+        self._pause()
+        self.session.reset()
+        self.update_view()
+
+    # -- set-up ---------------------------------------------------------------------------
+
+    def action_padding(self, delta: int) -> None:
+        self._change_geometry("padding", _cycle(self.session.padding, 0, MAX_PADDING, delta))
+
+    def action_stride(self, delta: int) -> None:
+        self._change_geometry("stride", _cycle(self.session.stride, 1, MAX_STRIDE, delta))
+
+    def action_dilation(self, delta: int) -> None:
+        self._change_geometry("dilation", _cycle(self.session.dilation, 1, MAX_DILATION, delta))
+
+    def _change_geometry(self, what: str, value: int) -> None:
+        self._apply(self.session.set_geometry, **{what: value})
+
+    def action_relu(self) -> None:
+        self._apply(self.session.set_relu, not self.session.relu)
+
+    def action_pool(self) -> None:
+        s = self.session
+        mode = POOL_MODES[(POOL_MODES.index(s.pool) + 1) % len(POOL_MODES)]
+        self._apply(s.set_pool, mode)
+
+    def action_pool_size(self) -> None:
+        s = self.session
+        size = POOL_SIZES[(POOL_SIZES.index(s.pool_size) + 1) % len(POOL_SIZES)] if s.pool_size in POOL_SIZES else POOL_SIZES[0]
+        self._apply(s.set_pool, s.pool or "max", size)
+
+    def action_pool_stride(self) -> None:
+        s = self.session
+        # same as the size → 1 → 2 → 3 → same as the size
+        order = [None, 1, 2, 3]
+        current = order.index(s.pool_stride) if s.pool_stride in order else 0
+        self._apply(s.set_pool, s.pool or "max", None, order[(current + 1) % len(order)])
+
+    def action_channel(self) -> None:
+        s = self.session
+        if s.input.shape[0] == 1:
+            self.say("This input has one channel.")
+            return
+        s.channel = (s.channel + 1) % s.input.shape[0]
+        self.update_view()
+
+    def action_edit_kernel(self) -> None:
+        self.kernel_grid.focus()
+        self.say("Kernel: arrows pick a weight, + and − change it by one, 0 clears, enter types a value, b the bias; tab leaves.")
+
+    def action_draw(self) -> None:
+        self.input_grid.focus()
+        self.say("Drawing: arrows move the pen, space flips a cell between 0 and 1; tab leaves.")
+
+    def action_choose_input(self) -> None:
+        options = [(kind, f"{kind:<10} outline") for kind in shapes.SHAPE_KINDS]
+        options += [(f"filled-{kind}", f"filled-{kind}") for kind in shapes.SHAPE_KINDS]
+        self.app.push_screen(
+            Picker("Input", options, prompt=f"or type a shape file path, or NAME:SIZE (default size {DEFAULT_SIZE})"),
+            self._input_chosen,
+        )
+
+    def _input_chosen(self, spec: str | None) -> None:
+        if spec is None:
+            return
+        layer2 = self.session.kernel.shape[0] > 1
+        try:
+            name, image, names = load_input(spec, None, 0, edge_maps=layer2)
+        except (ValueError, OSError) as error:  # InputError is a ValueError's sibling: catch below
+            self.say(str(error))
+            return
+        except Exception as error:  # noqa: BLE001 - InputError and friends: one line, never a crash
+            self.say(str(error))
+            return
+        self._apply(self.session.set_input, name, image, names)
+
+    def action_choose_kernel(self) -> None:
+        options = [(name, f"{name:<13} {kernels.describe(name)}") for name in kernels.LAYER1]
+        options += [(name, f"{name:<13} {kernels.describe(name)} (reads 4 edge maps)") for name in kernels.LAYER2]
+        self.app.push_screen(Picker("Kernel", options), self._kernel_chosen)
+
+    def _kernel_chosen(self, name: str | None) -> None:
+        if name is None:
+            return
+        weights = kernels.kernel(name)
+        s = self.session
+        wants = 1 if weights.ndim == 2 else weights.shape[0]
+        if wants != s.input.shape[0]:
+            # A layer-2 kernel reads the edge maps of the shape; a layer-1 kernel the shape itself.
+            base = s.input_name.split(" → ")[0].removesuffix(" (drawn)")
+            try:
+                label, image, names = load_input(base, None, 0, edge_maps=wants > 1)
+            except Exception as error:  # noqa: BLE001
+                self.say(f"kernel {name} reads {wants} channel(s): {error}")
+                return
+            self.session = StepperSession(
+                input=image, kernel=weights, input_name=label, kernel_name=name, channel_names=names,
+                bias=s.bias, padding=min(s.padding, 1) if wants > 1 else s.padding, relu=s.relu,
+            )
+            self._message = ""
+            self.update_view()
+            return
+        self._apply(s.set_kernel, name, weights)
+
+    # -- events from the grids ------------------------------------------------------------
+
+    def on_grid_cursor_moved(self, event: Grid.CursorMoved) -> None:
+        event.stop()
+        if event.grid is self.output_grid:
+            self._apply(self.session.move_to, *event.cell)
+        elif event.grid is self.pooled_grid:
+            self._apply(self.session.move_pool_to, *event.cell)
+
+    def on_canvas_grid_toggled(self, event: CanvasGrid.Toggled) -> None:
+        event.stop()
+        p = self.session.padding
+        self._apply(self.session.toggle_input_cell, event.cell[0] - p, event.cell[1] - p)
+
+    def on_kernel_grid_edit(self, event: KernelGrid.Edit) -> None:
+        event.stop()
+        s = self.session
+        row, col = event.cell
+        if event.ask == "bias":
+            self.app.push_screen(Picker("Bias", [], prompt="a number", initial=format_exact(s.bias).replace("−", "-")), self._bias_typed)
+            return
+        if event.ask == "weight":
+            current = format_exact(s.kernel[s.channel, row, col]).replace("−", "-")
+            self.app.push_screen(
+                Picker(f"Weight at row {row}, column {col}", [], prompt="a number", initial=current),
+                lambda text: self._weight_typed(text, row, col),
+            )
+            return
+        value = event.value if event.value is not None else s.kernel[s.channel, row, col] + event.delta
+        self._apply(s.set_weight, s.channel, row, col, value)
+
+    def _weight_typed(self, text: str | None, row: int, col: int) -> None:
+        value = self._number(text)
+        if value is not None:
+            self._apply(self.session.set_weight, self.session.channel, row, col, value)
+
+    def _bias_typed(self, text: str | None) -> None:
+        value = self._number(text)
+        if value is not None:
+            self._apply(self.session.set_bias, value)
+
+    def _number(self, text: str | None) -> float | None:
+        if text is None:
+            return None
+        try:
+            value = float(text.replace("−", "-"))
+        except ValueError:
+            self.say(f"{text!r} is not a number")
+            return None
+        if not np.isfinite(value) or abs(value) > 1e6:
+            self.say(f"{text} is out of range: use a number within ±1000000")
+            return None
+        return value
+
+    # -- command palette ------------------------------------------------------------------
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        entries = [
+            ("Step forward", "move the filter to the next output cell", self.action_step),
+            ("Step back", "move the filter to the previous output cell", self.action_back),
+            ("Play / pause", "step automatically", self.action_play),
+            ("Reset", "back to the first output cell", self.action_reset),
+            ("More padding", "add a ring of zeros (cycles 0–3)", lambda: self.action_padding(1)),
+            ("Larger stride", "skip cells between windows (cycles 1–4)", lambda: self.action_stride(1)),
+            ("More dilation", "spread the kernel's taps apart (cycles 1–3)", lambda: self.action_dilation(1)),
+            ("ReLU on/off", "max(0, x) on the feature map", self.action_relu),
+            ("Pooling", "off → max → average", self.action_pool),
+            ("Pool size", "2×2 or 3×3 windows", self.action_pool_size),
+            ("Pool stride", "same as the size, 1, 2 or 3", self.action_pool_stride),
+            ("Choose input", "a shape from the library or a shape file", self.action_choose_input),
+            ("Choose kernel", "a named kernel from the library", self.action_choose_kernel),
+            ("Edit kernel weights", "change the weights cell by cell", self.action_edit_kernel),
+            ("Draw on the input", "flip input cells between 0 and 1", self.action_draw),
+            ("Next channel", "show another input channel", self.action_channel),
+        ]
+        for title, help_text, callback in entries:
+            yield SystemCommand(f"Stepper: {title}", help_text, callback)
+
+
+def session_from_scene(scene: Scene) -> StepperSession:
+    """A StepperSession set up as ``scene`` says (None fields: the stepper's defaults).
+
+    A shape name without a size gets the stepper's small default grid; a layer-2 kernel
+    (several channels) reads the shape's edge maps, as in the network.
+    """
+    from tuiconv.course import scene as scene_module
+
+    kernel_name: str | None = "vertical"
+    weights = kernels.kernel("vertical")
+    if isinstance(scene.kernel, str):
+        kernel_name, weights = scene.kernel.strip().lower(), kernels.kernel(scene.kernel)
+    elif scene.kernel is not None:
+        kernel_name, weights = None, _inline(scene_module, "kernel_grid", scene, scene.kernel)
+    weights = weights if weights.ndim == 3 else weights[None]
+    channels = weights.shape[0]
+    names: list[str] = []
+    if scene.input is None or isinstance(scene.input, str):
+        input_name, image, names = load_input(scene.input or "rectangle", scene.size, scene.seed or 0, edge_maps=channels > 1)
+    else:
+        input_name, image = "drawn", _inline(scene_module, "input_grid", scene, scene.input)
+        image = image if image.ndim == 3 else image[None]
+    if weights.shape[0] == 1 and image.shape[0] > 1:
+        weights = np.repeat(weights, image.shape[0], axis=0)
+    session = StepperSession(
+        input=image,
+        kernel=weights,
+        input_name=input_name,
+        kernel_name=kernel_name,
+        channel_names=names,
+        bias=scene.bias or 0.0,
+        relu=bool(scene.relu),
+    )
+    session.set_geometry(
+        padding=0 if scene.padding is None else scene.padding,
+        stride=scene.stride or 1,
+        dilation=scene.dilation or 1,
+    )
+    if scene.pool:
+        session.set_pool(scene.pool, scene.pool_size or 2, scene.pool_stride)
+    if scene.position is not None:
+        session.move_to(*scene.position)
+    return session
+
+
+def _inline(scene_module, helper: str, scene: Scene, value: list) -> np.ndarray:
+    """An inline grid from a scene, read by the course's own parser when it has one."""
+    read = getattr(scene_module, helper, None)
+    if read is not None:
+        return read(scene)[1]
+    return np.array(value, dtype=np.float64)
+
+
+class StepperScreen(Screen):
+    """The free explorer: the stepper view and a footer of its keys."""
+
+    TITLE = "tuiconv step"
+
+    def __init__(self, session: StepperSession | None = None) -> None:
+        super().__init__()
+        self._session = session
+
+    def compose(self) -> ComposeResult:
+        yield StepperView(self._session, id="stepper")
+        yield Footer(compact=True, show_command_palette=False)
+
+    @property
+    def view(self) -> StepperView:
+        return self.query_one(StepperView)
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        return self.view.palette_commands()

@@ -1,0 +1,415 @@
+"""What the stepper shows, as plain state: input, kernel, geometry, position, ReLU, pooling.
+
+No Textual here: the StepperView draws a ``StepperSession`` and turns keys into its methods, so
+the rules (what a step is, what is allowed, what the output-size formula says) can be tested
+without a terminal. Every number comes from :mod:`tuiconv.engine`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from tuiconv.engine import (
+    ConvStep,
+    avg_pool,
+    conv2d,
+    conv_step,
+    kernels,
+    max_pool,
+    output_size,
+    relu,
+    resolve_padding,
+    uncovered,
+)
+from tuiconv.engine import network, shapes
+
+DEFAULT_INPUT = "rectangle"
+DEFAULT_SIZE = 8  # small enough to step by hand: 64 positions
+DEFAULT_SEED = 5  # an 8×8 rectangle the first row of windows already touches
+DEFAULT_KERNEL = "vertical"
+MAX_PADDING = 3
+MAX_STRIDE = 4
+MAX_DILATION = 3
+POOL_MODES = (None, "max", "avg")
+POOL_SIZES = (2, 3)
+
+
+@dataclass
+class Geometry:
+    """The output-size arithmetic along one axis, in the learner's letters."""
+
+    size: int  # W (or H): input cells
+    kernel: int  # F
+    padding: int  # P
+    stride: int  # S
+    dilation: int  # D
+    cells: int  # the output size (floored)
+    left_out: int  # trailing rows/cols of the padded input no window reaches
+
+    @property
+    def exact(self) -> Fraction:
+        """(W + 2P − D(F−1) − 1)/S + 1 before flooring, as a fraction."""
+        span = self.size + 2 * self.padding - self.dilation * (self.kernel - 1) - 1
+        return Fraction(span, self.stride) + 1
+
+    def formula(self, axis: str = "W") -> str:
+        """The formula with the live numbers, e.g. ``(8 − 3 + 2×1)/2 + 1 = 4.5 → 4``."""
+        if self.dilation == 1:
+            general = f"({axis} − F + 2P)/S + 1"
+            filled = f"({self.size} − {self.kernel} + 2×{self.padding})/{self.stride} + 1"
+        else:
+            general = f"({axis} + 2P − D(F−1) − 1)/S + 1"
+            filled = f"({self.size} + 2×{self.padding} − {self.dilation}×{self.kernel - 1} − 1)/{self.stride} + 1"
+        exact = self.exact
+        if exact.denominator == 1:
+            return f"{general} = {filled} = {self.cells}"
+        return f"{general} = {filled} = {float(exact):g} → {self.cells}"
+
+    def missed(self) -> list[int]:
+        """Input rows/cols (0-based, before padding) that no window reaches."""
+        padded = self.size + 2 * self.padding
+        return [p - self.padding for p in range(padded - self.left_out, padded) if 0 <= p - self.padding < self.size]
+
+
+@dataclass
+class StepperSession:
+    """The stepper's state; call the methods, then read the properties (all from the engine)."""
+
+    input: np.ndarray  # (C, H, W)
+    kernel: np.ndarray  # (C, F, F)
+    input_name: str = DEFAULT_INPUT
+    kernel_name: str | None = DEFAULT_KERNEL
+    channel_names: list[str] = field(default_factory=list)
+    bias: float = 0.0
+    padding: int = 0
+    stride: int = 1
+    dilation: int = 1
+    position: tuple[int, int] = (0, 0)
+    relu: bool = False
+    pool: str | None = None
+    pool_size: int = 2
+    pool_stride: int | None = None
+    pool_position: tuple[int, int] = (0, 0)
+    channel: int = 0  # the channel shown in the input and kernel grids
+
+    def __post_init__(self) -> None:
+        self.input = _as_stack(self.input, "input")
+        self.kernel = _as_stack(self.kernel, "kernel")
+        if not self.channel_names or len(self.channel_names) != self.input.shape[0]:
+            self.channel_names = _default_channel_names(self.input.shape[0])
+        self._check_channels(self.input, self.kernel)
+        self.validate(self.padding, self.stride, self.dilation)
+        self._recompute()
+
+    # -- building ---------------------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        input_spec: str | None = None,
+        kernel_spec: str | None = None,
+        *,
+        size: int | None = None,
+        seed: int = DEFAULT_SEED,
+        padding: int | str = 0,
+        stride: int = 1,
+        dilation: int = 1,
+        bias: float = 0.0,
+    ) -> "StepperSession":
+        """A session from command-line style specs: a shape name or file, a kernel name.
+
+        A layer-2 kernel (rectangle, diamond) reads the four edge maps, so its input is the
+        network's pooled layer-1 maps of the shape (the same numbers the network screen shows).
+        """
+        kernel_name = (kernel_spec or DEFAULT_KERNEL).strip().lower()
+        weights = kernels.kernel(kernel_name)
+        layer2 = weights.ndim == 3
+        name, image, channel_names = load_input(input_spec or DEFAULT_INPUT, size, seed, edge_maps=layer2)
+        session = cls(
+            input=image,
+            kernel=weights,
+            input_name=name,
+            kernel_name=kernel_name,
+            channel_names=channel_names,
+            bias=float(bias),
+            padding=0,
+            stride=stride,
+            dilation=dilation,
+        )
+        session.set_geometry(padding=padding)
+        return session
+
+    # -- derived numbers --------------------------------------------------------------------
+
+    def _recompute(self) -> None:
+        pad = self.padding
+        self.raw_output = conv2d(self.input, self.kernel[None], [self.bias], stride=self.stride, padding=pad, dilation=self.dilation)[0]
+        self.output = relu(self.raw_output) if self.relu else self.raw_output
+        rows, cols = self.output.shape
+        i, j = self.position
+        self.position = (min(i, rows - 1), min(j, cols - 1))
+        self.step: ConvStep = conv_step(
+            self.input, self.kernel, self.bias, *self.position, stride=self.stride, padding=pad, dilation=self.dilation
+        )
+        f = self.kernel.shape[-1]
+        h, w = self.input.shape[1:]
+        self.rows_geometry = Geometry(h, f, pad, self.stride, self.dilation, rows, uncovered(h, f, pad, self.stride, self.dilation))
+        self.cols_geometry = Geometry(w, f, pad, self.stride, self.dilation, cols, uncovered(w, f, pad, self.stride, self.dilation))
+        self._recompute_pool()
+
+    def _recompute_pool(self) -> None:
+        self.pooled = self.pool_winners = None
+        self.pool_error = None
+        if self.pool is None:
+            return
+        try:
+            if self.pool == "max":
+                self.pooled, self.pool_winners = max_pool(self.output, self.pool_size, self.pool_stride, return_argmax=True)
+            else:
+                self.pooled = avg_pool(self.output, self.pool_size, self.pool_stride)
+        except ValueError as error:
+            self.pool_error = f"pooling: {error}"
+            return
+        i, j = self.pool_position
+        self.pool_position = (min(i, self.pooled.shape[0] - 1), min(j, self.pooled.shape[1] - 1))
+
+    @property
+    def output_shape(self) -> tuple[int, int]:
+        return self.output.shape
+
+    @property
+    def index(self) -> int:
+        """The position in reading order: step k is output cell (k // W2, k % W2)."""
+        return self.position[0] * self.output.shape[1] + self.position[1]
+
+    @property
+    def steps(self) -> int:
+        return self.output.size
+
+    @property
+    def filled(self) -> int:
+        """Output cells computed so far: every cell up to and including the current one."""
+        return self.index + 1
+
+    def shown_output(self) -> np.ndarray:
+        """The feature map as it has filled in: NaN where the filter has not been yet.
+
+        Pooling reads the whole feature map, so with pooling on every cell is shown.
+        """
+        if self.pool is not None:
+            return self.output.copy()
+        shown = np.full(self.output.shape, np.nan)
+        shown.reshape(-1)[: self.filled] = self.output.reshape(-1)[: self.filled]
+        return shown
+
+    def padded_input(self, channel: int | None = None) -> np.ndarray:
+        """One channel with its zero border, as the grid draws it."""
+        c = self.channel if channel is None else channel
+        return np.pad(self.input[c], self.padding)
+
+    def window_cells(self) -> frozenset[tuple[int, int]]:
+        """Cells of the padded input under the kernel now (spread out by dilation)."""
+        p = self.padding
+        return frozenset((int(r) + p, int(c) + p) for r in self.step.rows for c in self.step.cols)
+
+    def padding_cells(self) -> frozenset[tuple[int, int]]:
+        p = self.padding
+        h, w = self.input.shape[1:]
+        return frozenset(
+            (r, c) for r in range(h + 2 * p) for c in range(w + 2 * p) if not (p <= r < h + p and p <= c < w + p)
+        )
+
+    def uncovered_cells(self) -> frozenset[tuple[int, int]]:
+        """Cells of the padded input that no window ever reaches (stride does not divide evenly)."""
+        h, w = self.input.shape[1:]
+        ph, pw = h + 2 * self.padding, w + 2 * self.padding
+        lost_rows = range(ph - self.rows_geometry.left_out, ph)
+        lost_cols = range(pw - self.cols_geometry.left_out, pw)
+        return frozenset((r, c) for r in range(ph) for c in range(pw) if r in lost_rows or c in lost_cols)
+
+    def pool_window(self) -> frozenset[tuple[int, int]]:
+        """Feature-map cells under the current pooling window."""
+        if self.pooled is None:
+            return frozenset()
+        s = self.pool_stride or self.pool_size
+        i, j = self.pool_position
+        return frozenset((i * s + r, j * s + c) for r in range(self.pool_size) for c in range(self.pool_size))
+
+    def pool_winner(self) -> tuple[int, int] | None:
+        if self.pool_winners is None:
+            return None
+        row, col = self.pool_winners[self.pool_position]
+        return int(row), int(col)
+
+    # -- moving the filter ------------------------------------------------------------------
+
+    def move_to(self, i: int, j: int) -> None:
+        rows, cols = self.output.shape
+        if not (0 <= i < rows and 0 <= j < cols):
+            raise ValueError(f"output cell ({i}, {j}) is outside the {rows}×{cols} feature map")
+        self.position = (i, j)
+        self.step = conv_step(
+            self.input, self.kernel, self.bias, i, j, stride=self.stride, padding=self.padding, dilation=self.dilation
+        )
+
+    def step_forward(self) -> bool:
+        """Move to the next output cell in reading order; False at the last one."""
+        if self.index + 1 >= self.steps:
+            return False
+        k = self.index + 1
+        self.move_to(*divmod(k, self.output.shape[1]))
+        return True
+
+    def step_back(self) -> bool:
+        if self.index == 0:
+            return False
+        self.move_to(*divmod(self.index - 1, self.output.shape[1]))
+        return True
+
+    def reset(self) -> None:
+        self.move_to(0, 0)
+        self.pool_position = (0, 0)
+
+    def move_pool_to(self, i: int, j: int) -> None:
+        if self.pooled is None:
+            raise ValueError("pooling is off")
+        rows, cols = self.pooled.shape
+        if not (0 <= i < rows and 0 <= j < cols):
+            raise ValueError(f"pooled cell ({i}, {j}) is outside the {rows}×{cols} pooled map")
+        self.pool_position = (i, j)
+
+    def step_pool(self, forward: bool = True) -> bool:
+        if self.pooled is None:
+            return False
+        rows, cols = self.pooled.shape
+        k = self.pool_position[0] * cols + self.pool_position[1] + (1 if forward else -1)
+        if not 0 <= k < rows * cols:
+            return False
+        self.pool_position = divmod(k, cols)
+        return True
+
+    # -- changing the set-up ----------------------------------------------------------------
+
+    def validate(self, padding: int, stride: int, dilation: int) -> None:
+        """ValueError (one line, with the formula) if this geometry gives no output."""
+        f = self.kernel.shape[-1]
+        h, w = self.input.shape[1:]
+        output_size(h, f, padding, stride, dilation)
+        output_size(w, f, padding, stride, dilation)
+
+    def set_geometry(self, padding: int | str | None = None, stride: int | None = None, dilation: int | None = None) -> None:
+        """Change P, S or D; ValueError (and nothing changed) if the output would be empty."""
+        stride = self.stride if stride is None else stride
+        dilation = self.dilation if dilation is None else dilation
+        if padding is None:
+            padding = self.padding
+        elif isinstance(padding, str):
+            before, after = resolve_padding(padding, self.kernel.shape[-1], dilation, stride)
+            if before != after:
+                raise ValueError(f"padding={padding!r} here needs {before} zeros before and {after} after; the stepper pads evenly")
+            padding = before
+        self.validate(padding, stride, dilation)
+        self.padding, self.stride, self.dilation = int(padding), int(stride), int(dilation)
+        self._recompute()
+
+    def set_relu(self, on: bool) -> None:
+        self.relu = bool(on)
+        self._recompute()
+
+    def set_pool(self, mode: str | None, size: int | None = None, stride: int | None = -1) -> None:
+        """Pooling over the feature map: mode None/"max"/"avg"; stride None = same as size."""
+        if mode not in POOL_MODES:
+            raise ValueError(f"pooling must be max or avg, not {mode!r}")
+        self.pool = mode
+        if size is not None:
+            self.pool_size = int(size)
+        if stride != -1:
+            self.pool_stride = None if stride is None else int(stride)
+        self._recompute_pool()
+
+    def set_input(self, name: str, image: np.ndarray, channel_names: list[str] | None = None) -> None:
+        """A new input; ValueError (nothing changed) if the kernel cannot read it."""
+        stack = _as_stack(image, "input")
+        self._check_channels(stack, self.kernel)
+        f = self.kernel.shape[-1]
+        for size in stack.shape[1:]:
+            output_size(size, f, self.padding, self.stride, self.dilation)
+        self.input, self.input_name = stack, name
+        self.channel_names = channel_names if channel_names and len(channel_names) == stack.shape[0] else _default_channel_names(stack.shape[0])
+        self.channel = min(self.channel, stack.shape[0] - 1)
+        self._recompute()
+
+    def set_kernel(self, name: str | None, weights: np.ndarray) -> None:
+        """A new kernel (a library name, or None once edited by hand)."""
+        stack = _as_stack(weights, "kernel")
+        if stack.shape[0] == 1 and self.input.shape[0] > 1:
+            stack = np.repeat(stack, self.input.shape[0], axis=0)
+        self._check_channels(self.input, stack)
+        h, w = self.input.shape[1:]
+        output_size(h, stack.shape[-1], self.padding, self.stride, self.dilation)
+        output_size(w, stack.shape[-1], self.padding, self.stride, self.dilation)
+        self.kernel, self.kernel_name = stack, name
+        self._recompute()
+
+    def set_weight(self, channel: int, row: int, col: int, value: float) -> None:
+        weights = self.kernel.copy()
+        weights[channel, row, col] = float(value)
+        self.set_kernel(None, weights)
+
+    def set_bias(self, value: float) -> None:
+        self.bias = float(value)
+        self._recompute()
+
+    def toggle_input_cell(self, row: int, col: int) -> None:
+        """Flip one input cell (before padding) between 0 and 1, as if drawing with a pen."""
+        h, w = self.input.shape[1:]
+        if not (0 <= row < h and 0 <= col < w):
+            raise ValueError("that cell is padding: padding is always zero")
+        image = self.input.copy()
+        c = self.channel
+        image[c, row, col] = 0.0 if image[c, row, col] else 1.0
+        self.input = image
+        if not self.input_name.endswith("(drawn)"):
+            self.input_name = f"{self.input_name} (drawn)"
+        self._recompute()
+
+    @staticmethod
+    def _check_channels(image: np.ndarray, weights: np.ndarray) -> None:
+        if image.shape[0] != weights.shape[0]:
+            raise ValueError(
+                f"the kernel reads {weights.shape[0]} channel(s) but the input has {image.shape[0]}"
+            )
+        if weights.shape[-1] != weights.shape[-2]:
+            raise ValueError(f"a kernel must be square, not {weights.shape[-2]}×{weights.shape[-1]}")
+
+
+def _as_stack(values, what: str) -> np.ndarray:
+    array = np.array(values, dtype=np.float64)
+    if array.ndim == 2:
+        array = array[None]
+    if array.ndim != 3 or array.size == 0:
+        raise ValueError(f"the {what} must be a grid or a stack of grids, not shape {array.shape}")
+    if not np.isfinite(array).all():
+        raise ValueError(f"the {what} holds a value that is not a finite number")
+    return array
+
+
+def _default_channel_names(count: int) -> list[str]:
+    return [""] if count == 1 else [f"ch{k}" for k in range(count)]
+
+
+def load_input(spec: str, size: int | None, seed: int, *, edge_maps: bool = False) -> tuple[str, np.ndarray, list[str]]:
+    """(name, (C, H, W) input, channel names) for a shape name or file.
+
+    With ``edge_maps`` the input is what layer 2 of the network reads: the four pooled edge
+    maps of the shape (a 16×16 shape gives 8×8 maps).
+    """
+    if edge_maps:
+        name, image = shapes.resolve_input(spec, size or 16, seed)
+        maps = network.forward(network.Network.hand_designed(), image).pool1
+        return f"{name} → edge maps", maps, list(kernels.EDGE_KERNELS)
+    name, image = shapes.resolve_input(spec, size or DEFAULT_SIZE, seed)
+    return name, image[None], [""]

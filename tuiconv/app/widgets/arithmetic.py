@@ -1,0 +1,146 @@
+"""The arithmetic of one filter position, written out as a learner would on paper.
+
+Usage::
+
+    panel = ArithmeticPanel(id="arithmetic")
+    panel.show(step, channel=0, channel_names=["horizontal", ...], relu=True)  # an engine ConvStep
+
+    formula = FormulaPanel(id="formula")
+    formula.show(rows_geometry, cols_geometry)   # stepper_session.Geometry, one per axis
+
+The panel draws window × weights = products as three grids (the one Grid widget), then the sum
+of the products plus the bias. With several input channels it shows the chosen channel's
+products and every channel's sum, then the total across channels. It only formats numbers the
+engine computed (``ConvStep``); it never multiplies anything itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static
+
+from tuiconv.app.palette import Scale
+from tuiconv.app.widgets.grid import Grid
+from tuiconv.engine import ConvStep
+
+MAX_TERMS = 16  # beyond this many products, the sum line gives the total only
+
+
+def format_exact(value: float) -> str:
+    """A number for a sum line: whole numbers bare, others to 3 decimals, minus sign as '−'."""
+    value = float(value)
+    if abs(value) < 5e-4:
+        value = 0.0  # no "−0"
+    if value.is_integer():
+        text = str(int(value))
+    else:
+        text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return text.replace("-", "−")
+
+
+def _term(value: float) -> str:
+    text = format_exact(value)
+    return f"({text})" if text.startswith("−") else text
+
+
+class ArithmeticPanel(Vertical):
+    """window × weights = products, their sum, the bias and the output value of one step."""
+
+    DEFAULT_CSS = """
+    ArithmeticPanel { height: auto; width: 1fr; }
+    ArithmeticPanel > #arith-title { height: 1; }
+    ArithmeticPanel > Horizontal { height: auto; width: auto; }
+    ArithmeticPanel .operator { width: 3; height: 100%; content-align: center middle; }
+    ArithmeticPanel > .sum { height: auto; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="arith-title")
+        with Horizontal():
+            yield Grid(title="window", mode="numbers", cell_width=5, id="arith-window")
+            yield Static("×", classes="operator")
+            yield Grid(title="weights", mode="numbers", cell_width=5, id="arith-weights")
+            yield Static("=", classes="operator")
+            yield Grid(title="products", mode="numbers", cell_width=5, id="arith-products")
+        yield Static("", id="arith-sum", classes="sum")
+
+    def show(
+        self,
+        step: ConvStep,
+        *,
+        channel: int = 0,
+        channel_names: list[str] | None = None,
+        relu: bool = False,
+        scales: tuple[Scale, Scale, Scale] | None = None,
+    ) -> None:
+        """Show the arithmetic of ``step``; ``scales`` colour the grids like the maps they came from."""
+        names = channel_names or [""]
+        many = step.window.shape[0] > 1
+        where = f"output cell ({step.i}, {step.j})"
+        title = f"{where}: window × weights = products"
+        if many:
+            title += f", channel {names[channel] or channel} ({channel + 1} of {step.window.shape[0]})"
+        self.query_one("#arith-title", Static).update(Text(title, style="bold"))
+        window = self.query_one("#arith-window", Grid)
+        weights = self.query_one("#arith-weights", Grid)
+        products = self.query_one("#arith-products", Grid)
+        if scales is not None:
+            window.scale, weights.scale, products.scale = scales
+        window.values = step.window[channel]
+        window.marks = {"padding": {tuple(c) for c in np.argwhere(step.in_padding)}}
+        weights.values = step.weights[channel]
+        products.values = step.products[channel]
+        self.query_one("#arith-sum", Static).update(self._sum_text(step, names, relu))
+
+    @staticmethod
+    def _sum_text(step: ConvStep, names: list[str], relu: bool) -> Text:
+        text = Text()
+        if step.window.shape[0] == 1:
+            products = step.products[0].reshape(-1)
+            if products.size <= MAX_TERMS:
+                text.append("sum " + " + ".join(_term(p) for p in products))
+                text.append(f" = {format_exact(step.channel_sums[0])}\n")
+            else:
+                text.append(f"sum of the {products.size} products = {format_exact(step.channel_sums[0])}\n")
+        else:
+            parts = [f"{name or k} {_term(s)}" for k, (name, s) in enumerate(zip(names, step.channel_sums))]
+            text.append("channel sums: " + " + ".join(parts) + f" = {format_exact(step.channel_sums.sum())}\n")
+        text.append(f"{format_exact(step.channel_sums.sum())} + bias {_term(step.bias)} = ")
+        text.append(format_exact(step.total), style="bold")
+        if relu:
+            text.append(f"   ReLU: max(0, {format_exact(step.total)}) = ")
+            text.append(format_exact(max(step.total, 0.0)), style="bold")
+        return text
+
+
+class FormulaPanel(Static):
+    """The output-size formula with the live numbers, and what it means when it does not divide."""
+
+    DEFAULT_CSS = """
+    FormulaPanel { height: auto; width: 1fr; }
+    """
+
+    def show(self, rows, cols) -> None:
+        """``rows``/``cols``: stepper_session.Geometry for each axis (H and W)."""
+        text = Text()
+        axes = [("W", cols)] if (rows.size, rows.left_out) == (cols.size, cols.left_out) else [("W", cols), ("H", rows)]
+        for letter, geometry in axes:
+            text.append("output size ", style="bold")
+            text.append(geometry.formula(letter) + "\n")
+        notes = []
+        for word, geometry in (("rows", rows), ("columns", cols)):
+            if geometry.left_out:
+                missed = geometry.missed()
+                if missed:
+                    which = ", ".join(str(m) for m in missed)
+                    notes.append(f"input {word} {which} never covered")
+                else:
+                    notes.append(f"only padding {word} are left out")
+        if notes:
+            text.append("not a whole number, so it is floored: " + "; ".join(notes), style="italic")
+        else:
+            text.append("divides evenly: every input cell is covered", style="italic")
+        self.update(text)
