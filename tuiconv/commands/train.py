@@ -1,12 +1,144 @@
-"""`tuiconv train`: not built yet (see the open issues)."""
+"""`tuiconv train`: train the two-layer network from random weights and watch its filters form.
 
-HELP = "(not built yet)"
+With ``--headless`` it trains in the terminal with a progress bar and prints what the filters
+became; otherwise it opens the training screen.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+HELP = "train the network from random weights and watch edge detectors form (--headless: no screen)"
+
+# Progress is redrawn every this many steps: a step takes about a millisecond.
+_REFRESH_EVERY = 10
+# The engine's defaults (tuiconv.engine.train; a test keeps them equal), written out here because
+# importing the engine loads scipy, which `tuiconv --help` should not wait for.
+DEFAULT_SEED, DEFAULT_STEPS, DEFAULT_LR = 0, 200, 0.02
 
 
 def add_arguments(parser) -> None:
-    pass
+    parser.add_argument("--headless", action="store_true", help="train without the screen: a progress bar, then a summary")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="N", help=f"seed for the random weights and the shapes (default: {DEFAULT_SEED})")
+    parser.add_argument("--steps", type=int, default=DEFAULT_STEPS, metavar="M", help=f"training steps, one batch of 32 shapes each (default: {DEFAULT_STEPS})")
+    parser.add_argument("--lr", type=float, default=DEFAULT_LR, metavar="X", help=f"learning rate of the Adam optimiser (default: {DEFAULT_LR:g})")
+    parser.add_argument("--out", metavar="FILE.npz", help="save the trained weights here (for `tuiconv network --weights`)")
+
+
+def check_writable(path: str) -> None:
+    """Refuse an --out the weights could not be written to, before any training is done."""
+    from tuiconv.errors import InputError
+
+    target = Path(path)
+    if target.is_dir():
+        raise InputError("is a directory, not a file to write the weights to", path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"cannot write the weights: no folder {str(folder)!r}", path)
+    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise InputError("cannot write the weights: permission denied", path)
 
 
 def run(args) -> int:
-    print("tuiconv train: not built yet")
-    return 2
+    from tuiconv.engine.train import check_settings
+
+    check_settings(steps=args.steps, lr=args.lr)
+    if args.out:
+        check_writable(args.out)
+    if args.headless:
+        return _run_headless(args)
+    from tuiconv.app.app import TuiconvApp
+    from tuiconv.app.screens.train import TrainScreen
+
+    TuiconvApp(first_screen=lambda: TrainScreen(seed=args.seed, steps=args.steps, lr=args.lr, out=args.out)).run()
+    return 0
+
+
+def _run_headless(args) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from tuiconv.engine.train import Trainer, evaluate, held_out_set, mean_responses
+
+    console = Console(highlight=False)
+    trainer = Trainer(seed=args.seed, lr=args.lr)
+    columns = (
+        TextColumn("training"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("loss {task.fields[loss]:.3f}  batch accuracy {task.fields[accuracy]:>4.0%}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task("train", total=args.steps, loss=float("nan"), accuracy=0.0)
+        while trainer.steps_done < args.steps:
+            trainer.step(min(_REFRESH_EVERY, args.steps - trainer.steps_done))
+            recent = trainer.history[-_REFRESH_EVERY:]
+            progress.update(
+                task,
+                completed=trainer.steps_done,
+                loss=sum(r.loss for r in recent) / len(recent),
+                accuracy=sum(r.accuracy for r in recent) / len(recent),
+            )
+    net = trainer.network()
+    held = held_out_set()
+    print_summary(console, net, evaluate(net, held), len(held), mean_responses(net, held), args)
+    if args.out:
+        net.save(args.out)
+        console.print(f"saved the weights to {args.out} (open them with: tuiconv network --weights {args.out})")
+    return 0
+
+
+def print_summary(console, net, accuracy: float, held_count: int, responses, args) -> None:
+    """Held-out accuracy, each layer-1 filter beside its closest named detector, the two detectors."""
+    from rich.table import Table
+
+    from tuiconv.engine.learned import WEAK_MATCH, layer1_matches, layer2_roles
+    from tuiconv.engine.network import CLASSES
+
+    console.print(
+        f"\nseed {args.seed}, {args.steps} steps, learning rate {args.lr:g}: "
+        f"[bold]{accuracy:.1%}[/] right on {held_count} held-out shapes "
+        f"({held_count // 2} rectangles, {held_count // 2} diamonds)\n"
+    )
+    matches = layer1_matches(net)
+    table = Table(title="layer 1: the named edge detector each learned filter most resembles", title_justify="left")
+    table.add_column("filter", justify="right")
+    table.add_column("learned weights", justify="right")
+    table.add_column("most like")
+    table.add_column("cosine", justify="right")
+    for match in matches:
+        weights = "\n".join(" ".join(f"{v:+.2f}" for v in row) for row in net.w1[match.filter, 0])
+        like = f"[bold]{match.label}[/]" + (" (weak)" if abs(match.similarity) < WEAK_MATCH else "")
+        table.add_row(str(match.filter), weights, like, f"{match.similarity:+.2f}")
+    console.print(table)
+    if any(m.negated for m in matches):
+        console.print(
+            "−name: that detector with its sign flipped (negative cosine): it fires where the "
+            "detector is most negative, beside a line rather than on it."
+        )
+    if any(abs(m.similarity) < WEAK_MATCH for m in matches):
+        console.print(f"(weak): |cosine| below {WEAK_MATCH}: a mix, not one named detector.")
+
+    roles = layer2_roles(net, responses)
+    table = Table(
+        title="\nlayer 2: how much each filter adds (+) or subtracts (−) of each layer-1 map "
+        "(sum of its 3×3 weights on that map)",
+        title_justify="left",
+    )
+    table.add_column("layer-1 map")
+    for role in roles:
+        table.add_column(f"filter {role.filter}:\n{role.detector} detector", justify="right")
+    for match in matches:
+        table.add_row(f"{match.filter} (≈{match.label})", *(f"{r.channel_weights[match.filter]:+.2f}" for r in roles))
+    table.add_section()
+    for label, name in enumerate(CLASSES):
+        table.add_row(f"mean score on {name}s", *(f"{r.mean_response[label]:.2f}" for r in roles))
+    console.print(table)
+    for role in roles:
+        own, other = role.mean_response[role.filter], role.mean_response[1 - role.filter]
+        console.print(
+            f"filter {role.filter} became the [bold]{role.detector} detector[/]: "
+            f"it scores {own:.2f} on {role.detector}s and {other:.2f} on {CLASSES[1 - role.filter]}s."
+        )

@@ -1,0 +1,246 @@
+"""The two-layer network on a whole batch at once, forward and backward, each op beside its gradient.
+
+Read it top to bottom like micrograd: every op returns its output and what its backward pass
+needs (its "tape"), and its ``*_backward`` turns the gradient of the loss with respect to the
+output into gradients with respect to its input and weights.
+
+A training step on 16×16 images costs numpy calls, not arithmetic, so three choices keep the
+number of calls small:
+
+* Inside this module a stack of maps is (C, N, H, W): channel, then sample. A convolution is then
+  one matrix product of the flattened filters (K, C·F·F) with "im2col" patches (C·F·F, N·H·W)
+  and its result is already channel-first.
+* ReLU and max commute (max(relu(a), relu(b)) = relu(max(a, b)), exactly, in floats too), so we
+  pool the raw convolution and apply ReLU to the 4× smaller pooled map, and take the global max
+  of conv2 before its ReLU. Values are identical to conv → ReLU → pool; so are the gradients (a
+  window whose winner is ≤ 0 passes no gradient either way).
+* Conv1's patches are laid out pool window by pool window, (F·F, 4, N, Hp, Wp), so the 2×2 max
+  pool is a max over one axis and needs no reshuffling.
+
+Ties in a max go to the first cell in reading order, as in ``ops.max_pool`` and PyTorch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def _buffer(scratch: dict | None, name: str, shape: tuple[int, ...], dtype=np.float64) -> np.ndarray:
+    """An uninitialised array, reusing ``scratch[name]``'s memory when a scratch dict is given.
+
+    Allocating and freeing the same few hundred kilobytes every step makes the C library hand
+    the memory back to the system and fault it in again each time, which doubled the cost of a
+    step; a Trainer keeps one scratch dict for its whole run.
+    """
+    need = int(np.prod(shape))
+    if scratch is None:
+        return np.empty(shape, dtype)
+    held = scratch.get(name)
+    if held is None or held.size < need:
+        held = scratch[name] = np.empty(need, dtype)
+    return held[:need].reshape(shape)
+
+
+def _pad(x: np.ndarray, padding: int) -> np.ndarray:
+    """A C-contiguous copy with zeros around the last two axes (np.pad costs 4× more here)."""
+    if not padding:
+        return np.ascontiguousarray(x)
+    out = np.zeros(x.shape[:-2] + (x.shape[-2] + 2 * padding, x.shape[-1] + 2 * padding))
+    out[..., padding:-padding, padding:-padding] = x
+    return out
+
+
+def _view(x: np.ndarray, shape: tuple[int, ...], strides: tuple[int, ...]) -> np.ndarray:
+    """A read-only strided view of contiguous ``x`` (as_strided, without its 10 µs of overhead)."""
+    view = np.ndarray(shape, x.dtype, x, 0, strides)
+    view.flags.writeable = False
+    return view
+
+
+# ---------------------------------------------------------------------------------------------
+# conv1 (one input channel) fused with the 2×2 max pool that follows it
+
+
+def conv_pool_forward(images: np.ndarray, w: np.ndarray, b: np.ndarray, padding: int, scratch: dict | None = None):
+    """images (N, H, W); w (K, 1, F, F); b (K,).
+
+    Returns the max of each 2×2 pool window of the convolution, (K, N, H1//2, W1//2), and the
+    tape. Rows and columns of the convolution that no pool window covers (an odd H1) are never
+    computed: nothing downstream reads them.
+    """
+    n, h, wd = images.shape
+    k, _, f, _ = w.shape
+    xp = _pad(images, padding)
+    out_h, out_w = (h + 2 * padding - f + 1) // 2, (wd + 2 * padding - f + 1) // 2
+    s_n, s_h, s_w = xp.strides
+    # (kernel row, kernel col, row in pool window, col in pool window, sample, pool row, pool col)
+    windows = _view(xp, (f, f, 2, 2, n, out_h, out_w), (s_h, s_w, s_h, s_w, s_n, 2 * s_h, 2 * s_w))
+    cols = _buffer(scratch, "cols1", windows.shape)
+    np.copyto(cols, windows)
+    cols = cols.reshape(f * f, -1)
+    conv = np.matmul(w.reshape(k, f * f), cols, out=_buffer(scratch, "conv1", (k, cols.shape[1])))
+    conv = conv.reshape(k, 4, n, out_h, out_w)
+    pooled = conv.max(axis=1)
+    return pooled + b[:, None, None, None], (cols, conv, pooled, images.shape, padding, w, scratch)
+
+
+def _first_winner(conv: np.ndarray, pooled: np.ndarray) -> np.ndarray:
+    """(K, 4, N, Hp, Wp) mask of the cell that won each pool window; on a tie, the first."""
+    won = conv == pooled[:, None]
+    taken = won[:, 0].copy()
+    for q in range(1, 4):
+        won[:, q] &= ~taken
+        taken |= won[:, q]
+    return won
+
+
+def conv_pool_backward(grad: np.ndarray, tape, want_input: bool = False):
+    """grad (K, N, Hp, Wp) → (grad_images or None, grad_w (K, 1, F, F), grad_b (K,))."""
+    cols, conv, pooled, images_shape, padding, w, scratch = tape
+    k, _, f, _ = w.shape
+    grad_conv = np.multiply(_first_winner(conv, pooled), grad[:, None], out=_buffer(scratch, "grad_conv1", conv.shape))
+    flat = grad_conv.reshape(k, -1)
+    grad_w = (flat @ cols.T).reshape(w.shape)
+    grad_b = grad.sum(axis=(1, 2, 3))
+    if not want_input:
+        return None, grad_w, grad_b
+    # Only the tests ask for this: add each patch's gradient back onto the cells it read.
+    n, h, wd = images_shape
+    out_h, out_w = conv.shape[3:]
+    patch_grad = (w.reshape(k, f * f).T @ flat).reshape(f, f, 2, 2, n, out_h, out_w)
+    grad_xp = np.zeros((n, h + 2 * padding, wd + 2 * padding))
+    for i in range(f):
+        for j in range(f):
+            for a in range(2):
+                for c in range(2):
+                    rows = slice(i + a, i + a + 2 * out_h, 2)
+                    cols_ = slice(j + c, j + c + 2 * out_w, 2)
+                    grad_xp[:, rows, cols_] += patch_grad[i, j, a, c]
+    return grad_xp[:, padding : padding + h, padding : padding + wd], grad_w, grad_b
+
+
+# ---------------------------------------------------------------------------------------------
+# ReLU
+
+
+def relu_forward(x: np.ndarray):
+    """max(0, x), and the mask of cells that pass gradient back (x > 0)."""
+    mask = x > 0
+    return x * mask, mask
+
+
+def relu_backward(grad: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    return grad * mask
+
+
+# ---------------------------------------------------------------------------------------------
+# conv2 (every filter reads all channels) fused with the global max over positions
+
+
+def conv_globalmax_forward(maps: np.ndarray, w: np.ndarray, b: np.ndarray, padding: int, scratch: dict | None = None):
+    """maps (C, N, H, W); w (K, C, F, F). Returns each filter's largest response (K, N), and the tape."""
+    c, n, h, wd = maps.shape
+    k, _, f, _ = w.shape
+    xp = _pad(maps, padding)
+    out_h, out_w = h + 2 * padding - f + 1, wd + 2 * padding - f + 1
+    s_c, s_n, s_h, s_w = xp.strides
+    # (channel, kernel row, kernel col, sample, out row, out col): w's own axis order first.
+    windows = _view(xp, (c, f, f, n, out_h, out_w), (s_c, s_h, s_w, s_n, s_h, s_w))
+    cols = _buffer(scratch, "cols2", windows.shape)
+    np.copyto(cols, windows)
+    cols = cols.reshape(c * f * f, n * out_h * out_w)
+    conv = (w.reshape(k, c * f * f) @ cols).reshape(k, n, out_h * out_w)
+    where = conv.argmax(axis=2)  # (K, N): the first position with the largest value
+    best = conv.max(axis=2)
+    return best + b[:, None], (cols, where, out_h * out_w, out_w, maps.shape, padding, w)
+
+
+def conv_globalmax_backward(grad: np.ndarray, tape):
+    """grad (K, N) → (grad_maps (C, N, H, W), grad_w, grad_b).
+
+    Only each map's winning position gets gradient, so rather than a dense matrix product we
+    gather those K×N patches, and add each filter back onto its own winning window.
+    """
+    cols, where, positions, out_w, maps_shape, padding, w = tape
+    c, n, h, wd = maps_shape
+    k, _, f, _ = w.shape
+    samples = np.arange(n)
+    grad_w = np.empty((k, c * f * f))
+    grad_xp = np.zeros((c, n, h + 2 * padding, wd + 2 * padding))
+    di, dj = np.meshgrid(np.arange(f), np.arange(f), indexing="ij")
+    for kk in range(k):
+        grad_w[kk] = cols[:, samples * positions + where[kk]] @ grad[kk]
+        top, left = where[kk] // out_w, where[kk] % out_w
+        # One filter's windows lie in different samples, so this += never hits a cell twice.
+        grad_xp[:, samples[:, None, None], top[:, None, None] + di, left[:, None, None] + dj] += (
+            grad[kk, :, None, None] * w[kk][:, None]
+        )
+    if padding:
+        grad_xp = grad_xp[:, :, padding:-padding, padding:-padding]
+    return grad_xp, grad_w.reshape(w.shape), grad.sum(axis=1)
+
+
+# ---------------------------------------------------------------------------------------------
+# softmax + cross-entropy
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """Probabilities along the last axis."""
+    shifted = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
+
+
+def cross_entropy_forward(scores: np.ndarray, labels: np.ndarray):
+    """scores (N, classes). Mean −log p(true class) over the batch, and the probabilities."""
+    probs = softmax(scores)
+    picked = probs[np.arange(len(labels)), labels]
+    return -float(np.log(np.maximum(picked, 1e-300)).sum()) / len(labels), probs
+
+
+def cross_entropy_backward(probs: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """d loss / d scores = (p − one_hot(label)) / N."""
+    grad = probs.copy()
+    grad[np.arange(len(labels)), labels] -= 1.0
+    return grad / len(labels)
+
+
+# ---------------------------------------------------------------------------------------------
+# the whole network
+
+
+@dataclass
+class Gradients:
+    """d loss / d each parameter, shaped like the network's; ``images`` only when asked for."""
+
+    w1: np.ndarray
+    b1: np.ndarray
+    w2: np.ndarray
+    b2: np.ndarray
+    images: np.ndarray | None = None
+
+
+def batch_scores(w1, b1, w2, b2, images: np.ndarray, padding1: int, padding2: int, scratch: dict | None = None):
+    """Class scores before softmax (N, 2) of same-size images (N, H, W), and the tape.
+
+    ``scratch`` (an empty dict to start with, kept between calls) lets repeated calls reuse memory.
+    """
+    pooled, tape1 = conv_pool_forward(images, w1, b1, padding1, scratch)
+    act1, mask1 = relu_forward(pooled)
+    best, tape2 = conv_globalmax_forward(act1, w2, b2, padding2, scratch)
+    scores, mask2 = relu_forward(best)
+    return scores.T, (tape1, mask1, tape2, mask2)
+
+
+def loss_and_gradients(
+    w1, b1, w2, b2, images, labels, padding1: int, padding2: int, want_input=False, scratch: dict | None = None
+):
+    """Mean cross-entropy of a batch, its gradients, and the batch's probabilities (N, 2)."""
+    scores, (tape1, mask1, tape2, mask2) = batch_scores(w1, b1, w2, b2, images, padding1, padding2, scratch)
+    loss, probs = cross_entropy_forward(scores, labels)
+    grad = relu_backward(cross_entropy_backward(probs, labels).T, mask2)
+    grad_act1, grad_w2, grad_b2 = conv_globalmax_backward(grad, tape2)
+    grad = relu_backward(grad_act1, mask1)
+    grad_images, grad_w1, grad_b1 = conv_pool_backward(grad, tape1, want_input)
+    return loss, Gradients(grad_w1, grad_b1, grad_w2, grad_b2, grad_images), probs
