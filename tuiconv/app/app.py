@@ -35,10 +35,7 @@ class TooSmallScreen(Screen):
 
     def show_size(self, width: int, height: int) -> None:
         need_w, need_h = self.needed
-        self.query_one(Static).update(
-            f"tuiconv needs a terminal of at least {need_w}×{need_h} (this one is {width}×{height}): "
-            f"please enlarge it, or press ctrl+q to quit."
-        )
+        self.query_one(Static).update(f"tuiconv needs {need_w}×{need_h}; this terminal is {width}×{height}")
 
 
 class TuiconvApp(App):

@@ -114,11 +114,11 @@ class StepperView(Vertical):
         yield Static("", id="stepper-status")
         with VerticalScroll(id="stepper-body"):
             with Horizontal(id="stepper-maps"):
-                yield CanvasGrid(mode="numbers", id="stepper-input")
+                yield CanvasGrid(mode="auto", id="stepper-input")
                 with Vertical(id="stepper-middle"):
                     yield KernelGrid(mode="numbers", cell_width=KERNEL_CELL, id="stepper-kernel")
-                    yield Grid(mode="numbers", cursor_movable=True, id="stepper-pooled")
-                yield Grid(mode="numbers", cursor_movable=True, id="stepper-output")
+                    yield Grid(mode="auto", cursor_movable=True, id="stepper-pooled")
+                yield Grid(mode="auto", cursor_movable=True, id="stepper-output")
             yield ArithmeticPanel(id="stepper-arithmetic")
             yield FormulaPanel(id="stepper-formula")
             yield Static("", id="stepper-message")
@@ -148,24 +148,24 @@ class StepperView(Vertical):
         return self.query_one("#stepper-pooled", Grid)
 
     def _fit_cells(self) -> None:
-        """The widest cells (3–6 characters) that fit input, kernel and output side by side."""
+        """The widest cells (2–6 characters) that fit input, kernel and output side by side.
+
+        The input may drop to 2 characters before the output does: a 0/1 shape still shows
+        its digits there, and the feature map is what the learner is computing.
+        """
         width = self.size.width - 1  # the body's scrollbar
         s = self.session
         in_cols = s.input.shape[2] + 2 * s.padding
         out_cols = s.output.shape[1]
         pooled_cols = 0 if s.pooled is None else s.pooled.shape[1]
-        for cell in (6, 5, 4, 3, 2):
-            middle = max(s.kernel.shape[2] * KERNEL_CELL, pooled_cols * cell, 12)
-            if in_cols * cell + middle + out_cols * cell + 3 * GAP <= width:
+        choices = [(c, c) for c in (6, 5, 4, 3)] + [(2, 3), (2, 2)]
+        for in_cell, out_cell in choices:
+            middle = max(s.kernel.shape[2] * KERNEL_CELL, pooled_cols * out_cell, len("kernel antidiagonal"))
+            if in_cols * in_cell + middle + out_cols * out_cell + 3 * GAP <= width:
                 break
-        for grid in (self.input_grid, self.output_grid, self.pooled_grid):
+        for grid, cell in ((self.input_grid, in_cell), (self.output_grid, out_cell), (self.pooled_grid, out_cell)):
             if grid.cell_width != cell:
                 grid.cell_width = cell
-        # Below 3 characters a cell cannot hold a number: show shade glyphs.
-        mode = "numbers" if cell >= 3 else "shade"
-        for grid in (self.input_grid, self.output_grid, self.pooled_grid):
-            if grid.mode != mode:
-                grid.mode = mode
 
     # -- drawing the session --------------------------------------------------------------
 
@@ -174,7 +174,6 @@ class StepperView(Vertical):
         s = self.session
         channel = s.channel
         many = s.input.shape[0] > 1
-        channel_note = f" {s.channel_names[channel]}" if many else ""
 
         input_scale = Scale.for_values(s.input)
         inp = self.input_grid
@@ -182,7 +181,7 @@ class StepperView(Vertical):
         inp.values = s.padded_input()
         inp.marks = {"padding": s.padding_cells(), "uncovered": s.uncovered_cells()}
         inp.window = s.window_cells()
-        inp.title = f"input {s.input_name}{channel_note}"[: max(12, inp.size.width or 40)]
+        inp.title = f"input: {s.channel_names[channel]} map" if many else f"input {s.input_name}"
 
         kernel = self.kernel_grid
         kernel_scale = Scale.for_values(s.kernel, signed=True)
@@ -407,7 +406,7 @@ class StepperView(Vertical):
         options = [(kind, f"{kind:<10} outline") for kind in shapes.SHAPE_KINDS]
         options += [(f"filled-{kind}", f"filled-{kind}") for kind in shapes.SHAPE_KINDS]
         self.app.push_screen(
-            Picker("Input", options, prompt=f"or type a shape file path, or NAME:SIZE (default size {DEFAULT_SIZE})"),
+            Picker("Input", options, prompt=f"tab, then type a shape file path, or NAME:SIZE (default size {DEFAULT_SIZE})"),
             self._input_chosen,
         )
 

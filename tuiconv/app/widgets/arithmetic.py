@@ -102,13 +102,14 @@ class ArithmeticPanel(Vertical):
             products = step.products[0].reshape(-1)
             if products.size <= MAX_TERMS:
                 text.append("sum " + " + ".join(_term(p) for p in products))
-                text.append(f" = {format_exact(step.channel_sums[0])}\n")
+                text.append(f" = {format_exact(step.channel_sums[0])};")
             else:
-                text.append(f"sum of the {products.size} products = {format_exact(step.channel_sums[0])}\n")
+                text.append(f"sum of the {products.size} products = {format_exact(step.channel_sums[0])};")
         else:
             parts = [f"{name or k} {_term(s)}" for k, (name, s) in enumerate(zip(names, step.channel_sums))]
-            text.append("channel sums: " + " + ".join(parts) + f" = {format_exact(step.channel_sums.sum())}\n")
-        text.append(f"{format_exact(step.channel_sums.sum())} + bias {_term(step.bias)} = ")
+            text.append("channel sums: " + " + ".join(parts) + f" = {format_exact(step.channel_sums.sum())};")
+        # One line when it fits; Rich wraps it at a space otherwise.
+        text.append(f"  {format_exact(step.channel_sums.sum())} + bias {_term(step.bias)} = ")
         text.append(format_exact(step.total), style="bold")
         if relu:
             text.append(f"   ReLU: max(0, {format_exact(step.total)}) = ")

@@ -21,7 +21,8 @@ Modes (``mode=``):
   (default: as wide as the widget allows, 3 to ``max_cell_width``);
 - ``"shade"``: a shade glyph (``·░▒▓█``) in the value's colour, 1–2 characters per cell;
 - ``"halfblock"``: ``▀`` with separate fore/background colours, two rows per line (overviews);
-- ``"auto"`` (default): numbers when at least 3 characters per cell fit, else shade glyphs.
+- ``"auto"`` (default): numbers when at least 3 characters per cell fit (2 when every value is
+  a single digit, like a 0/1 shape), else shade glyphs.
 
 NaN values mean "not computed yet" and draw as an empty ``·`` cell: a feature map fills in as
 the filter moves. Cell coordinates are (row, col) of the array given. The widget never
@@ -95,6 +96,12 @@ def _tint(rgb: palette.RGB, amount: float = 0.4) -> palette.RGB:
     return tuple(round(a + (b - a) * amount) for a, b in zip(rgb, WINDOW_TINT))  # type: ignore[return-value]
 
 
+def _single_digits(values: np.ndarray) -> bool:
+    """Every value a whole number from 0 to 9 (or not computed yet): one character each."""
+    finite = values[np.isfinite(values)]
+    return bool(np.all((finite >= 0) & (finite <= 9) & (finite == np.round(finite))))
+
+
 class Grid(Widget, can_focus=True):
     """A 2-D array drawn as coloured cells, with a highlighted window, a cursor and marks."""
 
@@ -158,6 +165,7 @@ class Grid(Widget, can_focus=True):
         self._padding: frozenset[Cell] = frozenset()
         self._strips: dict[int, tuple[tuple, Strip]] = {}
         self._scale_used = self._effective_scale()
+        self._single_digits = _single_digits(self._values)
 
     # -- public state ---------------------------------------------------------------------
 
@@ -179,6 +187,7 @@ class Grid(Widget, can_focus=True):
             raise ValueError(f"a grid shows a 2-D array, got shape {new.shape}")
         old = self._values
         self._values = new
+        self._single_digits = _single_digits(new)
         old_scale, self._scale_used = self._scale_used, self._effective_scale()
         if new.shape != old.shape:
             if self._cursor is not None:
@@ -212,9 +221,11 @@ class Grid(Widget, can_focus=True):
 
     @title.setter
     def title(self, title: str | None) -> None:
-        had = self._title is not None
+        old = self._title
         self._title = title
-        if had != (title is not None):
+        if old == title:
+            return
+        if old is None or title is None or len(old) != len(title):
             self._redraw_all(layout=True)
         else:
             self._refresh_line(0)
@@ -297,9 +308,11 @@ class Grid(Widget, can_focus=True):
         else:
             fit = max(1, width // cols)
         if mode == "auto":
-            mode = "numbers" if fit >= MIN_NUMBER_WIDTH else "shade"
+            # Two characters hold a gutter and one digit: enough for a 0/1 shape, not for −1.
+            fits = fit >= MIN_NUMBER_WIDTH or (fit == 2 and self._single_digits)
+            mode = "numbers" if fits else "shade"
         if mode == "numbers":
-            return mode, max(MIN_NUMBER_WIDTH, min(fit, self.max_cell_width))
+            return mode, max(2, min(fit, self.max_cell_width))
         if mode == "shade":
             return mode, max(1, min(fit, 2))
         return mode, 1
@@ -319,7 +332,7 @@ class Grid(Widget, can_focus=True):
             cell = min(cell, 4) if mode == "numbers" else cell
         width = cols * cell
         if self._title:
-            width = max(width, min(len(self._title), container.width))
+            width = max(width, len(self._title))
         return width
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:

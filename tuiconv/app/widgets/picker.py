@@ -26,10 +26,10 @@ class Picker(ModalScreen[str | None]):
     DEFAULT_CSS = """
     Picker { align: center middle; }
     Picker > Vertical {
-        width: 64; max-width: 100%; height: auto; max-height: 100%;
+        width: 78; max-width: 100%; height: auto; max-height: 100%;
         border: round $accent; background: $surface; padding: 0 1;
     }
-    Picker OptionList { height: auto; max-height: 14; border: none; padding: 0; }
+    Picker OptionList, Picker OptionList:focus { height: auto; max-height: 16; border: none; padding: 0; }
     Picker Input { border: none; height: 1; padding: 0; }
     """
     BINDINGS = [Binding("escape", "cancel", "cancel")]
