@@ -188,6 +188,8 @@ def output_side(size: int, kernel: int, padding: int | str, stride: int, dilatio
     """Output cells along one axis, from the engine (padding may be "same" etc.)."""
     from tuiconv.engine.ops import output_size, resolve_padding
 
+    if not isinstance(padding, str):
+        return output_size(size, kernel, padding, stride, dilation)
     before, after = resolve_padding(padding, kernel, dilation, stride)
     return output_size(size + before + after, kernel, 0, stride, dilation)
 

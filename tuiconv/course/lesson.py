@@ -232,7 +232,7 @@ def _step(raw: dict, index: int, path: Path, report: _Report) -> Step | None:
     report.keys(raw, STEP_KEYS, where, label)
     scene = _scene(raw.get("scene"), where + ("scene",), path, report) if isinstance(raw.get("scene"), dict) else None
     check = None
-    if isinstance(raw.get("check"), dict) and scene is not None:
+    if isinstance(raw.get("check"), dict):
         check = _check(raw["check"], where + ("check",), scene, report)
     solution = raw.get("solution", {})
     if isinstance(solution, dict):
@@ -284,7 +284,8 @@ def _scene(raw: dict, where: tuple, path: Path, report: _Report) -> Scene | None
     return scene if len(report.problems) == before else None
 
 
-def _check(raw: dict, where: tuple, scene: Scene, report: _Report) -> Check | None:
+def _check(raw: dict, where: tuple, scene: Scene | None, report: _Report) -> Check | None:
+    """The step's check; its fit with the scene is judged only when the scene itself is valid."""
     kind = raw.get("kind")
     if kind is None:
         report.add(where, f"the check has no kind; kinds: {', '.join(checks.KINDS)}")
@@ -298,6 +299,8 @@ def _check(raw: dict, where: tuple, scene: Scene, report: _Report) -> Check | No
     before = len(report.problems)
     report.keys(params, checks.KINDS[kind].params, where, f'a "{kind}" check')
     if len(report.problems) > before:
+        return None
+    if scene is None:
         return None
     for key, message in checks.validate(kind, params, scene):
         report.add(where + key, message)

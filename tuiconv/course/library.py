@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from difflib import get_close_matches
-from importlib import resources
 from pathlib import Path
 
 from tuiconv.course.lesson import Lesson, Problem, read_lesson
@@ -14,13 +13,11 @@ BUILTIN = "built-in"
 
 
 def builtin_dir() -> Path:
-    """The shipped lessons: ``tuiconv/_lessons`` in an installed wheel, ``lessons/`` in a checkout."""
-    try:
-        packaged = resources.files("tuiconv._lessons")
-        if isinstance(packaged, Path) and any(packaged.glob("*.toml")):
-            return packaged
-    except (ModuleNotFoundError, TypeError):
-        pass
+    """The shipped lessons: ``tuiconv/_lessons`` in an installed wheel; in a checkout that is a
+    symlink to the top-level ``lessons/`` (resolved, so messages name the file a teacher edits)."""
+    packaged = Path(__file__).resolve().parents[1] / "_lessons"
+    if packaged.is_dir() and any(packaged.glob("*.toml")):
+        return packaged.resolve()
     return Path(__file__).resolve().parents[2] / "lessons"
 
 

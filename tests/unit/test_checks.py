@@ -1,0 +1,209 @@
+"""Checks judge what the learner did or typed, and a wrong answer gets a nudge, never the answer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tuiconv.course.checks import Check, evaluate, parse_number
+from tuiconv.course.scene import ViewState
+
+LINE = np.array([[0, 0, 1, 0, 0]] * 5, dtype=float)  # a vertical line in column 2
+VERTICAL = np.array([[-1, 2, -1]] * 3, dtype=float)
+
+
+def loops_conv(x: np.ndarray, w: np.ndarray, bias: float = 0.0, stride: int = 1, padding: int = 0) -> np.ndarray:
+    """Plain-loop cross-correlation of one channel: the reference the checks must agree with."""
+    x = np.pad(x, padding)
+    f = w.shape[0]
+    rows = (x.shape[0] - f) // stride + 1
+    cols = (x.shape[1] - f) // stride + 1
+    out = np.zeros((rows, cols))
+    for i in range(rows):
+        for j in range(cols):
+            total = bias
+            for a in range(f):
+                for b in range(f):
+                    total += x[i * stride + a, j * stride + b] * w[a, b]
+            out[i, j] = total
+    return out
+
+
+def stepper(x=LINE, w=VERTICAL, bias=0.0, stride=1, padding=0, position=(0, 0), relu=False, **more) -> ViewState:
+    output = loops_conv(x, w, bias, stride, padding)
+    if relu:
+        output = np.maximum(output, 0)
+    return ViewState(
+        screen="stepper", input=x[None], kernel=w[None], bias=bias, stride=stride, padding=padding,
+        position=position, output=output, relu=relu, **more,
+    )
+
+
+def nudge(check: Check, state: ViewState, answer: str) -> str:
+    outcome = evaluate(check, state, answer)
+    assert not outcome.passed
+    return outcome.message
+
+
+# ---------------------------------------------------------------- answers
+
+
+@pytest.mark.parametrize("text, value", [("3", 3), ("-1.5", -1.5), ("−2", -2), ("1/2", 0.5), (" 6 ", 6), ("2,5", 2.5), ("six", None), ("", None), ("1/0", None)])
+def test_typed_numbers_are_read_as_a_learner_writes_them(text, value):
+    assert parse_number(text) == value
+
+
+def test_number_within_tolerance_passes_and_otherwise_says_too_high_or_low():
+    check = Check("number", {"answer": 14, "tolerance": 0})
+    state = stepper()
+    assert evaluate(check, state, "14").passed
+    assert nudge(check, state, "15") == "15 is too high."
+    assert nudge(check, state, "9") == "9 is too low."
+    assert nudge(check, state, "-14") == "Right size, wrong sign: check which products are negative."
+    assert "Type a number" in nudge(check, state, "fourteen")
+
+
+def test_the_lessons_own_feedback_wins_over_the_generic_nudge():
+    check = Check("number", {"answer": 14, "feedback": {"18": "Did you count the corners twice?"}})
+    assert nudge(check, stepper(), "18.0") == "Did you count the corners twice?"
+
+
+def test_no_nudge_ever_contains_the_answer():
+    check = Check("number", {"answer": 14})
+    for wrong in ("15", "13", "-14", "0", "140", "x"):
+        assert "14" not in nudge(check, stepper(), wrong).replace(wrong, "")
+
+
+def test_predict_reads_the_value_shown_and_catches_a_forgotten_bias():
+    state = stepper(bias=-2.0, position=(0, 0))
+    right = loops_conv(LINE, VERTICAL, -2.0)[1, 1]  # 6 − 2
+    check = Check("predict", {"at": [1, 1]})
+    assert right == 4
+    assert evaluate(check, state, "4").passed
+    assert nudge(check, state, "6") == "Almost: you left out the bias."
+    assert nudge(check, state, "3") == "That is the sum of the window alone: multiply each cell by its weight first."
+
+
+def test_predict_without_at_uses_the_window_position_and_knows_relu():
+    state = stepper(position=(0, 0), relu=True)  # before ReLU the value here is −3
+    check = Check("predict", {})
+    assert evaluate(check, state, "0").passed
+    assert nudge(check, state, "-3") == "That is the value before ReLU: what does ReLU do to it?"
+
+
+def test_output_size_follows_the_engine_formula_and_recognises_the_usual_slips():
+    x = np.zeros((8, 8))
+    state = stepper(x=x)
+    with_stride = Check("output-size", {"with": {"stride": 2}})  # (8 − 3)/2 + 1 = 3.5 → 3
+    windows = len(range(0, 8 - 3 + 1, 2))  # count the window positions directly
+    assert windows == 3
+    assert evaluate(with_stride, state, "3").passed
+    assert evaluate(with_stride, state, "3x3").passed
+    assert evaluate(with_stride, state, "3 × 3").passed
+    assert nudge(with_stride, state, "4") == "A window cannot hang off the edge: when the division is not whole, round down."
+    assert nudge(with_stride, state, "3.5") == "Close, but a size is a whole number of windows: round down."
+    assert nudge(with_stride, state, "6") == "That is the size with stride 1; with stride 2 the window jumps 2 cells."
+    assert nudge(with_stride, state, "8") == "That is the size of the input: the kernel cannot hang over the edge, so fewer windows fit."
+    assert nudge(with_stride, state, "3x5").startswith("5 is too high")
+
+
+def test_output_size_with_padding_knows_the_size_before_padding():
+    state = stepper(x=np.zeros((5, 5)))
+    check = Check("output-size", {"with": {"padding": 2}})  # (5 − 3 + 4) + 1 = 7
+    assert evaluate(check, state, "7").passed
+    assert nudge(check, state, "3") == "That is the size before padding: count the border of zeros too."
+    assert nudge(check, state, "6") == "Close: you counted the jumps between windows; count the first window too."
+    assert nudge(check, state, "9") == "That is the padded input; how many windows fit in it?"
+
+
+def test_output_size_of_the_pooled_map():
+    state = stepper(x=np.zeros((8, 8)), padding=1, pool="max", pool_size=2)
+    check = Check("output-size", {"of": "pooled"})
+    assert evaluate(check, state, "4").passed
+    assert nudge(check, state, "8") == "That is the size of the feature map before pooling."
+
+
+def test_choice_accepts_the_number_or_the_text_and_nudges_per_option():
+    check = Check("choice", {"options": ["a rectangle", "a diamond"], "answer": "a rectangle", "feedback": {"a diamond": "Slanted?"}})
+    assert evaluate(check, stepper(), "1").passed
+    assert evaluate(check, stepper(), "A Rectangle").passed
+    assert nudge(check, stepper(), "2") == "Slanted?"
+    assert nudge(check, stepper(), "7") == "Pick one of the options (1–2)."
+
+
+def test_text_ignores_case_and_spaces():
+    check = Check("text", {"accept": ["vertical edge", "vertical"]})
+    assert evaluate(check, stepper(), "  Vertical   Edge ").passed
+    assert not evaluate(check, stepper(), "horizontal").passed
+
+
+def test_an_empty_answer_is_not_judged_at_all():
+    assert evaluate(Check("number", {"answer": 1}), stepper(), "  ") == evaluate(Check("number", {"answer": 1}), stepper(), None)
+    assert evaluate(Check("number", {"answer": 1}), stepper(), None).message == ""
+
+
+# ---------------------------------------------------------------- doing
+
+
+def test_strongest_passes_on_any_of_the_tied_maxima_and_says_when_not_there():
+    state = stepper(x=np.array([[0, 0, 0, 1, 0, 0]] * 6, dtype=float))
+    output = loops_conv(state.input[0], VERTICAL)
+    tops = {tuple(int(v) for v in cell) for cell in np.argwhere(output == output.max())}
+    check = Check("strongest", {})
+    for cell in tops:
+        state.position = cell
+        assert evaluate(check, state).passed
+    state.position = (0, 0)
+    outcome = evaluate(check, state)
+    assert not outcome.passed and outcome.message == "Not yet: here the response is 0; somewhere it is larger."
+
+
+def test_strongest_negative():
+    state = stepper(position=(0, 0))  # the most negative value, −3, is at columns 0 and 2
+    check = Check("strongest", {"sign": "negative"})
+    assert evaluate(check, state).passed
+    state.position = (0, 1)
+    assert evaluate(check, state).message == "Not yet: here the response is 6; somewhere it is more negative."
+
+
+def test_state_check_on_output_shape_stride_and_relu():
+    check = Check("state", {"equals": {"output_shape": [5, 5], "relu": True}, "at_least": {"stride": 1}})
+    state = stepper(x=np.zeros((5, 5)), padding=1, relu=True)
+    assert evaluate(check, state).passed
+    state = stepper(x=np.zeros((5, 5)), relu=True)
+    assert evaluate(check, state).message == "Not yet: output shape is 3×3."
+
+
+def test_state_one_of_and_texts_ignore_case():
+    check = Check("state", {"one_of": {"kernel_name": ["diagonal", "antidiagonal"]}})
+    assert evaluate(check, stepper(kernel_name="Diagonal")).passed
+    assert not evaluate(check, stepper(kernel_name="vertical")).passed
+
+
+def test_uncovered_columns_follow_the_stride():
+    check = Check("state", {"equals": {"uncovered": 0}})
+    assert not evaluate(check, stepper(x=np.zeros((8, 8)), stride=2)).passed  # column 7 is never read
+    assert evaluate(check, stepper(x=np.zeros((9, 9)), stride=2)).passed
+
+
+def test_filled_counts_the_cells_stepped_through():
+    state = stepper(filled=5)  # a 3×3 map
+    check = Check("filled", {})
+    assert evaluate(check, state).message == "5 of 9 cells filled so far."
+    state.filled = 9
+    assert evaluate(check, state).passed
+
+
+def test_network_fields():
+    check = Check("state", {"equals": {"verdict": "diamond"}, "at_least": {"diamond_score": 0.9}})
+    assert evaluate(check, ViewState(screen="network", verdict="diamond", scores=(0.01, 0.99))).passed
+    assert not evaluate(check, ViewState(screen="network", verdict="rectangle", scores=(0.99, 0.01))).passed
+
+
+def test_detects_judges_a_designed_layer2_kernel_on_real_shapes():
+    from tuiconv.engine import kernels
+
+    check = Check("detects", {"shape": "diamond", "against": ["rectangle"]})
+    assert evaluate(check, ViewState(screen="stepper", kernel=kernels.kernel("diamond"))).passed
+    outcome = evaluate(check, ViewState(screen="stepper", kernel=kernels.kernel("rectangle")))
+    assert not outcome.passed and "a rectangle makes it fire" in outcome.message

@@ -1,0 +1,107 @@
+"""`tuiconv lessons`, `lessons reset` and `lessons check`, as a learner and a teacher type them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from tuiconv.cli import main
+from tuiconv.course.library import builtin_dir
+from tuiconv.course.progress import ProgressStore, default_path
+
+
+@pytest.fixture(autouse=True)
+def data_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("COLUMNS", "80")
+    return tmp_path / "data"
+
+
+def test_lessons_lists_every_lesson_with_its_status(capsys):
+    store = ProgressStore("built-in")
+    store.complete_step("pixels-are-numbers", 1, 3)
+    store.complete_step("pixels-are-numbers", 2, 3)
+    store.complete_step("pixels-are-numbers", 3, 3)
+    store.complete_step("one-dot-product", 1, 4)
+    store.visit("one-dot-product", 2)
+    store.save()
+    assert main(["lessons"]) == 0
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ") and line.split() and line.split()[0].isdigit()}
+    assert "Pixels are numbers" in rows["1"] and "✓ done 3/3" in rows["1"]
+    assert "One dot product" in rows["2"] and "▶ step 2 1/4" in rows["2"]
+    assert "Padding" in rows["5"] and "new    0/4" in rows["5"]
+    assert "1 of 14 done. Next: `tuiconv lesson 2` (one-dot-product)" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_reset_forgets_progress_keeps_a_backup_and_says_what_it_did(capsys):
+    store = ProgressStore("built-in")
+    store.complete_step("padding", 1, 4)
+    store.complete_step("relu", 1, 4)
+    store.save()
+    assert main(["lessons", "reset", "padding"]) == 0
+    out = capsys.readouterr().out
+    assert "Reset 1 lesson(s): Padding." in out
+    assert not ProgressStore("built-in").lesson("padding").started
+    assert ProgressStore("built-in").lesson("relu").started
+    backup = json.loads(default_path().with_name("progress.json.bak").read_text())
+    assert "padding" in backup["courses"]["built-in"]
+    assert main(["lessons", "reset"]) == 0
+    assert "Reset 1 lesson(s): ReLU." in capsys.readouterr().out
+    assert main(["lessons", "reset"]) == 0
+    assert "Nothing to reset" in capsys.readouterr().out
+
+
+def test_reset_of_an_unknown_lesson_is_one_line_and_exit_2(capsys):
+    assert main(["lessons", "reset", "paddin"]) == 2
+    err = capsys.readouterr().err
+    assert err == 'tuiconv: error: no lesson "paddin" (did you mean "padding"?); `tuiconv lessons` lists them (by id or number 1–14)\n'
+
+
+def test_check_counts_the_valid_built_in_lessons(capsys):
+    assert main(["lessons", "check", str(builtin_dir())]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("14 lessons, ") and "all valid" in out
+
+
+def test_check_prints_every_problem_as_file_line_message_and_exits_2(tmp_path, capsys):
+    teacher = tmp_path / "mine"
+    shutil.copytree(builtin_dir(), teacher)
+    padding = teacher / "05-padding.toml"
+    padding.write_text(padding.read_text().replace('kernel = "vertical"', 'kernel = "vertcal"', 1))
+    stride = teacher / "06-stride.toml"
+    text = stride.read_text().replace("stride = 2\n", "stride = 4\n", 1)  # the first solution no longer makes 3×3
+    stride.write_text(text)
+    assert main(["lessons", "check", str(teacher)]) == 2
+    out = capsys.readouterr().out.splitlines()
+    kernel_line = next(n for n, line in enumerate(padding.read_text().splitlines(), 1) if "vertcal" in line)
+    solution_line = next(n for n, line in enumerate(text.splitlines(), 1) if line == "[steps.solution]")
+    assert out == [
+        f'{padding}:{kernel_line}: unknown kernel "vertcal" (did you mean "vertical"?); kernels: horizontal, vertical, diagonal, antidiagonal, sobel-x, sobel-y, blur, sharpen, identity, rectangle, diamond',
+        f"{stride}:{solution_line}: step 1: the solution does not pass the check (Not yet: output shape is 2×2.)",
+    ]
+
+
+def test_check_of_a_missing_directory_is_one_line(tmp_path, capsys):
+    assert main(["lessons", "check", str(tmp_path / "nope")]) == 2
+    assert capsys.readouterr().err == f"tuiconv: error: {tmp_path / 'nope'}: no such directory\n"
+
+
+def test_the_global_lessons_option_lists_a_teachers_course(tmp_path, capsys):
+    teacher = tmp_path / "mine"
+    teacher.mkdir()
+    shutil.copy(builtin_dir() / "05-padding.toml", teacher / "01-padding.toml")
+    assert main(["--lessons", str(teacher), "lessons"]) == 0
+    out = capsys.readouterr().out
+    assert "Padding" in out and "Pixels" not in out
+
+
+def test_a_corrupt_progress_file_is_a_warning_not_a_crash(data_home, capsys):
+    default_path().parent.mkdir(parents=True)
+    default_path().write_text("{oops")
+    assert main(["lessons"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("tuiconv: warning: ") and "moved it to" in err

@@ -1,0 +1,191 @@
+"""A teacher's broken lesson file gets one line per problem: file, the line of the key, what is wrong."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tuiconv.course.lesson import load_lesson, read_lesson
+from tuiconv.course.library import builtin_dir, check_directory, load_course
+from tuiconv.errors import InputError
+
+GOOD = """\
+id = "tiny"
+title = "A tiny lesson"
+summary = "One step."
+
+[[steps]]
+narrative = "Look."
+task = "Type 6."
+
+[steps.scene]
+screen = "stepper"
+input = "rectangle"
+size = 8
+kernel = "vertical"
+padding = 1
+stride = 1
+
+[steps.check]
+kind = "choice"
+options = ["a", "b"]
+answer = "a"
+"""
+
+
+def problems_of(text: str, tmp_path: Path, name: str = "01-x.toml") -> list[str]:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    _, problems = read_lesson(path)
+    return [str(p) for p in problems]
+
+
+def line_of(text: str, needle: str) -> int:
+    """The 1-based line of the first line of ``text`` that contains ``needle``."""
+    return next(n for n, line in enumerate(text.splitlines(), start=1) if needle in line)
+
+
+def only(problems: list[str]) -> str:
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+def test_the_example_lesson_is_valid(tmp_path):
+    assert problems_of(GOOD, tmp_path) == []
+
+
+# Each case: a change to GOOD, the text the line must contain, and words the message must say.
+BROKEN = {
+    "unknown key with a did-you-mean": (GOOD.replace("stride = 1", "strid = 1"), "strid = 1", ['unknown key "strid"', 'did you mean "stride"']),
+    "wrong type": (GOOD.replace("stride = 1", 'stride = "2"'), 'stride = "2"', ["stride must be a whole number", 'not the text "2"']),
+    "missing title": (GOOD.replace('title = "A tiny lesson"\n', ""), None, ["a lesson has no title"]),
+    "no steps": (GOOD.split("[[steps]]")[0] + "steps = []\n", "steps = []", ["the lesson has no steps"]),
+    "unknown screen": (GOOD.replace('screen = "stepper"', 'screen = "steper"'), 'screen = "steper"', ['unknown screen "steper"', 'did you mean "stepper"']),
+    "unknown kernel": (GOOD.replace('kernel = "vertical"', 'kernel = "verticle"'), 'kernel = "verticle"', ['unknown kernel "verticle"', 'did you mean "vertical"']),
+    "unknown shape": (GOOD.replace('input = "rectangle"', 'input = "rectangel"'), 'input = "rectangel"', ['unknown shape "rectangel"', 'did you mean "rectangle"']),
+    "unknown check kind": (GOOD.replace('kind = "choice"', 'kind = "choise"'), 'kind = "choise"', ['unknown check kind "choise"', 'did you mean "choice"']),
+    "answer not among options": (GOOD.replace('answer = "a"', 'answer = "c"'), 'answer = "c"', ['answer "c" is not among the options: a, b']),
+    "invalid TOML syntax": (GOOD.replace("padding = 1", "padding = = 1"), "padding = = 1", ["invalid TOML"]),
+    "impossible stride and padding": (
+        GOOD.replace('input = "rectangle"\nsize = 8', 'input = ["...", "...", "..."]').replace("stride = 1", "dilation = 3"),
+        "dilation = 3",
+        ["impossible scene", "output would be empty"],
+    ),
+    "inline grid rows of unequal length": (GOOD.replace('input = "rectangle"\nsize = 8', 'input = [\n  "....",\n  "...",\n  "....",\n]'), "input = [", ["row 2 has 3 cells but row 1 has 4"]),
+    "position outside the feature map": (GOOD.replace("stride = 1", "position = [8, 0]"), "position = [8, 0]", ["position [8, 0] is outside the 8×8 feature map"]),
+    "key the screen does not read": (GOOD.replace("stride = 1", 'select = "conv2:0"'), 'select = "conv2:0"', ["select does nothing on the stepper screen"]),
+    "state field of another screen": (
+        GOOD.replace('kind = "choice"\noptions = ["a", "b"]\nanswer = "a"', 'kind = "state"\nequals = { verdict = "diamond" }'),
+        "equals = {",
+        ['"verdict" is reported by the network screen, but this scene is the stepper'],
+    ),
+    "missing narrative": (GOOD.replace('narrative = "Look."\n', ""), "[[steps]]", ["step 1 has no narrative"]),
+    "choice check without options": (GOOD.replace('options = ["a", "b"]\n', ""), "[steps.check]", ['a "choice" check has no options']),
+    "kernel reads more channels than the input has": (GOOD.replace('kernel = "vertical"', 'kernel = "rectangle"'), 'kernel = "rectangle"', ["the kernel reads 4 channel(s) but the input has 1"]),
+    "stride 'same' padding": (GOOD.replace("padding = 1", 'padding = "same"').replace("stride = 1", "stride = 2"), "stride = 2", ["padding='same' needs stride 1"]),
+    "hints not a list": (GOOD.replace('task = "Type 6."', 'task = "Type 6."\nhints = "look left"'), "hints =", ["hints must be a list of texts"]),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=list(BROKEN))
+def test_each_kind_of_broken_lesson_gets_its_message_at_the_right_line(case, tmp_path):
+    text, needle, words = BROKEN[case]
+    problem = only(problems_of(text, tmp_path))
+    path = str(tmp_path / "01-x.toml")
+    line = 1 if needle is None else line_of(text, needle)
+    assert problem.startswith(f"{path}:{line}: "), problem
+    for word in words:
+        assert word in problem, problem
+
+
+def test_too_many_steps_is_reported_at_the_first_step_too_many(tmp_path):
+    head, step = GOOD.split("[[steps]]")
+    text = head + ("[[steps]]" + step) * 9
+    problem = only(problems_of(text, tmp_path))
+    ninth = [n for n, line in enumerate(text.splitlines(), start=1) if line == "[[steps]]"][8]
+    assert problem == f"{tmp_path / '01-x.toml'}:{ninth}: the lesson has 9 steps; at most 8 keep it short enough to finish (split it in two)"
+
+
+def test_every_problem_in_a_file_is_reported_not_just_the_first(tmp_path):
+    text = GOOD.replace("stride = 1", "strid = 1").replace('kind = "choice"', 'kind = "choise"')
+    problems = problems_of(text, tmp_path)
+    assert [p.split(":")[1] for p in problems] == [str(line_of(text, "strid")), str(line_of(text, "choise"))]
+
+
+def test_syntax_error_reports_toml_line_and_column(tmp_path):
+    text = GOOD.replace('summary = "One step."', 'summary = "One step.')
+    problem = only(problems_of(text, tmp_path))
+    assert problem.startswith(f"{tmp_path / '01-x.toml'}:3: invalid TOML: ")
+
+
+def test_a_file_that_is_not_utf8_is_one_line(tmp_path):
+    path = tmp_path / "01-x.toml"
+    path.write_bytes(b'id = "x"\ntitle = "\xff"\n')
+    _, problems = read_lesson(path)
+    assert [str(p) for p in problems] == [f"{path}:2: not a text file: it is not UTF-8"]
+
+
+def test_duplicate_ids_in_a_directory_name_the_other_file(tmp_path):
+    (tmp_path / "01-a.toml").write_text(GOOD)
+    (tmp_path / "02-b.toml").write_text(GOOD)
+    lessons, problems = check_directory(tmp_path)
+    assert [lesson.path.name for lesson in lessons] == ["01-a.toml"]
+    assert [str(p) for p in problems] == [f'{tmp_path / "02-b.toml"}:1: duplicate lesson id "tiny": 01-a.toml uses it too']
+
+
+def test_an_input_file_is_read_relative_to_the_lesson_and_its_errors_are_shown(tmp_path):
+    (tmp_path / "shape.txt").write_text("..#\n.#\n")
+    text = GOOD.replace('input = "rectangle"\nsize = 8', 'input = "shape.txt"')
+    problem = only(problems_of(text, tmp_path))
+    assert problem.startswith(f"{tmp_path / '01-x.toml'}:{line_of(text, 'shape.txt')}: input file ")
+    assert f"{tmp_path / 'shape.txt'}:2: row 2 has 2 cells but row 1 has 3" in problem
+
+
+def test_load_lesson_raises_one_input_error_with_file_and_line(tmp_path):
+    path = tmp_path / "01-x.toml"
+    path.write_text(GOOD.replace("stride = 1", "stride = 0"))
+    with pytest.raises(InputError) as caught:
+        load_lesson(path)
+    assert str(caught.value) == f"{path}:{line_of(GOOD, 'stride = 1')}: stride must be at least 1, not 0"
+
+
+def test_an_empty_directory_is_a_problem_not_an_empty_course(tmp_path):
+    with pytest.raises(InputError, match="no lesson files"):
+        load_course(tmp_path)
+
+
+# ---------------------------------------------------------------- the shipped curriculum
+
+
+def test_every_shipped_lesson_validates():
+    lessons, problems = check_directory(builtin_dir())
+    assert [str(p) for p in problems] == []
+    assert len(lessons) >= 12
+
+
+def test_shipped_lessons_have_3_to_8_steps_and_unique_ids():
+    lessons, _ = check_directory(builtin_dir())
+    assert all(3 <= len(lesson.steps) <= 8 for lesson in lessons), [(lesson.id, len(lesson.steps)) for lesson in lessons]
+    assert len({lesson.id for lesson in lessons}) == len(lessons)
+
+
+def test_the_curriculum_runs_in_teaching_order():
+    ids = [lesson.id for lesson in load_course().lessons]
+    order = [
+        "pixels-are-numbers", "one-dot-product", "sliding-makes-a-feature-map", "edge-detectors", "padding",
+        "stride", "dilation", "many-filters-make-depth", "relu", "pooling", "layer-2-reads-every-channel",
+        "rectangle-versus-diamond", "the-receptive-field",
+    ]
+    assert [i for i in ids if i in order] == order
+    assert ids[-1] == "design-a-detector"
+
+
+def test_every_shipped_step_has_a_solution_and_its_hints_and_success():
+    for lesson in load_course().lessons:
+        for step in lesson.steps:
+            where = f"{lesson.id} step {step.number}"
+            assert step.solution, where
+            assert step.hints, where
+            assert step.success and step.success != "Well done.", where

@@ -1,0 +1,153 @@
+"""Every shipped step can be completed, and only by doing what it asks.
+
+For each step the screen's state is rebuilt here from plain loops (stepper) or the engine's
+network (network screen), the step's solution is applied as a learner would, and the step's
+check must pass; before the learner acts, a *do* check must not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from tuiconv.course import checks
+from tuiconv.course.lesson import SCENE_KEYS
+from tuiconv.course.library import load_course
+from tuiconv.course.rehearse import rehearse, state_for
+from tuiconv.course.scene import ViewState, input_grid, kernel_grid
+from tuiconv.engine import network
+
+COURSE = load_course()
+STEPS = [(lesson, step) for lesson in COURSE.lessons for step in lesson.steps]
+IDS = [f"{lesson.id}-{step.number}" for lesson, step in STEPS]
+
+
+def loops_conv(x: np.ndarray, w: np.ndarray, bias: float, stride: int, padding: int, dilation: int) -> np.ndarray:
+    """(C, H, W) ⋆ (C, F, F): the sum over channels and taps, one output cell at a time."""
+    channels, height, width = x.shape
+    f = w.shape[-1]
+    padded = np.zeros((channels, height + 2 * padding, width + 2 * padding))
+    padded[:, padding : padding + height, padding : padding + width] = x
+    reach = dilation * (f - 1) + 1
+    rows = (padded.shape[1] - reach) // stride + 1
+    cols = (padded.shape[2] - reach) // stride + 1
+    out = np.full((rows, cols), float(bias))
+    for i in range(rows):
+        for j in range(cols):
+            for c in range(channels):
+                for a in range(f):
+                    for b in range(f):
+                        out[i, j] += padded[c, i * stride + a * dilation, j * stride + b * dilation] * w[c, a, b]
+    return out
+
+
+def loops_max_pool(x: np.ndarray, size: int) -> np.ndarray:
+    rows, cols = x.shape[0] // size, x.shape[1] // size
+    return np.array([[x[i * size : i * size + size, j * size : j * size + size].max() for j in range(cols)] for i in range(rows)])
+
+
+def stepper_state(scene, filled: int = 0) -> ViewState:
+    name, kernel = kernel_grid(scene)
+    _, x = input_grid(scene)
+    padding = scene.padding or 0
+    output = loops_conv(x, kernel, scene.bias or 0.0, scene.stride or 1, padding, scene.dilation or 1)
+    if scene.relu:
+        output = np.maximum(output, 0.0)
+    pooled = loops_max_pool(output, scene.pool_size or 2) if scene.pool == "max" else None
+    return ViewState(
+        screen="stepper", input=x, kernel=kernel, kernel_name=name, bias=scene.bias or 0.0, padding=padding,
+        stride=scene.stride or 1, dilation=scene.dilation or 1, position=tuple(scene.position or (0, 0)),
+        output=output, filled=filled, relu=bool(scene.relu), pool=scene.pool, pool_size=scene.pool_size or 2, pooled=pooled,
+    )
+
+
+def network_state(scene) -> ViewState:
+    name, x = input_grid(scene)
+    result = network.forward(network.Network.hand_designed(), x[0])
+    select = scene.select or "input"
+    sizes = {"input": 1, "conv1": 3, "pool": 4, "conv2": 8}  # 3, then 3 + 1, then 4 + 2×2
+    return ViewState(
+        screen="network", input=x, input_name=name, scores=tuple(result.scores), verdict=result.verdict,
+        selected_map=select, selected_cell=tuple(scene.position or (0, 0)), receptive_field=sizes[select.partition(":")[0]],
+    )
+
+
+def state(scene, filled: int = 0) -> ViewState:
+    return stepper_state(scene, filled) if scene.screen == "stepper" else network_state(scene)
+
+
+def solved(step) -> ViewState:
+    overrides = {k: (tuple(v) if k == "position" else v) for k, v in step.solution.items() if k in SCENE_KEYS}
+    after = state(replace(step.scene, **overrides))
+    if step.solution.get("filled") == "all":
+        after.filled = after.output.size
+    return after
+
+
+@pytest.mark.parametrize("lesson, step", STEPS, ids=IDS)
+def test_the_solution_completes_the_step(lesson, step):
+    after = solved(step)
+    answer = step.solution.get("answer")
+    if step.check.is_question:
+        assert answer is not None
+        outcome = checks.evaluate(step.check, after, str(answer))
+    else:
+        outcome = checks.evaluate(step.check, after)
+    assert outcome.passed, outcome.message
+
+
+@pytest.mark.parametrize("lesson, step", [s for s in STEPS if not s[1].check.is_question], ids=[i for i, s in zip(IDS, STEPS) if not s[1].check.is_question])
+def test_a_do_step_is_not_done_before_the_learner_acts(lesson, step):
+    assert not checks.evaluate(step.check, state(step.scene)).passed
+
+
+@pytest.mark.parametrize("lesson, step", [s for s in STEPS if s[1].check.is_question], ids=[i for i, s in zip(IDS, STEPS) if s[1].check.is_question])
+def test_a_question_is_not_answered_by_its_first_wrong_options(lesson, step):
+    after = solved(step)
+    for wrong in list(step.check.params.get("feedback", {})) + [opt for opt in step.check.options if opt != step.check.params.get("answer")]:
+        assert not checks.evaluate(step.check, after, wrong).passed, wrong
+
+
+def test_predicted_values_are_the_ones_worked_out_by_hand():
+    # The numbers a learner computes in the narrative, checked against the plain loops.
+    found = {}
+    for lesson, step in STEPS:
+        if step.check.kind == "predict":
+            at = tuple(step.check.params.get("at") or step.scene.position)
+            after = solved(step)
+            grid = after.pooled if step.check.params.get("of") == "pooled" else after.output
+            found[(lesson.id, step.number)] = grid[at]
+    assert found == {
+        ("one-dot-product", 1): 6.0,
+        ("one-dot-product", 4): 4.0,
+        ("relu", 3): 0.0,
+        ("pooling", 3): 6.0,
+        ("layer-2-reads-every-channel", 2): 24 + 11 - 4 - 3,
+    }
+
+
+def test_the_inline_edge_maps_are_what_the_network_makes_of_the_shapes():
+    rectangle = np.array([[c == "#" for c in row] for row in [
+        "........", ".######.", ".#....#.", ".#....#.", ".#....#.", ".######.", "........", "........",
+    ]], dtype=float)
+    from tuiconv.engine import shapes
+
+    expected = {
+        "layer-2-reads-every-channel": network.forward(network.Network.hand_designed(), rectangle).pool1,
+        "design-a-detector": network.forward(network.Network.hand_designed(), shapes.make_shape("triangle", 8, 0)).pool1,
+    }
+    for lesson, step in STEPS:
+        if lesson.id in expected:
+            assert np.array_equal(input_grid(step.scene)[1], expected[lesson.id]), (lesson.id, step.number)
+
+
+@pytest.mark.parametrize("lesson, step", STEPS, ids=IDS)
+def test_the_rehearsal_tuiconv_lessons_check_runs_agrees_with_the_loops(lesson, step):
+    assert rehearse(step) == []
+    ours, theirs = state(step.scene), state_for(step.scene)
+    if step.scene.screen == "stepper":
+        assert np.allclose(ours.output, theirs.output)
+    else:
+        assert (ours.verdict, ours.receptive_field) == (theirs.verdict, theirs.receptive_field)
