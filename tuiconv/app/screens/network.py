@@ -7,10 +7,13 @@ thin screen ``tuiconv network`` opens. Every number comes from the engine throug
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
+from rich.markup import escape
 from textual import on
-from textual.app import ComposeResult
 from textual.actions import SkipAction
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -18,18 +21,15 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
-from tuiconv.app.network_session import DRAWN, NetworkSession, channel_name, split_map_id
+from tuiconv.app.network_session import NetworkSession, channel_name, split_map_id
 from tuiconv.app.palette import Scale
+from tuiconv.app.widgets.arithmetic import ArithmeticPanel
 from tuiconv.app.widgets.grid import Grid
 from tuiconv.app.widgets.unit_inspector import EDGE_GLYPHS, UnitInspector, number
-from tuiconv.course.scene import Scene, ViewState
+from tuiconv.course.scene import Scene, ViewState, input_grid
 from tuiconv.engine import network as engine
 from tuiconv.errors import InputError
 
-try:  # the stepper's arithmetic panel (one channel in full), shown when the terminal is tall
-    from tuiconv.app.widgets.arithmetic import ArithmeticPanel
-except ImportError:  # pragma: no cover - until it lands on main
-    ArithmeticPanel = None
 
 # From this many columns the unit inspector shows beside all the maps instead of replacing the
 # layer-1 and pooled maps, and from this many rows one channel's arithmetic shows in full below.
@@ -67,6 +67,20 @@ def _map_id(widget_id: str) -> str:
     return f"{layer}:{k}" if k else layer
 
 
+def needed_size(input_shape: tuple[int, int]) -> tuple[int, int]:
+    """The terminal (columns, rows) that shows every map of an H×W input at once (80×24 for 16×16).
+
+    Columns: the field ruler, the input, two layer-1 maps, two pooled maps, a layer-2 map, each
+    followed by a one-column gap. Rows: status, column header, two rows of titled half-block
+    maps, the scores, two lines of detail and the footer.
+    """
+    h, w = input_shape
+    half_w, half_h = w // 2, h // 2
+    columns = 1 + (w + 1) + (2 * w + 2) + (2 * half_w + 2) + (max(half_w, 9) + 1)
+    rows = 1 + 1 + 2 * (1 + (h + 1) // 2) + 1 + 2 + 1
+    return max(columns, 60), max(rows, 20)
+
+
 def bar(fraction: float, width: int) -> str:
     """A bar of eighth-blocks, so a score is also a length (and a number beside it)."""
     eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
@@ -102,6 +116,8 @@ class NetworkView(Widget, can_focus=False):
     """
 
     BINDINGS = [
+        Binding("tab", "cycle(1)", "next map (or weight slice)", show=False),
+        Binding("shift+tab", "cycle(-1)", "previous map (or slice)", show=False),
         Binding("enter", "inspect", "look inside"),
         Binding("escape", "leave", "leave the inspector", show=False),
         Binding("n", "next_shape(1)", "next shape"),
@@ -179,8 +195,7 @@ class NetworkView(Widget, can_focus=False):
                 yield Static(LAYER_TITLES["conv2"], classes="header")
                 for map_id in (m for m in maps if m.startswith("conv2:")):
                     yield self.grids[map_id]
-        if ArithmeticPanel is not None:
-            yield ArithmeticPanel(id="arithmetic")
+        yield ArithmeticPanel(id="arithmetic")
         yield Static("", id="scores")
         yield Static("", id="detail")
 
@@ -194,7 +209,8 @@ class NetworkView(Widget, can_focus=False):
         self.set_class(wide, "-roomy-x")
         self._slices_focusable()
         self.set_class(wide and self.size.height >= ROOMY[1], "-roomy-y")
-        self.inspector.set_class(not wide and self.size.width < 100, "-narrow")
+        # Products need 15 more columns: beside all the maps only from 136, alone from 100.
+        self.inspector.set_class(self.size.width < (136 if wide else 100), "-narrow")
         self.refresh_all()
 
     # ---- drawing -----------------------------------------------------------------------------
@@ -247,7 +263,7 @@ class NetworkView(Widget, can_focus=False):
         s = self.session
         top, left, bottom, right = s.receptive_field()
         h, w = s.image.shape[-2:]
-        cols = "".join("▔" if left <= c <= right else " " for c in range(w))
+        cols = "".join("▔" if left <= c <= right else "\u00a0" for c in range(w))  # kept, unlike spaces
         lines = (h + 1) // 2
         rows = "\n".join("▕" if (2 * y <= bottom and 2 * y + 1 >= top) else " " for y in range(lines))
         self.query_one("#field-cols", Static).update(cols)
@@ -263,7 +279,7 @@ class NetworkView(Widget, can_focus=False):
         if self.has_class("-roomy-x") or self.has_class("-inspecting"):
             edited = s.net.w2[s.unit] != s.original.w2[s.unit]
             self.inspector.show(s.unit_step(), channel_name("conv2", s.unit), edited)
-        if self.has_class("-roomy-y") and ArithmeticPanel is not None:
+        if self.has_class("-roomy-y"):
             self._show_arithmetic()
 
     def _show_arithmetic(self) -> None:
@@ -311,6 +327,14 @@ class NetworkView(Widget, can_focus=False):
         s = self.session
         if self.message_line:
             return self.message_line
+        where = self._weight_cursor()
+        if where is not None:
+            unit, channel, row, col = where
+            weight = number(float(s.net.w2[where]))
+            return (
+                f"{channel_name('conv2', unit)}'s {channel_name('conv1', channel)} slice ({row},{col}) = {weight}"
+                " · + / − change it by 0.5 · 0 zeroes it · R resets · tab: next slice · esc: back"
+            )
         i, j = s.cell
         value = number(s.cell_value)
         top, left, bottom, right = field = s.receptive_field()
@@ -320,7 +344,8 @@ class NetworkView(Widget, can_focus=False):
             f"{field.height}×{field.width} = {count} pixels"
         )
         if (field.height, field.width) != (field.size, field.size):
-            sees += f" (a {field.size}×{field.size} field cut by the border)"
+            article = "an" if str(field.size).startswith("8") else "a"
+            sees += f" ({article} {field.size}×{field.size} field cut by the border)"
         name = channel_name(s.layer, s.channel)
         if s.layer == "input":
             return f"input ({i},{j}) = {value} · space draws · c clears · n next shape · o open file · ? keys"
@@ -370,11 +395,12 @@ class NetworkView(Widget, can_focus=False):
             s.original = engine.Network.load(scene.weights)
             s.weights_name = str(scene.weights).rsplit("/", 1)[-1]
             s.reset_weights()
-        if isinstance(scene.input, str):
-            s.load_input(scene.input)
-        elif scene.input is not None:
-            grid = np.asarray(scene.input, dtype=np.float64)
-            s.set_input(grid.reshape(grid.shape[-2:]), DRAWN)
+        found = input_grid(scene)  # the same reading of names, files and inline grids as the checks
+        if found is not None:
+            name, grid = found
+            if grid.shape[0] != 1:
+                raise ValueError(f"the network reads one grid, not {grid.shape[0]} channels")
+            s.set_input(grid[0], name)
         s.stop_gallery()
         self._stop_player()
         if scene.select is not None:
@@ -413,7 +439,55 @@ class NetworkView(Widget, can_focus=False):
         elif grid_id.startswith("slice-"):
             self.refresh_all()
 
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """The view's actions for ctrl+p, each a sentence a learner would search for."""
+        entries = [
+            ("Next shape", "show the next shape of the library (rectangle, diamond, cross, ...)", lambda: self.action_next_shape(1)),
+            ("Previous shape", "show the previous shape of the library", lambda: self.action_next_shape(-1)),
+            ("Same kind, new size", "another shape of this kind at a new size and position", self.action_reseed),
+            ("Open a shape file", "type the path of a shape file (or a shape name)", self.action_open_file),
+            ("Blank input to draw on", "clear the input; space flips the pixel under the cursor", self.action_clear),
+            ("Gallery on/off", "step through generated shapes, counting right verdicts", self.action_gallery),
+            ("Gallery play/pause", "show a new shape every moment", self.action_play),
+            ("Look inside a layer-2 unit", "each pooled window × its slice, and their sum", self.action_inspect),
+            ("Reset layer-2 weights", "undo every weight edit", self.action_reset_weights),
+        ]
+        for map_id in self.session.maps:
+            layer, k = split_map_id(map_id)
+            entries.append(
+                (f"Select {map_id} ({channel_name(layer, k)})", "select this map and see its receptive field",
+                 lambda m=map_id: self._select_map(m))
+            )
+        for title, help_text, callback in entries:
+            yield SystemCommand(f"Network: {title}", help_text, callback)
+
+    def _select_map(self, map_id: str) -> None:
+        self.set_class(False, "-inspecting")
+        self._slices_focusable()
+        self.session.select(map_id)
+        self._changed(focus=True)
+
     # ---- actions -----------------------------------------------------------------------------
+    def _focus_ring(self) -> list[Grid]:
+        """What tab walks: every shown map; while inspecting, the unit's map and its 4 slices."""
+        if self.has_class("-inspecting"):
+            return [self.grids[f"conv2:{self.session.unit}"], *self.inspector.slice_grids()]
+        return [grid for grid in self.grids.values() if grid.display and grid.parent.display and grid.parent.parent.display]
+
+    def action_cycle(self, step: int) -> None:
+        ring = self._focus_ring()
+        here = self.app.focused
+        index = ring.index(here) if here in ring else -step
+        target = ring[(index + step) % len(ring)]
+        for grid in self.inspector.slice_grids():  # only the slice being edited shows a cursor
+            if grid is target:
+                grid.cursor = grid.cursor or (1, 1)
+            else:
+                grid.cursor = None
+        target.focus()
+        self.message_line = ""
+        self.refresh_all()
+
     def _say(self, text: str) -> None:
         self.message_line = text
         self.query_one("#detail", Static).update(text)
@@ -442,10 +516,18 @@ class NetworkView(Widget, can_focus=False):
         raise SkipAction()  # nothing to leave here: the screen's escape goes back or quits
 
     def _input_change(self, change) -> None:
+        s = self.session
+        before = (s.image[0].copy(), s.input_name)
         try:
             change()
         except (InputError, ValueError) as error:
-            self._say(f"[b]cannot:[/b] {error}")
+            self._say(f"[b]cannot:[/b] {escape(str(error))}")
+            return
+        need_w, need_h = needed_size(s.image.shape[-2:])
+        if need_w > self.app.size.width or need_h > self.app.size.height:
+            h, w = s.image.shape[-2:]
+            s.set_input(*before)
+            self._say(f"[b]cannot:[/b] a {h}×{w} input needs a {need_w}×{need_h} terminal to show every map")
             return
         self.message_line = ""
         self._changed()
@@ -570,32 +652,21 @@ class NetworkView(Widget, can_focus=False):
 
 
 class NetworkScreen(Screen):
-    """``tuiconv network``: the NetworkView and a footer of its keys."""
+    """``tuiconv network``: the NetworkView and a footer of its keys (? and q come from the app)."""
 
-    BINDINGS = [
-        Binding("question_mark", "help", "keys"),
-        Binding("q", "app.quit", "quit"),
-        Binding("escape", "back", "back", show=False),
-    ]
+    TITLE = "the layer stack"
 
     def __init__(self, session: NetworkSession):
         super().__init__()
         self.session = session
 
+    @property
+    def MIN_SIZE(self) -> tuple[int, int]:  # noqa: N802 - the name the app reads
+        return needed_size(self.session.image.shape[-2:])
+
     def compose(self) -> ComposeResult:
         yield NetworkView(self.session, id="network")
         yield Footer()
 
-    def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-        else:
-            self.app.exit()
-
-    def action_help(self) -> None:
-        try:
-            from tuiconv.app.screens.help import HelpScreen, binding_sections
-        except ImportError:  # pragma: no cover - until the help screen lands on main
-            self.notify("help is not built yet")
-            return
-        self.app.push_screen(HelpScreen(binding_sections(self), "Keys: the layer stack"))
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        return self.query_one(NetworkView).palette_commands()

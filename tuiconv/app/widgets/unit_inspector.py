@@ -32,7 +32,7 @@ class ChannelRow(Horizontal):
     DEFAULT_CSS = """
     ChannelRow { height: 3; width: auto; }
     ChannelRow > .op { width: 3; height: 3; content-align: center middle; }
-    ChannelRow > .sum { width: 9; height: 3; content-align: right middle; }
+    ChannelRow > .sum { width: 7; height: 3; content-align: right middle; }
     """
 
     def __init__(self, channel: int, *, id: str | None = None):
@@ -40,7 +40,8 @@ class ChannelRow(Horizontal):
         self.channel = channel
         blank = np.zeros((3, 3))
         self.window = Grid(blank, mode="numbers", cell_width=4, id=f"window-{channel}")
-        self.slice = Grid(blank, mode="numbers", cell_width=4, cursor_movable=True, id=f"slice-{channel}")
+        # One more character for weights: an edited weight such as −1.5 must show exactly.
+        self.slice = Grid(blank, mode="numbers", cell_width=5, cursor_movable=True, id=f"slice-{channel}")
         self.products = Grid(blank, mode="numbers", cell_width=4, id=f"products-{channel}", classes="products-part")
         self.window.can_focus = False
         self.products.can_focus = False
@@ -52,7 +53,6 @@ class ChannelRow(Horizontal):
         yield self.slice
         yield Static("\n=", classes="op products-part")
         yield self.products
-        yield Static("", classes="op")
         yield self.sum
 
 
@@ -88,7 +88,7 @@ class UnitInspector(Vertical):
     def show(self, step: ConvStep, unit_name: str, edited: np.ndarray | None = None) -> None:
         """Fill the panel from one ``conv_step`` over the pooled maps (every number from the engine)."""
         self.title.update(
-            f"[b]{unit_name}[/b] unit at ({step.i},{step.j}): each pooled map's window × its slice"
+            f"[b]{unit_name}[/b] at ({step.i},{step.j}): window × slice"
         )
         window_scale = Scale.for_values(step.window, signed=False)
         weight_scale = Scale.for_values(step.weights, signed=True)
