@@ -120,10 +120,13 @@ class StepperView(Vertical):
                     yield Grid(mode="auto", cursor_movable=True, id="stepper-pooled")
                 yield Grid(mode="auto", cursor_movable=True, id="stepper-output")
             yield ArithmeticPanel(id="stepper-arithmetic")
+            yield Static("", id="stepper-pool-line")
             yield FormulaPanel(id="stepper-formula")
             yield Static("", id="stepper-message")
 
     def on_mount(self) -> None:
+        # Tab cycles the grids only (input, kernel, pooled map, feature map), not the scroller.
+        self.query_one("#stepper-body").can_focus = False
         self._timer = self.set_interval(SPEEDS[self._speed], self._tick, pause=True)
         self.update_view()
         self.output_grid.focus()
@@ -211,6 +214,10 @@ class StepperView(Vertical):
         else:
             out.window = ()
             out.marks = {}
+        pool_line = self.query_one("#stepper-pool-line", Static)
+        pool_line.display = s.pooled is not None
+        if s.pooled is not None:
+            pool_line.update(self._pool_text())
 
         products_scale = Scale.for_values(s.step.products, signed=True)
         self.query_one(ArithmeticPanel).show(
@@ -225,6 +232,21 @@ class StepperView(Vertical):
         self._fit_cells()
         if changed:
             self.post_message(self.Changed(self))
+
+    def _pool_text(self) -> Text:
+        """max(window values) = pooled value, as on paper (both numbers from the engine)."""
+        s = self.session
+        cells = sorted(s.pool_window())
+        values = ", ".join(format_exact(s.output[cell]) for cell in cells)
+        i, j = s.pool_position
+        text = Text()
+        text.append(f"pooled cell ({i}, {j}): ", style="bold")
+        text.append(f"{'max' if s.pool == 'max' else 'mean'}({values}) = ")
+        text.append(format_exact(s.pooled[i, j]), style="bold")
+        winner = s.pool_winner()
+        if winner is not None:
+            text.append(f"  (* the winner, at {winner})")
+        return text
 
     def _show_status(self) -> None:
         s = self.session

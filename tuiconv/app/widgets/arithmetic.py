@@ -24,7 +24,7 @@ from textual.widgets import Static
 
 from tuiconv.app.palette import Scale
 from tuiconv.app.widgets.grid import Grid
-from tuiconv.engine import ConvStep
+from tuiconv.engine import ConvStep, relu as engine_relu
 
 MAX_TERMS = 16  # beyond this many products, the sum line gives the total only
 
@@ -60,11 +60,11 @@ class ArithmeticPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", id="arith-title")
         with Horizontal():
-            yield Grid(title="window", mode="numbers", cell_width=5, id="arith-window")
+            yield Grid(title="window", mode="numbers", cell_width=5, focusable=False, id="arith-window")
             yield Static("×", classes="operator")
-            yield Grid(title="weights", mode="numbers", cell_width=5, id="arith-weights")
+            yield Grid(title="weights", mode="numbers", cell_width=5, focusable=False, id="arith-weights")
             yield Static("=", classes="operator")
-            yield Grid(title="products", mode="numbers", cell_width=5, id="arith-products")
+            yield Grid(title="products", mode="numbers", cell_width=5, focusable=False, id="arith-products")
         yield Static("", id="arith-sum", classes="sum")
 
     def show(
@@ -112,8 +112,8 @@ class ArithmeticPanel(Vertical):
         text.append(f"  {format_exact(step.channel_sums.sum())} + bias {_term(step.bias)} = ")
         text.append(format_exact(step.total), style="bold")
         if relu:
-            text.append(f"   ReLU: max(0, {format_exact(step.total)}) = ")
-            text.append(format_exact(max(step.total, 0.0)), style="bold")
+            text.append(f";  ReLU: max(0, {format_exact(step.total)}) = ")
+            text.append(format_exact(float(engine_relu(step.total))), style="bold")
         return text
 
 

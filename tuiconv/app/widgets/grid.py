@@ -11,6 +11,7 @@ Usage::
     grid.cursor = (0, 0)              # the cursor cell, or None
     grid.marks = {"padding": cells, "winner": {(1, 1)}}  # kinds: see MARKS
     grid.cursor_movable = True        # arrows/hjkl move the cursor and post Grid.CursorMoved
+    Grid(values, focusable=False)     # a grid tab skips (one that only illustrates)
 
     def on_grid_cursor_moved(self, event: Grid.CursorMoved) -> None:
         event.grid, event.cell        # (row, col)
@@ -143,6 +144,7 @@ class Grid(Widget, can_focus=True):
         cell_width: int | None = None,
         max_cell_width: int = 6,
         cursor_movable: bool = False,
+        focusable: bool = True,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -158,6 +160,7 @@ class Grid(Widget, can_focus=True):
         self._cell_width = cell_width
         self.max_cell_width = max_cell_width
         self.cursor_movable = cursor_movable
+        self.can_focus = focusable
         self._window: frozenset[Cell] = frozenset()
         self._cursor: Cell | None = None
         self._marks: dict[str, frozenset[Cell]] = {}
