@@ -286,3 +286,32 @@ async def test_learned_weights_from_a_file_are_shown_and_used(tmp_path):
         scores, verdict = shown_scores(app)
         assert scores == {"rectangle": round(ref["scores"][0], 2), "diamond": round(ref["scores"][1], 2)}
         assert verdict == ref["verdict"]
+
+
+@pytest.mark.parametrize("lines_above", [0, 1, 2, 3, 4])
+@pilot_test
+async def test_under_a_lessons_lines_the_maps_and_scores_still_show_in_80x24(lines_above):
+    """A lesson puts its task lines above the view: every map and the verdict must stay on screen."""
+    from textual.screen import Screen
+    from textual.widgets import Footer
+
+    class Host(Screen):
+        MIN_SIZE = (60, 20)
+
+        def compose(self):
+            for _ in range(lines_above):
+                yield Static("a lesson's task line")
+            yield NetworkView(NetworkSession.open("diamond"))
+            yield Footer()
+
+    app = TuiconvApp(first_screen=Host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        v = app.screen.query_one(NetworkView)
+        visible = v.region
+        for grid in v.grids.values():
+            assert visible.contains_region(grid.region), grid.id
+            assert grid.region.right <= 80
+        scores = app.screen.query_one("#scores", Static)
+        assert visible.contains_region(scores.region)
+        assert shown_scores(app)[1] == "diamond"

@@ -34,6 +34,9 @@ from tuiconv.errors import InputError
 # From this many columns the unit inspector shows beside all the maps instead of replacing the
 # layer-1 and pooled maps, and from this many rows one channel's arithmetic shows in full below.
 ROOMY = (119, 32)
+# Rows the view needs for a 16×16 input with its status line: status, headers, two rows of
+# titled maps (18), scores and a line of detail.
+FULL_HEIGHT = 23
 GALLERY_PERIOD = 0.8  # seconds per shape while the gallery plays
 
 LAYER_TITLES = {
@@ -111,6 +114,9 @@ class NetworkView(Widget, can_focus=False):
     NetworkView #arithmetic { display: none; margin-top: 1; }
     NetworkView.-roomy-y #arithmetic { display: block; }
     NetworkView #scores { height: 1; }
+    NetworkView.-short #status { display: none; }
+    NetworkView.-shorter .header { display: none; }
+    NetworkView.-shorter #field-rows { margin-top: 1; }
     NetworkView #detail { height: auto; max-height: 3; }
     NetworkView #file-prompt { height: 3; }
     """
@@ -211,6 +217,10 @@ class NetworkView(Widget, can_focus=False):
         self.set_class(wide and self.size.height >= ROOMY[1], "-roomy-y")
         # Products need 15 more columns: beside all the maps only from 136, alone from 100.
         self.inspector.set_class(self.size.width < (136 if wide else 100), "-narrow")
+        # Hosted under a lesson's task lines the view may get 20-22 rows: the status line goes
+        # first (its news moves to the scores line), then the column headers; the maps stay.
+        self.set_class(self.size.height < FULL_HEIGHT, "-short")
+        self.set_class(self.size.height < FULL_HEIGHT - 2, "-shorter")
         self.refresh_all()
 
     # ---- drawing -----------------------------------------------------------------------------
@@ -314,13 +324,19 @@ class NetworkView(Widget, can_focus=False):
         # The scores are a softmax of each layer-2 map's strongest response ("max"), shown too
         # because the softmax saturates: 1.00 against 0.00 hides how close the race was.
         s = self.session
+        g = s.gallery
+        # Without the status line, the gallery's count takes the place of the maxima.
+        short_gallery = g is not None and self.has_class("-short")
         parts = []
         for k, name in enumerate(engine.CLASSES):
             score = s.scores[k]
-            parts.append(f"{name} {bar(score, 6)} {score:.2f} (max {number(float(s.forward.maxima[k]))})")
+            maximum = "" if short_gallery else f" (max {number(float(s.forward.maxima[k]))})"
+            parts.append(f"{name} {bar(score, 6)} {score:.2f}{maximum}")
         truth = ""
-        if s.gallery is not None and s.gallery.truth is not None:
-            truth = " ✓" if s.gallery.truth == s.verdict else f" ✗ it is a {s.gallery.truth}"
+        if g is not None and g.truth is not None:
+            truth = " ✓" if g.truth == s.verdict else f" ✗ it is a {g.truth}"
+        if short_gallery:
+            truth += f"  gallery {g.correct}/{g.seen}"
         return "  ".join(parts) + f"  → [b reverse] {s.verdict.upper()} [/]{truth}"
 
     def _detail_text(self) -> str:
