@@ -161,25 +161,27 @@ def conv_globalmax_backward(grad: np.ndarray, tape):
     """grad (K, N) → (grad_maps (C, N, H, W), grad_w, grad_b).
 
     Only each map's winning position gets gradient, so rather than a dense matrix product we
-    gather those K×N patches, and add each filter back onto its own winning window.
+    gather those K×N patches for the weights, and add each filter back onto its own winning
+    window for the maps (np.bincount sums the cells where two filters' windows overlap).
     """
     cols, where, positions, out_w, maps_shape, padding, w = tape
     c, n, h, wd = maps_shape
     k, _, f, _ = w.shape
+    padded_h, padded_w = h + 2 * padding, wd + 2 * padding
     samples = np.arange(n)
-    grad_w = np.empty((k, c * f * f))
-    grad_xp = np.zeros((c, n, h + 2 * padding, wd + 2 * padding))
-    di, dj = np.meshgrid(np.arange(f), np.arange(f), indexing="ij")
-    for kk in range(k):
-        grad_w[kk] = cols[:, samples * positions + where[kk]] @ grad[kk]
-        top, left = where[kk] // out_w, where[kk] % out_w
-        # One filter's windows lie in different samples, so this += never hits a cell twice.
-        grad_xp[:, samples[:, None, None], top[:, None, None] + di, left[:, None, None] + dj] += (
-            grad[kk, :, None, None] * w[kk][:, None]
-        )
+    patches = cols[:, samples * positions + where]  # (C·F·F, K, N)
+    grad_w = (patches * grad).sum(axis=2).T.reshape(w.shape)
+    # Flat index of every cell each winning window covers, in the padded (C, N, H, W) maps.
+    top, left = where // out_w, where % out_w
+    corner = (samples * padded_h + top) * padded_w + left  # (K, N)
+    offsets = (np.arange(c)[:, None, None] * n * padded_h + np.arange(f)[:, None]) * padded_w + np.arange(f)
+    cells = corner[:, None, :, None, None] + offsets[None, :, None, :, :]  # (K, C, N, F, F)
+    values = grad[:, None, :, None, None] * w[:, :, None, :, :]
+    grad_xp = np.bincount(cells.ravel(), values.ravel(), c * n * padded_h * padded_w)
+    grad_xp = grad_xp.reshape(c, n, padded_h, padded_w)
     if padding:
         grad_xp = grad_xp[:, :, padding:-padding, padding:-padding]
-    return grad_xp, grad_w.reshape(w.shape), grad.sum(axis=1)
+    return grad_xp, grad_w, grad.sum(axis=1)
 
 
 # ---------------------------------------------------------------------------------------------

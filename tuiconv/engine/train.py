@@ -149,6 +149,7 @@ class Trainer:
         # A batch's grid size is drawn in proportion to how many shapes have it.
         self._groups = [self.data.groups[size] for size in sorted(self.data.groups)]
         self._ends = np.cumsum([len(labels) for _, labels in self._groups])
+        self._queue: list = []
 
     def set_lr(self, lr: float) -> None:
         """Change the learning rate from the next step on (Adam's moments are kept)."""
@@ -160,8 +161,15 @@ class Trainer:
         return self._params.network()
 
     def _next_batch(self) -> tuple[np.ndarray, np.ndarray]:
-        images, labels = self._groups[int(np.searchsorted(self._ends, self._rng.integers(self._ends[-1]), "right"))]
-        pick = self._rng.integers(len(labels), size=self.batch)
+        # Random draws come 64 batches at a time: one generator call per step costs more than
+        # the arithmetic it picks the data for.
+        if not self._queue:
+            groups = np.searchsorted(self._ends, self._rng.integers(self._ends[-1], size=64), "right")
+            fractions = self._rng.random((64, self.batch))
+            self._queue = list(zip(groups.tolist(), fractions))[::-1]
+        group, fractions = self._queue.pop()
+        images, labels = self._groups[group]
+        pick = (fractions * len(labels)).astype(np.intp)
         return images[pick], labels[pick]
 
     def step(self, count: int = 1) -> StepResult:
