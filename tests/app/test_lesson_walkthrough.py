@@ -1,0 +1,148 @@
+"""A learner walks through every shipped lesson with the keyboard alone, and finishes it.
+
+Each step is done the way its ``solution`` says, by pressing the keys a learner would: typing
+an answer, pressing z/s/d/u/m for padding, stride, dilation, ReLU and pooling, choosing a
+kernel from the picker, moving the window with the arrows, editing weights with + and −,
+switching shapes with n and maps with tab. After each step the lesson must say it is done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+import pytest
+
+from tuiconv.app.app import TuiconvApp
+from tuiconv.app.screens.lesson import LessonScreen, StoryCard
+from tuiconv.course.library import load_course
+from tuiconv.course.progress import ProgressStore
+from tuiconv.course.scene import kernel_grid
+from tuiconv.engine import kernels
+
+COURSE = load_course()
+
+
+@pytest.fixture(autouse=True)
+def data_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+
+
+async def settle(pilot, times: int = 2) -> None:
+    for _ in range(times):
+        await pilot.pause()
+
+
+async def press(pilot, *keys: str) -> None:
+    for key in keys:
+        await pilot.press(key)
+    await settle(pilot)
+
+
+async def do_stepper(pilot, screen: LessonScreen, step) -> None:
+    view = screen.view
+    state = view.state()
+    solution = step.solution
+    for key, up, down in (("padding", "z", "Z"), ("stride", "s", "S"), ("dilation", "d", "D")):
+        if key in solution:
+            delta = solution[key] - getattr(state, key)
+            await press(pilot, *([up] * delta if delta > 0 else [down] * -delta))
+    if solution.get("relu") and not state.relu:
+        await press(pilot, "u")
+    if solution.get("pool") == "max":
+        await press(pilot, "m")
+    if isinstance(solution.get("kernel"), str):
+        names = [*kernels.LAYER1, *kernels.LAYER2]
+        await press(pilot, "f")
+        await press(pilot, *(["down"] * names.index(solution["kernel"])), "enter")
+    elif isinstance(solution.get("kernel"), list):
+        await edit_kernel(pilot, view, np.asarray(solution["kernel"], dtype=float))
+    if "position" in solution:
+        screen._focus_view()
+        i, j = view.state().position
+        ti, tj = solution["position"]
+        keys = (["down"] * (ti - i) if ti > i else ["up"] * (i - ti)) + (["right"] * (tj - j) if tj > j else ["left"] * (j - tj))
+        await press(pilot, *keys)
+    if solution.get("filled") == "all":
+        screen._focus_view()
+        cells = view.state().output.size
+        await press(pilot, *(["space"] * (cells - view.state().filled)))
+
+
+async def edit_kernel(pilot, view, target: np.ndarray) -> None:
+    """e focuses the kernel; arrows pick a weight, + and − change it by one, c the next channel."""
+    await press(pilot, "e")
+    channels = target.shape[0]
+    for channel in range(channels):
+        current = view.state().kernel[channel]
+        row, col = view.kernel_grid.cursor or (0, 0)
+        for r in range(target.shape[1]):
+            for c in range(target.shape[2]):
+                delta = int(round(target[channel, r, c] - current[r, c]))
+                if not delta:
+                    continue
+                moves = (["down"] * (r - row) if r > row else ["up"] * (row - r)) + (["right"] * (c - col) if c > col else ["left"] * (col - c))
+                await press(pilot, *moves, *(["plus"] * delta if delta > 0 else ["minus"] * -delta))
+                row, col = r, c
+        await press(pilot, "c")
+    assert np.array_equal(view.state().kernel, target)
+
+
+async def do_network(pilot, screen: LessonScreen, step) -> None:
+    view = screen.view
+    solution = step.solution
+    if "input" in solution:
+        for _ in range(6):
+            if view.state().input_name == solution["input"]:
+                break
+            await press(pilot, "n")
+    if "select" in solution:
+        for _ in range(12):
+            if view.state().selected_map == solution["select"]:
+                break
+            await press(pilot, "tab")
+    if "position" in solution:
+        i, j = view.state().selected_cell
+        ti, tj = solution["position"]
+        keys = (["down"] * (ti - i) if ti > i else ["up"] * (i - ti)) + (["right"] * (tj - j) if tj > j else ["left"] * (j - tj))
+        await press(pilot, *keys)
+
+
+async def walk(lesson) -> list[str]:
+    store = ProgressStore(COURSE.key)
+    app = TuiconvApp(first_screen=lambda: LessonScreen(COURSE, lesson, store))
+    said = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 3)
+        screen = app.screen_stack[1]
+        assert isinstance(screen, LessonScreen)
+        for step in lesson.steps:
+            assert isinstance(app.screen, StoryCard), f"step {step.number} opens with its story"
+            await press(pilot, "enter")
+            assert screen.number == step.number
+            assert not screen.done, f"step {step.number} is not done before the learner acts"
+            if step.check.is_question:
+                await pilot.press(*str(step.solution["answer"]))
+                await press(pilot, "enter")
+            elif step.scene.screen == "stepper":
+                await do_stepper(pilot, screen, step)
+            else:
+                await do_network(pilot, screen, step)
+            await settle(pilot)
+            status = str(screen.query_one("#lesson-status").render())
+            said.append(status)
+            assert screen.done, f"{lesson.id} step {step.number}: not done; the lesson says {status!r}"
+            assert status.startswith("✓ " + step.success), status
+            await press(pilot, "greater_than_sign")
+        await settle(pilot)
+    return said
+
+
+@pytest.mark.parametrize("lesson", COURSE.lessons, ids=[lesson.id for lesson in COURSE.lessons])
+def test_a_learner_completes_the_lesson_with_the_keyboard(lesson):
+    said = asyncio.run(walk(lesson))
+    assert len(said) == len(lesson.steps)
+    assert said[-1].endswith("> next lesson") or said[-1].endswith("q back to the menu")
+    assert "Lesson complete!" in said[-1]
+    progress = ProgressStore(COURSE.key).lesson(lesson.id)
+    assert progress.completed and progress.completed_steps == set(range(1, len(lesson.steps) + 1))

@@ -1,0 +1,328 @@
+"""One lesson: each step opens with its story, then the live explorer view it sets up.
+
+The step's scene configures the same view a free explorer uses (``apply_scene``); after every
+``Changed`` message the step's check is evaluated against ``view.state()``. A question step
+takes a typed answer. Three lines on top always say where the learner is, what to do, and what
+happened (a nudge, a hint, or done); the story card (``x``) holds the longer narrative, so the
+view keeps the whole of an 80×24 terminal below them.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Markdown, Static
+
+from tuiconv.course.checks import Outcome, evaluate
+from tuiconv.course.lesson import Lesson, Step
+from tuiconv.course.library import Course
+from tuiconv.course.progress import ProgressStore
+from tuiconv.course.scene import ViewState
+
+
+KEYS_WORDS = "x story · H hint · < > steps"
+
+
+class StoryCard(ModalScreen[None]):
+    """A step's narrative and task, over the view it is about; enter (or x, escape) closes it."""
+
+    DEFAULT_CSS = """
+    StoryCard { align: center middle; background: $background 60%; }
+    StoryCard > Vertical {
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    StoryCard #story-title { text-style: bold; color: $accent; }
+    StoryCard VerticalScroll { height: auto; max-height: 16; }
+    StoryCard Markdown { margin: 0; padding: 0; background: $surface; }
+    StoryCard #story-task { margin-top: 1; text-style: bold; }
+    StoryCard #story-keys { color: $text-muted; }
+    """
+    BINDINGS = [Binding("enter,escape,x,space", "close", "start", key_display="enter")]
+
+    def __init__(self, heading: str, step: Step) -> None:
+        super().__init__()
+        self.heading = heading
+        self.step = step
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.heading), id="story-title")
+            with VerticalScroll():
+                yield Markdown(self.step.narrative, id="story-narrative")
+            yield Static(Text("▶ " + self.step.task), id="story-task")
+            yield Static("enter: try it   x: this story again   H: a hint", id="story-keys")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class LessonScreen(Screen):
+    """Runs one lesson of a course, saving where the learner is after every step."""
+
+    DEFAULT_CSS = """
+    LessonScreen { layout: vertical; }
+    LessonScreen > #lesson-task { height: auto; max-height: 3; background: $boost; padding: 0 1; }
+    LessonScreen > #lesson-line { height: 1; padding: 0 1; }
+    LessonScreen > #lesson-line > #lesson-status { width: 1fr; height: 1; }
+    LessonScreen > #lesson-line > Input { width: 26; height: 1; border: none; padding: 0 1; display: none; }
+    LessonScreen > #lesson-line.-question > Input { display: block; }
+    LessonScreen > #lesson-line.-question > #lesson-status { margin-left: 1; }
+    LessonScreen > #lesson-view { height: 1fr; }
+    LessonScreen .-done { color: $success; }
+    """
+    BINDINGS = [
+        Binding("greater_than_sign", "next_step", "next", key_display=">", tooltip="next step (or the next lesson after the last)"),
+        Binding("less_than_sign", "previous_step", "back", key_display="<", tooltip="previous step"),
+        Binding("H", "hint", "hint", tooltip="a hint: each press shows the next one"),
+        Binding("x", "story", "story", tooltip="the step's story and task again"),
+        Binding("a", "answer", "answer", tooltip="type an answer (question steps)"),
+    ]
+    HELP_TITLE = "Lesson"
+
+    def __init__(self, course: Course, lesson: Lesson, store: ProgressStore, step: int | None = None) -> None:
+        super().__init__()
+        self.course = course
+        self.lesson = lesson
+        self.store = store
+        progress = store.lesson(lesson.id)
+        resume = 1 if progress.completed else progress.current_step
+        self.number = min(max(step or resume, 1), len(lesson.steps))
+        self.views: dict[str, Widget] = {}
+        self.hints_shown = 0
+        self.outcome = Outcome(False)
+        self.title = lesson.title
+        self._save_warned = False
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="lesson-task")
+        with Container(id="lesson-line"):
+            yield Input(placeholder="answer, then enter", id="lesson-answer")
+            yield Static(id="lesson-status")
+        yield Container(id="lesson-view")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#lesson-line").styles.layout = "horizontal"
+        self.run_worker(self.open_step(self.number, story=True), exclusive=True)
+
+    @property
+    def step(self) -> Step:
+        return self.lesson.steps[self.number - 1]
+
+    @property
+    def MIN_SIZE(self) -> tuple[int, int]:  # noqa: N802 - the name the app reads
+        return (80, 24) if self.step.scene.screen == "network" else (60, 20)
+
+    @property
+    def view(self) -> Widget | None:
+        return self.views.get(self.step.scene.screen)
+
+    @property
+    def done(self) -> bool:
+        return self.number in self.store.lesson(self.lesson.id).completed_steps
+
+    # -- opening a step -------------------------------------------------------------------
+
+    async def _view_for(self, screen: str) -> Widget:
+        if screen not in self.views:
+            self.views[screen] = make_view(screen)
+            await self.query_one("#lesson-view").mount(self.views[screen])
+        for name, view in self.views.items():
+            view.display = name == screen
+        return self.views[screen]
+
+    async def open_step(self, number: int, story: bool = False) -> None:
+        self.number = number
+        self.hints_shown = 0
+        self.outcome = Outcome(False)
+        view = await self._view_for(self.step.scene.screen)
+        try:
+            view.apply_scene(self.step.scene)
+        except ValueError as error:  # InputError is a ValueError too: the step's scene cannot be shown
+            self.notify(f"{self.lesson.path.name}: step {number}: {error}", severity="error", timeout=10)
+        self.store.visit(self.lesson.id, number)
+        self._save()
+        self._show_task()
+        answer = self.query_one("#lesson-answer", Input)
+        answer.value = ""
+        question = self.step.check.is_question
+        self.query_one("#lesson-line").set_class(question and not self.done, "-question")
+        if self.done:
+            self._say(f"✓ done before. {self._next_words()}", done=True)
+        elif question:
+            self._say(KEYS_WORDS)
+        else:
+            self._check_state()
+        if story:
+            self.action_story()
+        else:
+            self._focus_work()
+
+    def _focus_work(self) -> None:
+        """Question steps start in the answer box; the others where the view's own keys work."""
+        if self.step.check.is_question and not self.done:
+            self.query_one("#lesson-answer", Input).focus()
+        else:
+            self._focus_view()
+
+    def _focus_view(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        target = getattr(view, "output_grid", None)  # the stepper: arrows move the window
+        if target is None and hasattr(view, "grids"):  # the network: arrows move the selection
+            target = view.grids.get(view.session.selected)
+        if target is None or not target.focusable:
+            target = next((w for w in view.query("*") if w.focusable and w.display), None)
+        if target is not None:
+            target.focus()
+
+    def _show_task(self) -> None:
+        count = len(self.lesson.steps)
+        marks = "".join("✓" if n in self.store.lesson(self.lesson.id).completed_steps else ("▸" if n == self.number else "·") for n in range(1, count + 1))
+        text = Text()
+        text.append(f"{self.step.number}/{count} {marks} ", style="bold")
+        text.append(self.step.task)
+        options = self.step.check.options
+        if options:
+            text.append("  " + "  ".join(f"{n}) {o}" for n, o in enumerate(options, start=1)), style="bold")
+        self.query_one("#lesson-task", Static).update(text)
+
+    def _say(self, message: str, done: bool = False) -> None:
+        status = self.query_one("#lesson-status", Static)
+        status.update(Text(message))
+        status.set_class(done, "-done")
+
+    def _next_words(self) -> str:
+        if self.number < len(self.lesson.steps):
+            return "> next step"
+        following = self._following_lesson()
+        return "> next lesson" if following else "q back to the menu"
+
+    # -- checking -------------------------------------------------------------------------
+
+    def _state(self) -> ViewState | None:
+        view = self.view
+        return None if view is None else view.state()
+
+    def _check_state(self) -> None:
+        state = self._state()
+        if state is None or self.step.check.is_question or self.done:
+            return
+        outcome = evaluate(self.step.check, state)
+        self.outcome = outcome
+        if outcome.passed:
+            self._complete()
+        else:
+            self._say(outcome.message or KEYS_WORDS)
+
+    def _complete(self) -> None:
+        progress = self.store.complete_step(self.lesson.id, self.number, len(self.lesson.steps))
+        self._save()
+        self._show_task()
+        self.query_one("#lesson-line").remove_class("-question")
+        finished = " Lesson complete!" if progress.completed and self.number == len(self.lesson.steps) else ""
+        self._say(f"✓ {self.step.success}{finished} {self._next_words()}", done=True)
+        if self.step.check.is_question:
+            self._focus_work()
+
+    def on_stepper_view_changed(self, event) -> None:
+        self._check_state()
+
+    def on_network_view_changed(self, event) -> None:
+        self._check_state()
+
+    def on_train_view_changed(self, event) -> None:
+        self._check_state()
+
+    @on(Input.Submitted, "#lesson-answer")
+    def _answered(self, event: Input.Submitted) -> None:
+        state = self._state()
+        if state is None:
+            return
+        outcome = evaluate(self.step.check, state, event.value)
+        self.outcome = outcome
+        if outcome.passed:
+            self._complete()
+        else:
+            self._say(outcome.message or KEYS_WORDS)
+            event.input.clear()
+
+    # -- keys -----------------------------------------------------------------------------
+
+    def action_story(self) -> None:
+        heading = f"{self.lesson.title} · step {self.number} of {len(self.lesson.steps)}"
+        if self.step.title:
+            heading += f": {self.step.title}"
+        self.app.push_screen(StoryCard(heading, self.step), lambda _: self._focus_work())
+
+    def action_hint(self) -> None:
+        hints = self.step.hints
+        if not hints:
+            self._say("No hints for this step: x shows the story again.")
+            return
+        self.hints_shown = min(self.hints_shown + 1, len(hints))
+        self._say(f"hint {self.hints_shown}/{len(hints)}: {hints[self.hints_shown - 1]}")
+
+    def action_answer(self) -> None:
+        if self.step.check.is_question and not self.done:
+            self.query_one("#lesson-answer", Input).focus()
+
+    def action_next_step(self) -> None:
+        if self.number < len(self.lesson.steps):
+            self.run_worker(self.open_step(self.number + 1, story=True), exclusive=True)
+            return
+        following = self._following_lesson()
+        if following is not None and self.store.lesson(self.lesson.id).completed:
+            self.app.switch_screen(LessonScreen(self.course, following, self.store))
+        elif following is None:
+            self._say("This was the last lesson. q goes back to the menu.")
+        else:
+            self._say("Finish this step first (H for a hint), or q for the menu.")
+
+    def action_previous_step(self) -> None:
+        if self.number > 1:
+            self.run_worker(self.open_step(self.number - 1), exclusive=True)
+
+    def _following_lesson(self) -> Lesson | None:
+        index = self.course.lessons.index(self.lesson)
+        return self.course.lessons[index + 1] if index + 1 < len(self.course.lessons) else None
+
+    def on_key(self, event) -> None:
+        # Escape in the answer box hands the keys back to the view, rather than leaving the lesson.
+        if event.key == "escape" and isinstance(self.focused, Input):
+            event.stop()
+            event.prevent_default()
+            self._focus_view()
+
+    def _save(self) -> None:
+        try:
+            self.store.save()
+        except OSError as error:
+            if not self._save_warned:
+                self._save_warned = True
+                self.notify(f"progress not saved: {error}", severity="warning", timeout=8)
+
+
+def make_view(screen: str) -> Widget:
+    """The explorer view a scene's ``screen`` names; the same ones the free screens host."""
+    if screen == "stepper":
+        from tuiconv.app.screens.stepper import StepperView
+
+        return StepperView(id="lesson-stepper")
+    if screen == "network":
+        from tuiconv.app.network_session import NetworkSession
+        from tuiconv.app.screens.network import NetworkView
+
+        return NetworkView(NetworkSession.open("rectangle"), id="lesson-network")
+    from tuiconv.app.screens.train import TrainView  # the training screen, once it exists
+
+    return TrainView(id="lesson-train")
