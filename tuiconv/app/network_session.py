@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from tuiconv.engine import network as engine
-from tuiconv.engine import shapes
+from tuiconv.engine import learned, shapes
 from tuiconv.engine.kernels import EDGE_KERNELS
 from tuiconv.engine.ops import ConvStep, conv_step
 
@@ -53,13 +53,15 @@ def split_map_id(map_id: str) -> tuple[str, int]:
     return layer, index
 
 
-def channel_name(layer: str, k: int) -> str:
-    """What the learner reads above a map: the kernel behind it."""
-    if layer == "input":
-        return "input"
-    if layer == "conv2":
-        return engine.CLASSES[k] if k < len(engine.CLASSES) else f"unit {k}"
-    return EDGE_KERNELS[k] if k < len(EDGE_KERNELS) else f"channel {k}"
+def layer1_labels(net: engine.Network) -> list[str]:
+    """What each layer-1 map is called: its edge kernel's name for the hand-designed filters, or
+    for learned ones "≈" and the named detector it most resembles ("?" when only weakly)."""
+    if np.array_equal(net.w1, engine.Network.hand_designed().w1):
+        return list(EDGE_KERNELS)
+    return [
+        f"≈{match.label}" + ("?" if abs(match.similarity) < learned.WEAK_MATCH else "")
+        for match in learned.layer1_matches(net)
+    ]
 
 
 class NetworkSession:
@@ -82,6 +84,7 @@ class NetworkSession:
         self.seed = seed
         self.input_name = input_name
         self.image = engine.as_image(image)
+        self.layer1_names = layer1_labels(net)
         self.selected = "input"
         self.cell = (0, 0)
         self.unit = 0  # the layer-2 unit the inspector shows: the last layer-2 map selected
@@ -95,6 +98,21 @@ class NetworkSession:
         net = engine.Network.hand_designed() if weights is None else engine.Network.load(weights)
         name, image = shapes.resolve_input(spec, size, seed)
         return cls(net, image, name, size=size, seed=seed, weights_name=weights and Path(weights).name)
+
+    def use_weights(self, net: engine.Network, name: str | None) -> None:
+        """Show another network (e.g. learned weights from a file) the same way."""
+        self.original = net.copy()
+        self.weights_name = name
+        self.layer1_names = layer1_labels(net)
+        self.reset_weights()
+
+    def name(self, layer: str, k: int) -> str:
+        """What the learner reads above a map: the kernel (or detector) behind it."""
+        if layer == "input":
+            return "input"
+        if layer == "conv2":
+            return engine.CLASSES[k] if k < len(engine.CLASSES) else f"unit {k}"
+        return self.layer1_names[k] if k < len(self.layer1_names) else f"channel {k}"
 
     # ---- the forward pass ------------------------------------------------------------------
     def _recompute(self) -> None:

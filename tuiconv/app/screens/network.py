@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
-from tuiconv.app.network_session import NetworkSession, channel_name, split_map_id
+from tuiconv.app.network_session import NetworkSession, split_map_id
 from tuiconv.app.palette import Scale
 from tuiconv.app.widgets.arithmetic import ArithmeticPanel
 from tuiconv.app.widgets.grid import Grid
@@ -50,15 +50,17 @@ LAYER_TITLES = {
 SHORT_NAMES = {"horizontal": "horiz", "vertical": "vert", "diagonal": "diag", "antidiagonal": "anti"}
 
 
-def map_title(map_id: str, width: int) -> str:
+def map_title(layer: str, name: str, width: int) -> str:
     """The label above a map: its kernel's glyph and name, shortened to the map's width."""
-    layer, k = split_map_id(map_id)
-    name = channel_name(layer, k)
-    if layer in ("conv1", "pool"):
-        glyph = EDGE_GLYPHS.get(name, "•")
-        full = f"{glyph} {name}"
-        return full if len(full) <= width else f"{glyph} {SHORT_NAMES.get(name, name)}"[:width]
-    return name
+    if layer not in ("conv1", "pool"):
+        return name
+    glyph = EDGE_GLYPHS.get(name)
+    full = f"{glyph} {name}" if glyph else name
+    if len(full) <= width:
+        return full
+    for long in sorted(SHORT_NAMES, key=len, reverse=True):  # "antidiagonal" before "diagonal"
+        full = full.replace(long, SHORT_NAMES[long])
+    return full[:width]
 
 
 def _widget_id(map_id: str) -> str:
@@ -164,13 +166,19 @@ class NetworkView(Widget, can_focus=False):
             layer, _ = split_map_id(map_id)
             grid = Grid(
                 s.values(map_id),
-                title=map_title(map_id, s.values(map_id).shape[1]) if layer != "input" else self._input_title(),
+                title=self._map_title(map_id),
                 mode="halfblock",
                 cursor_movable=True,
                 id=_widget_id(map_id),
             )
             self.grids[map_id] = grid
-        self.inspector = UnitInspector([channel_name("conv1", k) for k in range(s.forward.pool1.shape[0])], id="inspector")
+        self.inspector = UnitInspector([s.name("conv1", k) for k in range(s.forward.pool1.shape[0])], id="inspector")
+
+    def _map_title(self, map_id: str) -> str:
+        layer, k = split_map_id(map_id)
+        if layer == "input":
+            return self._input_title()
+        return map_title(layer, self.session.name(layer, k), self.session.values(map_id).shape[1])
 
     def _input_title(self) -> str:
         h, w = self.session.image.shape[-2:]
@@ -244,7 +252,11 @@ class NetworkView(Widget, can_focus=False):
             if layer == "conv2" and s.forward.relu2[int(map_id[-1])].max() > 0:
                 marks["winner"] = {tuple(int(v) for v in s.forward.maxima_at[int(map_id[-1])])}
             grid.marks = marks
-        self.grids["input"].title = self._input_title()
+        for map_id, grid in self.grids.items():
+            title = self._map_title(map_id)
+            if grid.title != title:  # a title redraw is a line sent to the terminal: only on change
+                grid.title = title
+        self.inspector.channel_names = [s.name("conv1", k) for k in range(s.forward.pool1.shape[0])]
         self._show_field_rulers()
         self._show_inspector()
         self.query_one("#status", Static).update(self._status_text())
@@ -288,7 +300,7 @@ class NetworkView(Widget, can_focus=False):
         s = self.session
         if self.has_class("-roomy-x") or self.has_class("-inspecting"):
             edited = s.net.w2[s.unit] != s.original.w2[s.unit]
-            self.inspector.show(s.unit_step(), channel_name("conv2", s.unit), edited)
+            self.inspector.show(s.unit_step(), s.name("conv2", s.unit), edited)
         if self.has_class("-roomy-y"):
             self._show_arithmetic()
 
@@ -298,12 +310,12 @@ class NetworkView(Widget, can_focus=False):
         s = self.session
         panel = self.query_one("#arithmetic", ArithmeticPanel)
         if s.layer == "conv1":
-            panel.show(s.conv1_step(), channel_names=[channel_name("conv1", s.channel)], relu=True)
+            panel.show(s.conv1_step(), channel_names=[s.name("conv1", s.channel)], relu=True)
             return
         step = s.unit_step()
         where = self._weight_cursor()
         channel = where[1] if where else int(np.argmax(np.abs(step.channel_sums)))
-        names = [channel_name("conv1", k) for k in range(step.window.shape[0])]
+        names = [s.name("conv1", k) for k in range(step.window.shape[0])]
         panel.show(step, channel=channel, channel_names=names, relu=True)
 
     def _status_text(self) -> str:
@@ -348,7 +360,7 @@ class NetworkView(Widget, can_focus=False):
             unit, channel, row, col = where
             weight = number(float(s.net.w2[where]))
             return (
-                f"{channel_name('conv2', unit)}'s {channel_name('conv1', channel)} slice ({row},{col}) = {weight}"
+                f"{s.name('conv2', unit)}'s {s.name('conv1', channel)} slice ({row},{col}) = {weight}"
                 " · + / − change it by 0.5 · 0 zeroes it · R resets · tab: next slice · esc: back"
             )
         i, j = s.cell
@@ -362,12 +374,16 @@ class NetworkView(Widget, can_focus=False):
         if (field.height, field.width) != (field.size, field.size):
             article = "an" if str(field.size).startswith("8") else "a"
             sees += f" ({article} {field.size}×{field.size} field cut by the border)"
-        name = channel_name(s.layer, s.channel)
+        name = s.name(s.layer, s.channel)
         if s.layer == "input":
             return f"input ({i},{j}) = {value} · space draws · c clears · n next shape · o open file · ? keys"
         if s.layer == "conv1":
             step = s.conv1_step()
-            return f"layer 1 {name} ({i},{j}) = ReLU({number(step.total)}) = {value} · {sees}"
+            kernel = "/".join(" ".join(number(float(v)) for v in row) for row in step.weights[0])
+            return (
+                f"layer 1 {name} ({i},{j}) = ReLU({number(step.total)}) = {value} · "
+                f"kernel {kernel}, bias {number(step.bias)} · {sees}"
+            )
         if s.layer == "pool":
             return f"pooled {name} ({i},{j}) = max of its 2×2 block = {value} · {sees}"
         hint = "escape: back to the maps" if self.has_class("-inspecting") else "enter: look inside"
@@ -408,9 +424,7 @@ class NetworkView(Widget, can_focus=False):
         if scene.seed is not None:
             s.seed = scene.seed
         if scene.weights is not None:
-            s.original = engine.Network.load(scene.weights)
-            s.weights_name = str(scene.weights).rsplit("/", 1)[-1]
-            s.reset_weights()
+            s.use_weights(engine.Network.load(scene.weights), str(scene.weights).rsplit("/", 1)[-1])
         found = input_grid(scene)  # the same reading of names, files and inline grids as the checks
         if found is not None:
             name, grid = found
@@ -471,7 +485,7 @@ class NetworkView(Widget, can_focus=False):
         for map_id in self.session.maps:
             layer, k = split_map_id(map_id)
             entries.append(
-                (f"Select {map_id} ({channel_name(layer, k)})", "select this map and see its receptive field",
+                (f"Select {map_id} ({self.session.name(layer, k)})", "select this map and see its receptive field",
                  lambda m=map_id: self._select_map(m))
             )
         for title, help_text, callback in entries:

@@ -18,6 +18,8 @@ from tuiconv.app.palette import Scale
 from tuiconv.app.widgets.grid import Grid, format_number
 from tuiconv.engine.ops import ConvStep
 
+# Characters in one channel row without products: window (12) × (3) slice (15) and Σ (7).
+ROW_WIDTH = 37
 EDGE_GLYPHS = {"horizontal": "─", "vertical": "│", "diagonal": "╲", "antidiagonal": "╱"}
 
 
@@ -96,9 +98,11 @@ class UnitInspector(Vertical):
         for c, (label, row) in enumerate(zip(self.labels, self.rows)):
             name = self.channel_names[c]
             contribution = step.channel_sums[c]
-            label.update(
-                f"{EDGE_GLYPHS.get(name, '•')} {name}: window × slice = {number(contribution)}"
-            )
+            glyph = EDGE_GLYPHS.get(name)
+            text = f"{glyph + ' ' if glyph else ''}{name}: window × slice = {number(contribution)}"
+            if len(text) > ROW_WIDTH:  # a learned channel's long name ("≈−horizontal?")
+                text = f"{name}: Σ = {number(contribution)}"
+            label.update(text)
             row.window.scale, row.window.values = window_scale, step.window[c]
             row.window.marks = {"padding": _padding_cells(step)}
             row.slice.scale, row.slice.values = weight_scale, step.weights[c]
@@ -106,10 +110,12 @@ class UnitInspector(Vertical):
                 row.slice.marks = {"edited": {tuple(p) for p in np.argwhere(edited[c])}}
             row.products.scale, row.products.values = product_scale, step.products[c]
             row.sum.update(f"\nΣ {number(contribution)}")
-        sums = " + ".join(f"({number(s)})" if s < 0 else number(s) for s in step.channel_sums)
+        terms = [number(step.channel_sums[0])]
+        terms += [f"− {number(-v)}" if v < 0 else f"+ {number(v)}" for v in step.channel_sums[1:]]
+        bias = f"− {number(-step.bias)}" if step.bias < 0 else f"+ {number(step.bias)}"
         after = max(step.total, 0.0)
         self.total.update(
-            f"{sums} + bias {number(step.bias)}\n= [b]{number(step.total)}[/b] → ReLU → [b]{number(after)}[/b]"
+            f"{' '.join(terms)} {bias} (bias)\n= [b]{number(step.total)}[/b] → ReLU → [b]{number(after)}[/b]"
         )
 
 
