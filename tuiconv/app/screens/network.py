@@ -127,21 +127,21 @@ class NetworkView(Widget, can_focus=False):
         Binding("tab", "cycle(1)", "next map (or weight slice)", show=False),
         Binding("shift+tab", "cycle(-1)", "previous map (or slice)", show=False),
         Binding("enter", "inspect", "look inside"),
-        Binding("escape", "leave", "leave the inspector", show=False),
+        Binding("escape", "leave", "leave the inspector (else: back)", show=False),
         Binding("n", "next_shape(1)", "next shape"),
         Binding("N", "next_shape(-1)", "previous shape", show=False),
         Binding("s", "reseed", "same kind, new size", show=False),
-        Binding("space", "draw", "draw a pixel", show=False),
-        Binding("c", "clear", "blank input", show=False),
-        Binding("o", "open_file", "open a file", show=False),
+        Binding("space", "draw", "flip the input pixel under the cursor", show=False),
+        Binding("c", "clear", "blank input, to draw on", show=False),
+        Binding("o", "open_file", "open a shape file", show=False),
         Binding("g", "gallery", "gallery"),
-        Binding("p", "play", "play/pause", show=False),
-        Binding("plus,equals_sign", "nudge(1)", "weight +0.5", show=False),
-        Binding("minus", "nudge(-1)", "weight −0.5", show=False),
-        Binding("0", "zero_weight", "weight = 0", show=False),
-        Binding("R", "reset_weights", "reset weights", show=False),
+        Binding("p", "play", "play/pause the gallery", show=False),
+        Binding("plus,equals_sign", "nudge(1)", "weight under the cursor +0.5", show=False),
+        Binding("minus", "nudge(-1)", "weight under the cursor −0.5", show=False),
+        Binding("0", "zero_weight", "weight under the cursor = 0", show=False),
+        Binding("R", "reset_weights", "reset every layer-2 weight", show=False),
     ]
-    HELP_TITLE = "The layer stack (tab: next map, arrows/hjkl: move)"
+    HELP_TITLE = "The layer stack (arrows/hjkl move the cell cursor)"
 
     class Changed(Message):
         """Something the learner can see changed; ``state`` is the new ``ViewState``."""
@@ -161,6 +161,7 @@ class NetworkView(Widget, can_focus=False):
         self.grids: dict[str, Grid] = {}
         self.message_line = ""
         self._player = None
+        self._texts: dict[str, str] = {}
         s = session
         for map_id in s.maps:
             layer, _ = split_map_id(map_id)
@@ -259,9 +260,15 @@ class NetworkView(Widget, can_focus=False):
         self.inspector.channel_names = [s.name("conv1", k) for k in range(s.forward.pool1.shape[0])]
         self._show_field_rulers()
         self._show_inspector()
-        self.query_one("#status", Static).update(self._status_text())
-        self.query_one("#scores", Static).update(self._scores_text())
-        self.query_one("#detail", Static).update(self._detail_text())
+        self._show_text("status", self._status_text())
+        self._show_text("scores", self._scores_text())
+        self._show_text("detail", self._detail_text())
+
+    def _show_text(self, widget_id: str, text: str) -> None:
+        """Update a line only when its text changed: an unchanged line costs nothing to send."""
+        if self._texts.get(widget_id) != text:
+            self._texts[widget_id] = text
+            self.query_one(f"#{widget_id}", Static).update(text)
 
     def _windows(self) -> dict[str, frozenset]:
         """What the selected cell reads, highlighted on every layer below it."""
@@ -288,8 +295,8 @@ class NetworkView(Widget, can_focus=False):
         cols = "".join("▔" if left <= c <= right else "\u00a0" for c in range(w))  # kept, unlike spaces
         lines = (h + 1) // 2
         rows = "\n".join("▕" if (2 * y <= bottom and 2 * y + 1 >= top) else " " for y in range(lines))
-        self.query_one("#field-cols", Static).update(cols)
-        self.query_one("#field-rows", Static).update(rows)
+        self._show_text("field-cols", cols)
+        self._show_text("field-rows", rows)
 
     def _slices_focusable(self) -> None:
         # Weight slices join the tab order only while inspecting, so tab still walks the maps.
@@ -520,7 +527,7 @@ class NetworkView(Widget, can_focus=False):
 
     def _say(self, text: str) -> None:
         self.message_line = text
-        self.query_one("#detail", Static).update(text)
+        self._show_text("detail", text)
 
     def action_inspect(self) -> None:
         s = self.session
@@ -615,7 +622,7 @@ class NetworkView(Widget, can_focus=False):
             self._say("gallery: n shows the next shape, p plays and pauses, g stops")
             self.post_message(self.Changed(self, self.state()))
             self.refresh_all()
-            self.query_one("#detail", Static).update(self.message_line)
+            self._show_text("detail", self.message_line)
         else:
             s.stop_gallery()
             self._stop_player()
