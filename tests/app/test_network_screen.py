@@ -315,3 +315,38 @@ async def test_under_a_lessons_lines_the_maps_and_scores_still_show_in_80x24(lin
         scores = app.screen.query_one("#scores", Static)
         assert visible.contains_region(scores.region)
         assert shown_scores(app)[1] == "diamond"
+
+
+@pilot_test
+async def test_opening_a_shape_file_from_the_screen(tmp_path):
+    shape = tmp_path / "tall.txt"
+    shape.write_text("\n".join(["." * 16] * 3 + ["...#########...."] + ["...#.......#...."] * 8 + ["...#########...."] + ["." * 16] * 3) + "\n")
+    app, session = make_app("diamond")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press(*str(shape), "enter")
+        await pilot.pause()
+        assert "tall.txt" in shown(app, "#status")
+        ref = forward_loops(engine.Network.hand_designed(), session.image)
+        assert shown_scores(app)[1] == ref["verdict"] == "rectangle"
+        # A broken file is one line on the screen, and the input stays as it was.
+        bad = tmp_path / "bad.txt"
+        bad.write_text("..#\n..#x\n")
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press(*str(bad), "enter")
+        await pilot.pause()
+        assert f"{bad}:2:" in shown(app, "#detail")
+        assert "tall.txt" in shown(app, "#status")
+
+
+@pilot_test
+async def test_an_input_too_big_for_the_terminal_is_refused_with_the_size_it_needs():
+    app, session = make_app("rectangle")
+    async with app.run_test(size=(80, 24)) as pilot:
+        v = view(app)
+        v._input_change(lambda: session.load_input("diamond:32"))
+        await pilot.pause()
+        assert "needs a 151×" in shown(app, "#detail")
+        assert session.image.shape[-2:] == (16, 16) and session.input_name == "rectangle"

@@ -162,3 +162,20 @@ def test_bad_map_ids_are_refused():
     for bad in ["conv3:0", "pool:x", "", "conv1:-1"]:
         with pytest.raises(ValueError):
             split_map_id(bad)
+
+
+def test_learned_layer1_filters_are_named_after_the_detector_they_resemble():
+    from tuiconv.engine import kernels
+
+    hand = engine.Network.hand_designed()
+    w1 = np.stack([
+        -2.0 * kernels.kernel("vertical"),  # a flipped vertical line detector, any scale
+        kernels.kernel("sobel-x") + 0.01,
+        0.5 * kernels.kernel("antidiagonal"),
+        np.array([[1.0, 0, 0], [0, 0, 0], [0, 0, 0]]),  # a lone tap: resembles nothing much
+    ])[:, None]
+    net = engine.Network(w1=w1, b1=hand.b1, w2=hand.w2, b2=hand.b2)
+    s = NetworkSession(net, np.zeros((16, 16)), "blank")
+    assert [s.name("conv1", k) for k in range(3)] == ["≈−vertical", "≈sobel-x", "≈antidiagonal"]
+    assert s.name("conv1", 3).endswith("?")
+    assert session().name("pool", 2) == "diagonal"
