@@ -83,7 +83,11 @@ BROKEN = {
     ),
     "missing narrative": (GOOD.replace('narrative = "Look."\n', ""), "[[steps]]", ["step 1 has no narrative"]),
     "choice check without options": (GOOD.replace('options = ["a", "b"]\n', ""), "[steps.check]", ['a "choice" check has no options']),
-    "kernel reads more channels than the input has": (GOOD.replace('kernel = "vertical"', 'kernel = "rectangle"'), 'kernel = "rectangle"', ["the kernel reads 4 channel(s) but the input has 1"]),
+    "kernel reads more channels than the input has": (
+        GOOD.replace('kernel = "vertical"', 'kernel = "rectangle"').replace('input = "rectangle"\nsize = 8', 'input = ["....", "....", "....", "...."]'),
+        'kernel = "rectangle"',
+        ["the kernel reads 4 channel(s) but the input has 1"],
+    ),
     "stride 'same' padding": (GOOD.replace("padding = 1", 'padding = "same"').replace("stride = 1", "stride = 2"), "stride = 2", ["padding='same' needs stride 1"]),
     "hints not a list": (GOOD.replace('task = "Type 6."', 'task = "Type 6."\nhints = "look left"'), "hints =", ["hints must be a list of texts"]),
 }

@@ -128,19 +128,16 @@ def test_predicted_values_are_the_ones_worked_out_by_hand():
     }
 
 
-def test_the_inline_edge_maps_are_what_the_network_makes_of_the_shapes():
-    rectangle = np.array([[c == "#" for c in row] for row in [
-        "........", ".######.", ".#....#.", ".#....#.", ".#....#.", ".######.", "........", "........",
-    ]], dtype=float)
-    from tuiconv.engine import shapes
-
-    expected = {
-        "layer-2-reads-every-channel": network.forward(network.Network.hand_designed(), rectangle).pool1,
-        "design-a-detector": network.forward(network.Network.hand_designed(), shapes.make_shape("triangle", 8, 0)).pool1,
-    }
-    for lesson, step in STEPS:
-        if lesson.id in expected:
-            assert np.array_equal(input_grid(step.scene)[1], expected[lesson.id]), (lesson.id, step.number)
+def test_layer_2_lessons_read_the_edge_maps_the_narrative_adds_up():
+    # Lesson 11's hints say the horizontal window sums to 24 and the vertical to 11 at (1, 1):
+    # the rectangle file's pooled edge maps, worked out here by hand from its 8×8 outline.
+    step = COURSE.find("layer-2-reads-every-channel").steps[1]
+    name, maps = input_grid(step.scene)
+    assert name == "rectangle-8.txt → edge maps" and maps.shape == (4, 4, 4)
+    assert maps[0].tolist() == [[2, 5, 5, 2], [0, 0, 0, 0], [2, 5, 5, 2], [0, 0, 0, 0]]
+    assert maps[1].tolist() == [[2, 0, 0, 2], [5, 0, 0, 5], [4, 0, 0, 4], [0, 0, 0, 0]]
+    window = maps[:, 0:3, 0:3].sum(axis=(1, 2))
+    assert window.tolist() == [24, 11, 4, 3]
 
 
 @pytest.mark.parametrize("lesson, step", STEPS, ids=IDS)

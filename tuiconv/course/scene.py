@@ -124,7 +124,10 @@ def _inline_grid(value: list, what: str) -> np.ndarray:
 def input_grid(scene: Scene) -> tuple[str, np.ndarray] | None:
     """(name to show, (C, H, W) array) of the scene's input, or None when it leaves the default.
 
-    ValueError/InputError saying what is wrong when it names no shape, file or valid grid.
+    A shape (name or file) under a kernel that reads several channels (a layer-2 kernel) is
+    read as layer 2 of the network reads it: the shape's four pooled edge maps, so a lesson
+    can say ``input = "triangle"`` with ``kernel = "diamond"``. ValueError/InputError saying
+    what is wrong when it names no shape, file or valid grid.
     """
     from tuiconv.engine import shapes
 
@@ -133,11 +136,25 @@ def input_grid(scene: Scene) -> tuple[str, np.ndarray] | None:
         return None
     if isinstance(value, str):
         if Path(value).suffix or "/" in value:
-            return Path(value).name, shapes.load_shape(value)[None]
-        shapes.split_kind(value)  # raises ValueError naming the known shapes
-        return value.lower(), shapes.make_shape(value, scene.size or 16, scene.seed or 0)[None]
+            name, image = Path(value).name, shapes.load_shape(value)
+        else:
+            shapes.split_kind(value)  # raises ValueError naming the known shapes
+            name, image = value.lower(), shapes.make_shape(value, scene.size or 16, scene.seed or 0)
+        if _kernel_channels(scene) > 1:
+            from tuiconv.engine import network
+
+            return f"{name} → edge maps", network.forward(network.Network.hand_designed(), image).pool1
+        return name, image[None]
     grid = _inline_grid(value, "input")
     return "drawn", grid if grid.ndim == 3 else grid[None]
+
+
+def _kernel_channels(scene: Scene) -> int:
+    try:
+        found = kernel_grid(scene)
+    except ValueError:
+        return 1
+    return 1 if found is None else found[1].shape[0]
 
 
 def kernel_grid(scene: Scene) -> tuple[str | None, np.ndarray] | None:

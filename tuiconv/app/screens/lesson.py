@@ -26,6 +26,8 @@ from tuiconv.course.scene import ViewState
 
 
 KEYS_WORDS = "x story · H hint · < > steps"
+# While the answer box has the keys, letters type; escape gives them back to the view.
+ANSWER_WORDS = "enter checks · esc: keys for the view, x, H"
 
 
 class StoryCard(ModalScreen[None]):
@@ -68,8 +70,8 @@ class LessonScreen(Screen):
     DEFAULT_CSS = """
     LessonScreen { layout: vertical; }
     LessonScreen > #lesson-task { height: auto; max-height: 3; background: $boost; padding: 0 1; }
-    LessonScreen > #lesson-line { height: 1; padding: 0 1; }
-    LessonScreen > #lesson-line > #lesson-status { width: 1fr; height: 1; }
+    LessonScreen > #lesson-line { height: auto; max-height: 2; padding: 0 1; }
+    LessonScreen > #lesson-line > #lesson-status { width: 1fr; height: auto; max-height: 2; }
     LessonScreen > #lesson-line > Input { width: 26; height: 1; border: none; padding: 0 1; display: none; }
     LessonScreen > #lesson-line.-question > Input { display: block; }
     LessonScreen > #lesson-line.-question > #lesson-status { margin-left: 1; }
@@ -158,7 +160,7 @@ class LessonScreen(Screen):
         if self.done:
             self._say(f"✓ done before. {self._next_words()}", done=True)
         elif question:
-            self._say(KEYS_WORDS)
+            self._say(ANSWER_WORDS)
         else:
             self._check_state()
         if story:
@@ -253,7 +255,7 @@ class LessonScreen(Screen):
         if outcome.passed:
             self._complete()
         else:
-            self._say(outcome.message or KEYS_WORDS)
+            self._say(outcome.message or ANSWER_WORDS)
             event.input.clear()
 
     # -- keys -----------------------------------------------------------------------------
