@@ -1,0 +1,32 @@
+"""What training looks like: random filters at step 0, a few batches in, and the learned filters
+beside the named detectors they resemble, at 80×24 and 120×40 (paused: deterministic)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tuiconv.app.app import TuiconvApp
+from tuiconv.app.screens.train import TrainScreen
+
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+
+
+def train_app(seed: int = 0) -> TuiconvApp:
+    return TuiconvApp(first_screen=lambda: TrainScreen(seed=seed, autoplay=False))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_random_filters_at_step_0(snap_compare, size):
+    """Step 0: random weights, no curve yet, each filter beside its (weak) nearest detector."""
+    assert snap_compare(train_app(), terminal_size=SIZES[size], press=["wait:100"])
+
+
+def test_five_batches_in(snap_compare):
+    """Five single steps: the counter, the first points of the curves, the held-out accuracy."""
+    assert snap_compare(train_app(), terminal_size=(80, 24), press=["space"] * 5 + ["wait:100"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_trained_to_the_end(snap_compare, size):
+    """200 steps: learned filters beside their detectors, and which layer-2 filter is which."""
+    assert snap_compare(train_app(), terminal_size=SIZES[size], press=["e", "wait:100"])
