@@ -33,7 +33,9 @@ def pilot_test(test):
 
 
 def make_app(spec="rectangle", weights=None):
+    """The screen with the input map selected at (0, 0), where the key sequences below start."""
     session = NetworkSession.open(spec, weights=weights)
+    session.select("input", (0, 0))
     return TuiconvApp(first_screen=lambda: NetworkScreen(session)), session
 
 
@@ -350,3 +352,21 @@ async def test_an_input_too_big_for_the_terminal_is_refused_with_the_size_it_nee
         await pilot.pause()
         assert "needs a 151×" in shown(app, "#detail")
         assert session.image.shape[-2:] == (16, 16) and session.input_name == "rectangle"
+
+
+@pilot_test
+async def test_it_opens_on_the_winning_units_strongest_cell_and_follows_the_winner():
+    session = NetworkSession.open("rectangle")
+    app = TuiconvApp(first_screen=lambda: NetworkScreen(session))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for expected in ("rectangle", "diamond"):
+            ref = forward_loops(engine.Network.hand_designed(), session.image)
+            unit = ("rectangle", "diamond").index(expected)
+            strongest = np.array(ref["relu2"][unit])
+            state = view(app).state()
+            assert state.selected_map == f"conv2:{unit}"
+            assert strongest[state.selected_cell] == strongest.max() == ref["maxima"][unit]
+            assert f"layer 2 {expected} {state.selected_cell}".replace(" ", "") in shown(app, "#detail").replace(" ", "")
+            await pilot.press("n")  # rectangle → diamond
+            await pilot.pause()

@@ -8,11 +8,6 @@ from tuiconv.app.app import TuiconvApp
 from tuiconv.app.network_session import NetworkSession
 from tuiconv.app.screens.network import NetworkScreen
 
-# From the input, tab reaches the 4 layer-1 maps, the 4 pooled maps, then the 2 layer-2 maps.
-TO_RECTANGLE_UNIT = ["tab"] * 9
-TO_DIAMOND_UNIT = ["tab"] * 10
-
-
 def network_app(spec: str) -> TuiconvApp:
     session = NetworkSession.open(spec)
     return TuiconvApp(first_screen=lambda: NetworkScreen(session))
@@ -23,19 +18,24 @@ SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 
 @pytest.mark.parametrize("size", SIZES)
 def test_rectangle_input(snap_compare, size):
-    """A rectangle: horizontal and vertical edge maps light up, the rectangle unit fires."""
+    """Opens on the winner: the rectangle unit's strongest cell, its 8×8 field tinted on the
+    input, its 6×6 on the edge maps and its 3×3 windows on the pooled maps."""
     assert snap_compare(network_app("rectangle"), terminal_size=SIZES[size], press=["wait:100"])
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_diamond_input_with_a_layer2_cell_selected(snap_compare, size):
-    """A diamond: diagonal maps light up; the selected diamond cell's 8×8 field is tinted."""
-    press = [*TO_DIAMOND_UNIT, "down", "down", "down", "right", "right", "right", "wait:100"]
-    assert snap_compare(network_app("diamond"), terminal_size=SIZES[size], press=press)
+def test_diamond_input(snap_compare, size):
+    """A diamond: the diagonal maps light up and the diamond unit fires."""
+    assert snap_compare(network_app("diamond"), terminal_size=SIZES[size], press=["wait:100"])
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_inside_the_rectangle_unit(snap_compare, size):
     """Enter on a layer-2 map: each pooled window × its slice, the contributions and their sum."""
-    press = [*TO_RECTANGLE_UNIT, "down", "down", "right", "enter", "wait:100"]
-    assert snap_compare(network_app("rectangle"), terminal_size=SIZES[size], press=press)
+    assert snap_compare(network_app("rectangle"), terminal_size=SIZES[size], press=["enter", "wait:100"])
+
+
+def test_editing_a_weight_in_the_gallery(snap_compare):
+    """The gallery's running count, and a weight being edited inside the diamond unit."""
+    press = ["g", "n", "n", "enter", "tab", "tab", "tab", "minus", "minus", "wait:100"]
+    assert snap_compare(network_app("diamond"), terminal_size=(80, 24), press=press)

@@ -18,6 +18,50 @@ from textual.widgets import Static
 DEFAULT_MIN_SIZE = (60, 20)
 
 
+def send_only_dirty_cells() -> None:
+    """Make Textual send just the changed part of each line, not the line from the widget's edge.
+
+    Textual 8 writes a dirty span of a line starting from the left edge of the widget it falls
+    in (``ChopsUpdate.render_segments`` crops on the right only; its own comment says "TODO:
+    crop to x extents"), so moving a window three cells into a grid re-sends every cell to its
+    left. Cropping on the left too makes a step over SSH cost the cells that changed. The
+    output is otherwise identical; tests/app/test_app_updates.py checks it against the original.
+    """
+    from textual import _compositor
+
+    if getattr(_compositor.ChopsUpdate, "_tuiconv_cropped", False):
+        return
+
+    def render_segments(self, console) -> str:
+        sequences: list[str] = []
+        append = sequences.append
+        last_y = self.spans[-1][0]
+        for y, x1, x2 in self.spans:
+            for end, (x, strip) in zip(self.chop_ends[y], self.chops[y].items()):
+                if strip is None or x > x2 or end <= x1:
+                    continue
+                left, right = max(x, x1), min(end, x2)
+                if left >= right:
+                    continue
+                if left > x or right < end:
+                    strip = strip.crop(left - x, right - x)
+                append(_move_to(left, y))
+                append(strip.render(console))
+            if y != last_y:
+                append("\n")
+        return "".join(sequences)
+
+    _compositor.ChopsUpdate.textual_render_segments = _compositor.ChopsUpdate.render_segments
+    _compositor.ChopsUpdate.render_segments = render_segments
+    _compositor.ChopsUpdate._tuiconv_cropped = True
+
+
+def _move_to(x: int, y: int) -> str:
+    from rich.control import Control
+
+    return Control.move_to(x, y).segment.text
+
+
 class TooSmallScreen(Screen):
     """Covers everything while the terminal is below the size the screens need."""
 
@@ -36,6 +80,9 @@ class TooSmallScreen(Screen):
     def show_size(self, width: int, height: int) -> None:
         need_w, need_h = self.needed
         self.query_one(Static).update(f"tuiconv needs {need_w}×{need_h}; this terminal is {width}×{height}")
+
+
+send_only_dirty_cells()
 
 
 class TuiconvApp(App):

@@ -90,6 +90,7 @@ class NetworkSession:
         self.unit = 0  # the layer-2 unit the inspector shows: the last layer-2 map selected
         self.gallery: Gallery | None = None
         self._recompute()
+        self.select_winner()
 
     # ---- opening ---------------------------------------------------------------------------
     @classmethod
@@ -160,6 +161,11 @@ class NetworkSession:
         if self.layer == "conv2":
             self.unit = self.channel
 
+    def select_winner(self) -> None:
+        """Select the answer to "why this verdict?": the winning unit's strongest cell."""
+        winner = engine.CLASSES.index(self.verdict)
+        self.select(f"conv2:{winner}", tuple(int(v) for v in self.forward.maxima_at[winner]))
+
     def cycle_map(self, step: int) -> None:
         maps = self.maps
         self.select(maps[(maps.index(self.selected) + step) % len(maps)])
@@ -224,7 +230,10 @@ class NetworkSession:
         self.image = engine.as_image(image)
         self.input_name = name
         self._recompute()
-        self.select(self.selected, self.cell)
+        if self.layer == "conv2":  # a learner watching layer 2 follows the detector that fires
+            self.select_winner()
+        else:
+            self.select(self.selected, self.cell)
 
     def load_input(self, spec: str) -> None:
         """A shape name or a shape file, as ``--input`` takes it (InputError when bad)."""

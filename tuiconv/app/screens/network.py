@@ -183,7 +183,8 @@ class NetworkView(Widget, can_focus=False):
 
     def _input_title(self) -> str:
         h, w = self.session.image.shape[-2:]
-        return f"{self.session.input_name} {h}×{w}"[: max(w, 8)]
+        title = f"{self.session.input_name} {h}×{w}"
+        return title if len(title) <= max(w, 8) else self.session.input_name
 
     # ---- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -393,7 +394,10 @@ class NetworkView(Widget, can_focus=False):
             )
         if s.layer == "pool":
             return f"pooled {name} ({i},{j}) = max of its 2×2 block = {value} · {sees}"
-        hint = "escape: back to the maps" if self.has_class("-inspecting") else "enter: look inside"
+        if self.has_class("-inspecting"):
+            hint = "tab: edit its weights · esc: back to the maps"
+        else:
+            hint = "enter: edit its weights" if self.has_class("-roomy-x") else "enter: look inside"
         return f"layer 2 {name} ({i},{j}) = {value} · {sees} · {hint}"
 
     # ---- the lesson contract -----------------------------------------------------------------

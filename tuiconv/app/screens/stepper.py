@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from tuiconv.app.palette import Scale
 from tuiconv.app.stepper_session import (
@@ -34,6 +34,7 @@ from tuiconv.app.stepper_session import (
 from tuiconv.app.widgets.arithmetic import ArithmeticPanel, FormulaPanel, format_exact
 from tuiconv.app.widgets.editable import CanvasGrid, KernelGrid
 from tuiconv.app.widgets.grid import Grid
+from tuiconv.app.widgets.line import Line
 from tuiconv.app.widgets.picker import Picker
 from tuiconv.course.scene import Scene, ViewState
 from tuiconv.engine import kernels, shapes
@@ -57,6 +58,8 @@ class StepperView(Vertical):
     DEFAULT_CSS = """
     StepperView { height: 1fr; width: 1fr; }
     StepperView > #stepper-status { height: 1; background: $boost; }
+    StepperView #stepper-step { width: auto; height: 1; text-style: bold; }
+    StepperView #stepper-settings { width: 1fr; height: 1; }
     StepperView > #stepper-body { height: 1fr; scrollbar-size-vertical: 1; }
     StepperView #stepper-maps { height: auto; width: auto; }
     StepperView #stepper-maps > Grid, StepperView #stepper-middle { margin-right: 2; }
@@ -111,7 +114,10 @@ class StepperView(Vertical):
     # -- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="stepper-status")
+        # Two lines in one row: the step counter changes every step, the settings rarely.
+        with Horizontal(id="stepper-status"):
+            yield Line("", id="stepper-step")
+            yield Line("", id="stepper-settings")
         with VerticalScroll(id="stepper-body"):
             with Horizontal(id="stepper-maps"):
                 yield CanvasGrid(mode="auto", id="stepper-input")
@@ -120,9 +126,9 @@ class StepperView(Vertical):
                     yield Grid(mode="auto", cursor_movable=True, id="stepper-pooled")
                 yield Grid(mode="auto", cursor_movable=True, id="stepper-output")
             yield ArithmeticPanel(id="stepper-arithmetic")
-            yield Static("", id="stepper-pool-line")
+            yield Line("", id="stepper-pool-line")
             yield FormulaPanel(id="stepper-formula")
-            yield Static("", id="stepper-message")
+            yield Line("", id="stepper-message")
 
     def on_mount(self) -> None:
         # Tab cycles the grids only (input, kernel, pooled map, feature map), not the scroller.
@@ -214,10 +220,10 @@ class StepperView(Vertical):
         else:
             out.window = ()
             out.marks = {}
-        pool_line = self.query_one("#stepper-pool-line", Static)
+        pool_line = self.query_one("#stepper-pool-line", Line)
         pool_line.display = s.pooled is not None
         if s.pooled is not None:
-            pool_line.update(self._pool_text())
+            pool_line.show(self._pool_text())
 
         products_scale = Scale.for_values(s.step.products, signed=True)
         self.query_one(ArithmeticPanel).show(
@@ -251,8 +257,10 @@ class StepperView(Vertical):
     def _show_status(self) -> None:
         s = self.session
         playing = self._playing
+        # Padded so the width only changes with the number of digits (no layout each step).
+        digits = len(str(s.steps))
+        self.query_one("#stepper-step", Line).show(f"step {s.index + 1:>{digits}}/{s.steps}")
         text = Text()
-        text.append(f"step {s.index + 1}/{s.steps}", style="bold")
         text.append(f"  P={s.padding} S={s.stride} D={s.dilation}")
         if s.bias:
             text.append(f"  bias {format_exact(s.bias)}")
@@ -262,16 +270,16 @@ class StepperView(Vertical):
         if s.input.shape[0] > 1:
             text.append(f"  channel {s.channel + 1}/{s.input.shape[0]}")
         text.append(f"  {'▶ playing' if playing else '❚❚ paused'} {1 / SPEEDS[self._speed]:g}/s")
-        self.query_one("#stepper-status", Static).update(text)
+        self.query_one("#stepper-settings", Line).show(text)
         note = self._message
         if s.pool_error:
             note = s.pool_error
-        self.query_one("#stepper-message", Static).update(note)
+        self.query_one("#stepper-message", Line).show(note)
 
     def say(self, message: str) -> None:
         """One line under the panels: what just went wrong, or a note."""
         self._message = message
-        self.query_one("#stepper-message", Static).update(message)
+        self.query_one("#stepper-message", Line).show(message)
 
     def _apply(self, change, *args, **kwargs) -> bool:
         """Run a session change; a ValueError becomes a message instead of a crash."""

@@ -13,6 +13,7 @@ the screen never freezes. Every number comes from the engine (``engine.train``,
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -51,6 +52,17 @@ LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
 EVALUATE_EVERY = 50  # steps between held-out accuracy checks while training runs
 RECENT = 20  # batches the status line averages loss and accuracy over
 FILTERS = 4
+
+
+# `e` trains the rest at once when it is this few steps (a second or so); more run on the timer,
+# as many steps per tick as fit in RUSH_BUDGET seconds, so the screen keeps answering keys.
+FINISH_AT_ONCE = 500
+RUSH_BUDGET = 0.04
+
+
+class _Body(VerticalScroll, inherit_bindings=False):
+    """Scrolls when the terminal is short (under a lesson's task lines); its scroll keys would
+    only clutter the help, and the view's own keys need the arrows free."""
 
 
 def _nearest_lr_index(lr: float) -> int:
@@ -124,6 +136,7 @@ class TrainView(Vertical, can_focus=True):
         self._speed = DEFAULT_SPEED
         self._credit = 0.0
         self._playing = autoplay
+        self._rushing = False
         self._timer = None
         self._held: ShapeSet | None = None
         self._message = ""
@@ -191,7 +204,7 @@ class TrainView(Vertical, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="train-status")
-        with VerticalScroll(id="train-body"):
+        with _Body(id="train-body"):
             yield from self._compose_body()
 
     def _compose_body(self) -> ComposeResult:
@@ -309,8 +322,12 @@ class TrainView(Vertical, can_focus=True):
         t = self.trainer
         text = Text()
         text.append(f"step {t.steps_done}/{self.target}", style="bold")
-        text.append("  ▶ training" if self._playing else "  ❚❚ paused")
-        text.append(f" {SPEEDS[self._speed]} steps/s  lr {t.lr:g}  seed {t.seed}")
+        if self._rushing:
+            text.append("  ▶▶ training to the end")
+        else:
+            text.append("  ▶ training" if self._playing else "  ❚❚ paused")
+            text.append(f" {SPEEDS[self._speed]} steps/s")
+        text.append(f"  lr {t.lr:g}  seed {t.seed}")
         known = self._known_accuracy()
         text.append("  held-out " + ("—" if known is None else f"{known:.1%}"))
         self.query_one("#train-status", Static).update(text)
@@ -322,7 +339,7 @@ class TrainView(Vertical, can_focus=True):
     # -- keys -----------------------------------------------------------------------------
 
     def _pause(self) -> None:
-        self._playing = False
+        self._playing = self._rushing = False
         if self._timer is not None:
             self._timer.pause()
 
@@ -342,6 +359,14 @@ class TrainView(Vertical, can_focus=True):
         self.update_view()
 
     def _tick(self) -> None:
+        if self._rushing:
+            start = time.perf_counter()
+            while not self.finished and time.perf_counter() - start < RUSH_BUDGET:
+                self._train(10)
+            if self.finished:
+                self._finish_run()
+            self.update_view()
+            return
         self._credit += SPEEDS[self._speed] * TICK
         count = int(self._credit)
         if count == 0:
@@ -361,7 +386,14 @@ class TrainView(Vertical, can_focus=True):
 
     def action_finish(self) -> None:
         self._message = ""
-        self._train(self.target - self.trainer.steps_done)
+        remaining = self.target - self.trainer.steps_done
+        if remaining > FINISH_AT_ONCE:
+            self._playing = self._rushing = True
+            if self._timer is not None:
+                self._timer.resume()
+            self._show_status()
+            return
+        self._train(remaining)
         self._finish_run()
         self.update_view()
 

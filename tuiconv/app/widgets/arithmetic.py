@@ -24,6 +24,7 @@ from textual.widgets import Static
 
 from tuiconv.app.palette import Scale
 from tuiconv.app.widgets.grid import Grid
+from tuiconv.app.widgets.line import Line
 from tuiconv.engine import ConvStep, relu as engine_relu
 
 MAX_TERMS = 16  # beyond this many products, the sum line gives the total only
@@ -58,14 +59,14 @@ class ArithmeticPanel(Vertical):
     """
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="arith-title")
+        yield Line("", id="arith-title")
         with Horizontal():
             yield Grid(title="window", mode="numbers", cell_width=5, focusable=False, id="arith-window")
             yield Static("×", classes="operator")
             yield Grid(title="weights", mode="numbers", cell_width=5, focusable=False, id="arith-weights")
             yield Static("=", classes="operator")
             yield Grid(title="products", mode="numbers", cell_width=5, focusable=False, id="arith-products")
-        yield Static("", id="arith-sum", classes="sum")
+        yield Line("", id="arith-sum", classes="sum")
 
     def show(
         self,
@@ -83,7 +84,7 @@ class ArithmeticPanel(Vertical):
         title = f"{where}: window × weights = products"
         if many:
             title += f", channel {names[channel] or channel} ({channel + 1} of {step.window.shape[0]})"
-        self.query_one("#arith-title", Static).update(Text(title, style="bold"))
+        self.query_one("#arith-title", Line).show(Text(title, style="bold"))
         window = self.query_one("#arith-window", Grid)
         weights = self.query_one("#arith-weights", Grid)
         products = self.query_one("#arith-products", Grid)
@@ -93,7 +94,7 @@ class ArithmeticPanel(Vertical):
         window.marks = {"padding": {tuple(c) for c in np.argwhere(step.in_padding)}}
         weights.values = step.weights[channel]
         products.values = step.products[channel]
-        self.query_one("#arith-sum", Static).update(self._sum_text(step, names, relu))
+        self.query_one("#arith-sum", Line).show(self._sum_text(step, names, relu))
 
     @staticmethod
     def _sum_text(step: ConvStep, names: list[str], relu: bool) -> Text:
@@ -117,7 +118,7 @@ class ArithmeticPanel(Vertical):
         return text
 
 
-class FormulaPanel(Static):
+class FormulaPanel(Line):
     """The output-size formula with the live numbers, and what it means when it does not divide."""
 
     DEFAULT_CSS = """
@@ -144,4 +145,4 @@ class FormulaPanel(Static):
             text.append("not a whole number, so it is floored: " + "; ".join(notes), style="italic")
         else:
             text.append("divides evenly: every input cell is covered", style="italic")
-        self.update(text)
+        super().show(text)

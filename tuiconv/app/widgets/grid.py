@@ -103,6 +103,23 @@ def _single_digits(values: np.ndarray) -> bool:
     return bool(np.all((finite >= 0) & (finite <= 9) & (finite == np.round(finite))))
 
 
+def _runs(columns: list[int]) -> list[tuple[int, int]]:
+    """[1, 2, 3, 7] → [(1, 3), (7, 7)]: runs of neighbouring columns."""
+    runs: list[tuple[int, int]] = []
+    for col in columns:
+        if runs and runs[-1][1] == col - 1:
+            runs[-1] = (runs[-1][0], col)
+        else:
+            runs.append((col, col))
+    return runs
+
+
+def _cells_region(run: tuple[int, int], lines: list[int], cell: int) -> Region:
+    first, last = run
+    top, bottom = lines
+    return Region(first * cell, top, (last - first + 1) * cell, bottom - top + 1)
+
+
 class Grid(Widget, can_focus=True):
     """A 2-D array drawn as coloured cells, with a highlighted window, a cursor and marks."""
 
@@ -203,7 +220,7 @@ class Grid(Widget, can_focus=True):
             self._redraw_all()
         else:
             same = (old == new) | (np.isnan(old) & np.isnan(new))
-            self._redraw_rows(np.flatnonzero(~same.all(axis=1)))
+            self._redraw_cells(map(tuple, np.argwhere(~same)))
 
     @property
     def scale(self) -> Scale:
@@ -262,7 +279,7 @@ class Grid(Widget, can_focus=True):
         new = frozenset(cells)
         changed = self._window ^ new
         self._window = new
-        self._redraw_rows(r for r, _ in changed)
+        self._redraw_cells(changed)
 
     @property
     def cursor(self) -> Cell | None:
@@ -272,7 +289,7 @@ class Grid(Widget, can_focus=True):
     def cursor(self, cell: Cell | None) -> None:
         old, self._cursor = self._cursor, cell
         if old != cell:
-            self._redraw_rows([c[0] for c in (old, cell) if c is not None])
+            self._redraw_cells([c for c in (old, cell) if c is not None])
 
     @property
     def marks(self) -> Mapping[str, frozenset[Cell]]:
@@ -291,7 +308,7 @@ class Grid(Widget, can_focus=True):
         changed |= old_padding ^ new.get("padding", frozenset())
         self._marks, self._mark_of = new, new_of
         self._padding = new.get("padding", frozenset())
-        self._redraw_rows(r for r, _ in changed)
+        self._redraw_cells(changed)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -354,11 +371,32 @@ class Grid(Widget, can_focus=True):
         if self.is_mounted:
             self.refresh(Region(0, y, self.size.width, 1))
 
-    def _redraw_rows(self, rows: Iterable[int]) -> None:
-        mode, _ = self._layout(self.size.width or None)
-        lines = {self._title_lines() + (r // 2 if mode == "halfblock" else r) for r in rows}
-        for y in sorted(lines):
-            self._refresh_line(int(y))
+    def _redraw_cells(self, cells: Iterable[Cell]) -> None:
+        """Repaint just these cells: over SSH a step then sends a few cells, not whole rows."""
+        mode, cell = self._layout(self.size.width or None)
+        columns_of: dict[int, set[int]] = {}
+        for row, col in cells:
+            y = self._title_lines() + (int(row) // 2 if mode == "halfblock" else int(row))
+            columns_of.setdefault(y, set()).add(int(col))
+        for y in columns_of:
+            self._strips.pop(y, None)
+        if not self.is_mounted or not columns_of:
+            return
+        # Runs of neighbouring columns on each line; the same run on consecutive lines (a window
+        # edge) becomes one rectangle, so a step makes a handful of refresh calls.
+        rectangles: dict[tuple[int, int], list[int]] = {}  # (first col, last col) → [top, bottom]
+        regions: list[Region] = []
+        for y in sorted(columns_of):
+            for run in _runs(sorted(columns_of[y])):
+                span = rectangles.get(run)
+                if span is not None and span[1] == y - 1:
+                    span[1] = y
+                else:
+                    if span is not None:
+                        regions.append(_cells_region(run, span, cell))
+                    rectangles[run] = [y, y]
+        regions.extend(_cells_region(run, span, cell) for run, span in rectangles.items())
+        self.refresh(*regions)
 
     def on_resize(self) -> None:
         self._strips.clear()
@@ -387,6 +425,8 @@ class Grid(Widget, can_focus=True):
                 segments = self._row_segments(row, mode, cell)
             else:
                 segments = []
+            # One segment per cell, never merged: Textual re-sends whole segments around a dirty
+            # region, so a repainted cell costs one cell, not the run of like cells around it.
             strip = Strip(segments).adjust_cell_length(width, base) if segments else Strip.blank(width, base)
         if len(self._strips) > 256:
             self._strips.clear()
