@@ -195,3 +195,18 @@ def test_impossible_settings_are_refused_before_the_screen_opens():
         TrainView(steps=0)
     with pytest.raises(ValueError, match="learning rate"):
         TrainView(lr=-1.0)
+
+
+@pilot_test
+async def test_a_long_run_to_the_end_keeps_the_screen_answering_and_can_be_paused():
+    async with train_app(seed=0, steps=20_000).run_test(size=(80, 24)) as pilot:
+        view = pilot.app.screen.query_one(TrainView)
+        await pilot.press("e")
+        await pilot.pause(0.3)
+        assert "training to the end" in text_of(view, "#train-status")
+        await pilot.press("p")  # answered between batches: the run stops part-way
+        stopped = view.trainer.steps_done
+        assert 0 < stopped < 20_000
+        await pilot.pause(0.2)
+        assert view.trainer.steps_done == stopped
+        assert text_of(view, "#train-status").startswith(f"step {stopped}/20000  ❚❚ paused")

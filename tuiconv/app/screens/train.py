@@ -58,6 +58,7 @@ FILTERS = 4
 # as many steps per tick as fit in RUSH_BUDGET seconds, so the screen keeps answering keys.
 FINISH_AT_ONCE = 500
 RUSH_BUDGET = 0.04
+RUSH_REDRAW = 0.3
 
 
 class _Body(VerticalScroll, inherit_bindings=False):
@@ -137,6 +138,7 @@ class TrainView(Vertical, can_focus=True):
         self._credit = 0.0
         self._playing = autoplay
         self._rushing = False
+        self._last_drawn = 0.0
         self._timer = None
         self._held: ShapeSet | None = None
         self._message = ""
@@ -175,7 +177,9 @@ class TrainView(Vertical, can_focus=True):
         count = min(count, self.target - before)
         if count > 0:
             self.trainer.step(count)
-        if self.finished or before // EVALUATE_EVERY != self.trainer.steps_done // EVALUATE_EVERY:
+        # A held-out check costs about as much as 50 steps: not while rushing to the end.
+        crossed = before // EVALUATE_EVERY != self.trainer.steps_done // EVALUATE_EVERY
+        if self.finished or (crossed and not self._rushing):
             self.held_out_accuracy()
         if self.finished:
             self._finish_run()
@@ -363,9 +367,12 @@ class TrainView(Vertical, can_focus=True):
             start = time.perf_counter()
             while not self.finished and time.perf_counter() - start < RUSH_BUDGET:
                 self._train(10)
+            # Redrawing costs more than training: a few times a second is enough to show progress.
             if self.finished:
                 self._finish_run()
-            self.update_view()
+            if self.finished or start - self._last_drawn >= RUSH_REDRAW:
+                self._last_drawn = start
+                self.update_view()
             return
         self._credit += SPEEDS[self._speed] * TICK
         count = int(self._credit)
