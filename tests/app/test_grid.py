@@ -92,7 +92,7 @@ async def test_every_value_is_printed_in_its_row_and_column():
 
 
 @pilot_test
-async def test_changing_one_value_redraws_only_its_row():
+async def test_changing_one_value_redraws_only_that_cell():
     values = np.zeros((6, 6))
     # A fixed scale: with a scale fitted to the data, a new maximum recolours every cell.
     app = GridApp(Grid(values, title="map", mode="numbers", cell_width=4, scale=Scale(0, 9, False)))
@@ -104,13 +104,13 @@ async def test_changing_one_value_redraws_only_its_row():
         changed = values.copy()
         changed[4, 2] = 9.0
         app.grid.values = changed
-        assert dirty == [Region(0, 1 + 4, 24, 1)]
+        assert dirty == [Region(2 * 4, 1 + 4, 4, 1)]  # column 2 of 4-character cells, under the title
         await pilot.pause()
         assert shown_numbers(app.grid)[4] == ["0", "0", "9", "0", "0", "0"]
 
 
 @pilot_test
-async def test_moving_the_window_redraws_the_rows_it_left_and_entered():
+async def test_moving_the_window_redraws_the_cells_it_left_and_entered():
     app = GridApp(Grid(np.ones((8, 8)), mode="numbers", cell_width=3))
     async with app.run_test(size=(40, 12)) as pilot:
         app.grid.window = Grid.rectangle(0, 0, 3, 3)
@@ -119,7 +119,10 @@ async def test_moving_the_window_redraws_the_rows_it_left_and_entered():
         original = app.grid.refresh
         app.grid.refresh = lambda *regions, **kw: (dirty.extend(regions), original(*regions, **kw))[1]
         app.grid.window = Grid.rectangle(1, 0, 3, 3)  # one row down
-        assert sorted(r.y for r in dirty) == [0, 3]
+        assert sorted(dirty) == [Region(0, 0, 9, 1), Region(0, 3, 9, 1)]
+        dirty.clear()
+        app.grid.window = Grid.rectangle(1, 1, 3, 3)  # one column right: 3 cells left, 3 entered
+        assert sorted(dirty) == [Region(0, 1, 3, 3), Region(9, 1, 3, 3)]  # one column out, one in
 
 
 @pilot_test
