@@ -3,7 +3,8 @@
 The list is read from the bindings the screen, its widgets and the app declare (``BINDINGS``
 with descriptions), so it cannot drift from what the keys do. A widget class may set
 ``HELP_TITLE`` to name its group ("Kernel grid (edit weights)"); keys it shares with a group
-listed earlier are not repeated.
+listed earlier are not repeated, and widgets that can never have focus (without a HELP_TITLE)
+are left out.
 """
 
 from __future__ import annotations
@@ -56,6 +57,9 @@ def binding_sections(screen: Screen) -> list[Section]:
     for node in nodes:
         cls = type(node)
         if cls in seen_classes:
+            continue
+        # A widget's keys work only when it has focus, or inside a view that names its keys.
+        if getattr(cls, "HELP_TITLE", None) is None and not node.focusable:
             continue
         seen_classes.add(cls)
         add(getattr(cls, "HELP_TITLE", None) or cls.__name__, node)
