@@ -1,0 +1,170 @@
+"""The menu and the runner as a learner drives them: marks, resume, back and next, hints, answers."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from textual.widgets import Input, OptionList
+
+from tuiconv.app.app import TuiconvApp
+from tuiconv.app.screens.lesson import LessonScreen, StoryCard
+from tuiconv.app.screens.menu import MenuScreen
+from tuiconv.course.library import load_course
+from tuiconv.course.progress import ProgressStore
+
+COURSE = load_course()
+
+
+@pytest.fixture(autouse=True)
+def data_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+async def settle(pilot, times: int = 3) -> None:
+    for _ in range(times):
+        await pilot.pause()
+
+
+def status(screen: LessonScreen) -> str:
+    return str(screen.query_one("#lesson-status").render())
+
+
+def test_the_menu_marks_done_lessons_and_opens_the_first_unfinished_one():
+    store = ProgressStore(COURSE.key)
+    first = COURSE.lessons[0]
+    for step in range(1, len(first.steps) + 1):
+        store.complete_step(first.id, step, len(first.steps))
+    store.save()
+
+    async def go():
+        app = TuiconvApp(first_screen=lambda: MenuScreen(COURSE, ProgressStore(COURSE.key)))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            menu = app.screen
+            options = menu.query_one(OptionList)
+            labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+            assert labels[0].startswith("✓  1  Pixels are numbers") and labels[0].endswith("3/3")
+            assert labels[1].startswith("·  2  One dot product")
+            assert options.highlighted == 1
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, StoryCard)
+            lesson = app.screen_stack[-2]
+            assert isinstance(lesson, LessonScreen) and lesson.lesson.id == "one-dot-product"
+            await pilot.press("enter")  # close the story
+            await pilot.press("6", "enter")  # step 1: predict 6
+            await settle(pilot)
+            assert status(lesson).startswith("✓ ")
+            await pilot.press("q")  # back to the menu
+            await settle(pilot)
+            assert app.screen is menu
+            label = str(options.get_option_at_index(1).prompt)
+            assert label.startswith("▸  2  One dot product") and label.endswith("1/4")
+
+    run(go())
+
+
+def test_a_lesson_resumes_at_the_step_where_the_learner_left():
+    store = ProgressStore(COURSE.key)
+    relu = COURSE.find("relu")
+    store.complete_step(relu.id, 1, 4)
+    store.complete_step(relu.id, 2, 4)
+    store.visit(relu.id, 3)
+    store.save()
+
+    async def go():
+        app = TuiconvApp(first_screen=lambda: LessonScreen(COURSE, relu, ProgressStore(COURSE.key)))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            lesson = app.screen_stack[1]
+            assert lesson.number == 3
+            task = str(lesson.query_one("#lesson-task").render())
+            assert task.startswith("3/4 ✓✓▸· What is the output at row 2, column 1 now?")
+
+    run(go())
+
+
+def test_back_shows_a_done_step_as_done_and_next_moves_on():
+    async def go():
+        store = ProgressStore(COURSE.key)
+        app = TuiconvApp(first_screen=lambda: LessonScreen(COURSE, COURSE.lessons[0], store))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            lesson = app.screen_stack[1]
+            await pilot.press("enter", "1", "enter")  # step 1: a rectangle
+            await settle(pilot)
+            await pilot.press("greater_than_sign")
+            await settle(pilot)
+            assert lesson.number == 2 and isinstance(app.screen, StoryCard)
+            await pilot.press("enter", "escape", "less_than_sign")  # leave the answer box, go back
+            await settle(pilot)
+            assert lesson.number == 1 and not isinstance(app.screen, StoryCard)
+            assert status(lesson) == "✓ done before. > next step"
+            assert ProgressStore(COURSE.key).lesson(COURSE.lessons[0].id).current_step == 1
+
+    run(go())
+
+
+def test_hints_come_one_at_a_time_and_never_run_out_into_an_error():
+    async def go():
+        app = TuiconvApp(first_screen=lambda: LessonScreen(COURSE, COURSE.lessons[1], ProgressStore(COURSE.key)))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            lesson = app.screen_stack[1]
+            hints = lesson.step.hints
+            await pilot.press("enter", "escape")
+            shown = []
+            for _ in range(len(hints) + 1):
+                await pilot.press("H")
+                await settle(pilot, 1)
+                shown.append(status(lesson))
+            assert shown[: len(hints)] == [f"hint {n}/{len(hints)}: {hint}" for n, hint in enumerate(hints, start=1)]
+            assert shown[-1] == shown[-2]
+
+    run(go())
+
+
+def test_a_wrong_answer_is_cleared_and_nudged_and_the_right_one_passes():
+    async def go():
+        app = TuiconvApp(first_screen=lambda: LessonScreen(COURSE, COURSE.lessons[0], ProgressStore(COURSE.key), 2))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            lesson = app.screen_stack[1]
+            await pilot.press("enter", "2", "0", "enter")
+            await settle(pilot)
+            assert status(lesson) == "That counts the full rows and columns of the outline, corners twice. Count each 1 once."
+            assert lesson.query_one(Input).value == ""
+            await pilot.press("1", "3", "enter")
+            await settle(pilot)
+            assert status(lesson) == "13 is too low."
+            await pilot.press("1", "4", "enter")
+            await settle(pilot)
+            assert status(lesson).startswith("✓ 14 bright pixels")
+
+    run(go())
+
+
+def test_a_do_step_is_checked_on_every_change_of_the_view():
+    async def go():
+        padding = COURSE.find("padding")
+        app = TuiconvApp(first_screen=lambda: LessonScreen(COURSE, padding, ProgressStore(COURSE.key), 2))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            lesson = app.screen_stack[1]
+            await pilot.press("enter")
+            await settle(pilot)
+            assert status(lesson) == "Not yet: output shape is 3×3."
+            await pilot.press("s")  # stride 2: the wrong way
+            await settle(pilot)
+            assert status(lesson) == "Not yet: output shape is 2×2."
+            await pilot.press("S", "z")  # stride 1 again, padding 1
+            await settle(pilot)
+            assert status(lesson).startswith("✓ Padding 1 keeps")
+            assert ProgressStore(COURSE.key).lesson("padding").completed_steps == {2}
+
+    run(go())
