@@ -31,9 +31,9 @@ def test_mid_way(snap_compare, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_padded_and_strided(snap_compare, size):
-    """P=2, S=3: the zero border, windows 3 apart, and 'not a whole number' with the rows missed."""
+    """P=1, S=4: the zero border, windows 4 apart, and (8 − 3 + 2)/4 + 1 = 2.75: rows 6, 7 missed."""
     press = ["down", "right", "wait:100"]
-    assert snap_compare(stepper_app("diamond", "diagonal", padding=2, stride=3), terminal_size=SIZES[size], press=press)
+    assert snap_compare(stepper_app("diamond", "diagonal", padding=1, stride=4), terminal_size=SIZES[size], press=press)
 
 
 @pytest.mark.parametrize("size", SIZES)

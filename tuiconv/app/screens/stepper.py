@@ -18,7 +18,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from tuiconv.app.palette import Scale
 from tuiconv.app.stepper_session import (
@@ -34,6 +33,7 @@ from tuiconv.app.stepper_session import (
 from tuiconv.app.widgets.arithmetic import ArithmeticPanel, FormulaPanel, format_exact
 from tuiconv.app.widgets.editable import CanvasGrid, KernelGrid
 from tuiconv.app.widgets.grid import Grid
+from tuiconv.app.widgets.keybar import KeyBar
 from tuiconv.app.widgets.line import Line
 from tuiconv.app.widgets.picker import Picker
 from tuiconv.course.scene import Scene, ViewState
@@ -71,7 +71,7 @@ class StepperView(Vertical):
 
     BINDINGS = [
         Binding("space,enter", "step", "step", key_display="space", tooltip="step: move the filter to the next output cell"),
-        Binding("backspace", "back", "back", tooltip="step back to the previous output cell"),
+        Binding("backspace", "back", "back", show=False, tooltip="step back to the previous output cell"),
         Binding("p", "play", "play", tooltip="play / pause: step by itself"),
         Binding("plus,equals_sign", "speed(1)", "faster", show=False, key_display="+", tooltip="play faster"),
         Binding("minus", "speed(-1)", "slower", show=False, key_display="-", tooltip="play slower"),
@@ -625,7 +625,7 @@ class StepperScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield StepperView(self._session, id="stepper")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     @property
     def view(self) -> StepperView:
