@@ -371,3 +371,38 @@ def test_impossible_settings_on_the_command_line_are_one_line_and_exit_2(capsys)
     assert "stride S must be at least 1" in capsys.readouterr().err
     assert main(["step", "--filter", "wobbly"]) == 2
     assert "unknown kernel 'wobbly'" in capsys.readouterr().err
+
+
+@pilot_test
+async def test_choosing_input_and_kernel_from_the_library_or_a_file(tmp_path):
+    app = app_for(StepperSession.build("rectangle", "vertical"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        view = view_of(app)
+        await pilot.press("i", "down", "enter")  # the second shape in the list: diamond
+        await pilot.press("f", *["down"] * 5, "enter")  # the sixth kernel: sobel-y
+        await pilot.pause()
+        state = view.state()
+        assert (state.input_name, state.kernel_name) == ("diamond", "sobel-y")
+        expected = loop_conv(make_shape("diamond", 8, 0)[None], kernels.kernel("sobel-y")[None])
+        np.testing.assert_allclose(state.output, expected, atol=1e-9)
+
+        art = tmp_path / "l.txt"
+        art.write_text("#.....\n#.....\n#.....\n#.....\n######\n......\n")
+        await pilot.press("i", "tab", *str(art), "enter")
+        await pilot.pause()
+        state = view.state()
+        assert state.input_name == "l.txt" and state.input.shape == (1, 6, 6)
+        expected = loop_conv(state.input, kernels.kernel("sobel-y")[None])
+        assert_shows(view.output_grid, expected, filled=1)
+
+        await pilot.press("i", "tab", *str(tmp_path / "missing.txt"), "enter")
+        await pilot.pause()
+        assert "no such file" in str(view.query_one("#stepper-message").render()).lower()
+        assert view.state().input_name == "l.txt"  # nothing changed
+
+        await pilot.press("e", "enter", "ctrl+u", *"-0.5", "enter")  # type the middle weight
+        await pilot.pause()
+        w = kernels.kernel("sobel-y")
+        w[1, 1] = -0.5
+        np.testing.assert_allclose(view.state().kernel[0], w)
+        np.testing.assert_allclose(view.state().output, loop_conv(view.state().input, w[None]), atol=1e-9)

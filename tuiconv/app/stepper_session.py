@@ -24,7 +24,7 @@ from tuiconv.engine import (
     resolve_padding,
     uncovered,
 )
-from tuiconv.engine import network, shapes
+from tuiconv.engine import shapes
 
 DEFAULT_INPUT = "rectangle"
 DEFAULT_SIZE = 8  # small enough to step by hand: 64 positions
@@ -408,6 +408,8 @@ def load_input(spec: str, size: int | None, seed: int, *, edge_maps: bool = Fals
     maps of the shape (a 16×16 shape gives 8×8 maps).
     """
     if edge_maps:
+        from tuiconv.engine import network  # only for layer-2 kernels
+
         name, image = shapes.resolve_input(spec, size or 16, seed)
         maps = network.forward(network.Network.hand_designed(), image).pool1
         return f"{name} → edge maps", maps, list(kernels.EDGE_KERNELS)

@@ -35,9 +35,9 @@ from tuiconv.app.widgets.editable import CanvasGrid, KernelGrid
 from tuiconv.app.widgets.grid import Grid
 from tuiconv.app.widgets.keybar import KeyBar
 from tuiconv.app.widgets.line import Line
-from tuiconv.app.widgets.picker import Picker
 from tuiconv.course.scene import Scene, ViewState
 from tuiconv.engine import kernels, shapes
+from tuiconv.errors import InputError
 
 # Seconds per step while playing, slowest first.
 SPEEDS = (2.0, 1.0, 0.5, 0.25, 0.1)
@@ -114,17 +114,19 @@ class StepperView(Vertical):
     # -- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # A first guess from the terminal's width, so the first layout is (usually) the last.
+        in_cell, out_cell = self._cell_widths(self.app.size.width)
         # Two lines in one row: the step counter changes every step, the settings rarely.
         with Horizontal(id="stepper-status"):
             yield Line("", id="stepper-step")
             yield Line("", id="stepper-settings")
         with VerticalScroll(id="stepper-body"):
             with Horizontal(id="stepper-maps"):
-                yield CanvasGrid(mode="auto", id="stepper-input")
+                yield CanvasGrid(mode="auto", cell_width=in_cell, id="stepper-input")
                 with Vertical(id="stepper-middle"):
                     yield KernelGrid(mode="numbers", cell_width=KERNEL_CELL, id="stepper-kernel")
-                    yield Grid(mode="auto", cursor_movable=True, id="stepper-pooled")
-                yield Grid(mode="auto", cursor_movable=True, id="stepper-output")
+                    yield Grid(mode="auto", cursor_movable=True, cell_width=out_cell, id="stepper-pooled")
+                yield Grid(mode="auto", cursor_movable=True, cell_width=out_cell, id="stepper-output")
             yield ArithmeticPanel(id="stepper-arithmetic")
             yield Line("", id="stepper-pool-line")
             yield FormulaPanel(id="stepper-formula")
@@ -156,13 +158,13 @@ class StepperView(Vertical):
     def pooled_grid(self) -> Grid:
         return self.query_one("#stepper-pooled", Grid)
 
-    def _fit_cells(self) -> None:
-        """The widest cells (2–6 characters) that fit input, kernel and output side by side.
+    def _cell_widths(self, width: int) -> tuple[int, int]:
+        """(input, output) characters per cell: the widest (2–6) that fit side by side.
 
         The input may drop to 2 characters before the output does: a 0/1 shape still shows
         its digits there, and the feature map is what the learner is computing.
         """
-        width = self.size.width - 1  # the body's scrollbar
+        width -= 1  # the body's scrollbar
         s = self.session
         in_cols = s.input.shape[2] + 2 * s.padding
         out_cols = s.output.shape[1]
@@ -172,6 +174,12 @@ class StepperView(Vertical):
             middle = max(s.kernel.shape[2] * KERNEL_CELL, pooled_cols * out_cell, len("kernel antidiagonal"))
             if in_cols * in_cell + middle + out_cols * out_cell + 3 * GAP <= width:
                 break
+        return in_cell, out_cell
+
+    def _fit_cells(self) -> None:
+        if not self.size.width:
+            return
+        in_cell, out_cell = self._cell_widths(self.size.width)
         for grid, cell in ((self.input_grid, in_cell), (self.output_grid, out_cell), (self.pooled_grid, out_cell)):
             if grid.cell_width != cell:
                 grid.cell_width = cell
@@ -433,6 +441,8 @@ class StepperView(Vertical):
         self.say("Drawing: arrows move the pen, space flips a cell between 0 and 1; tab leaves.")
 
     def action_choose_input(self) -> None:
+        from tuiconv.app.widgets.picker import Picker  # only when asked: start-up stays light
+
         options = [(kind, f"{kind:<10} outline") for kind in shapes.SHAPE_KINDS]
         options += [(f"filled-{kind}", f"filled-{kind}") for kind in shapes.SHAPE_KINDS]
         self.app.push_screen(
@@ -446,15 +456,14 @@ class StepperView(Vertical):
         layer2 = self.session.kernel.shape[0] > 1
         try:
             name, image, names = load_input(spec, None, 0, edge_maps=layer2)
-        except (ValueError, OSError) as error:  # InputError is a ValueError's sibling: catch below
-            self.say(str(error))
-            return
-        except Exception as error:  # noqa: BLE001 - InputError and friends: one line, never a crash
-            self.say(str(error))
+        except (InputError, ValueError, OSError) as error:  # one line, never a crash
+            self.say(_one_line(error))
             return
         self._apply(self.session.set_input, name, image, names)
 
     def action_choose_kernel(self) -> None:
+        from tuiconv.app.widgets.picker import Picker
+
         options = [(name, f"{name:<13} {kernels.describe(name)}") for name in kernels.LAYER1]
         options += [(name, f"{name:<13} {kernels.describe(name)} (reads 4 edge maps)") for name in kernels.LAYER2]
         self.app.push_screen(Picker("Kernel", options), self._kernel_chosen)
@@ -470,8 +479,8 @@ class StepperView(Vertical):
             base = s.input_name.split(" → ")[0].removesuffix(" (drawn)")
             try:
                 label, image, names = load_input(base, None, 0, edge_maps=wants > 1)
-            except Exception as error:  # noqa: BLE001
-                self.say(f"kernel {name} reads {wants} channel(s): {error}")
+            except (InputError, ValueError, OSError) as error:
+                self.say(f"kernel {name} reads {wants} channel(s): {_one_line(error)}")
                 return
             self.session = StepperSession(
                 input=image, kernel=weights, input_name=label, kernel_name=name, channel_names=names,
@@ -500,6 +509,8 @@ class StepperView(Vertical):
         event.stop()
         s = self.session
         row, col = event.cell
+        from tuiconv.app.widgets.picker import Picker
+
         if event.ask == "bias":
             self.app.push_screen(Picker("Bias", [], prompt="a number", initial=format_exact(s.bias).replace("−", "-")), self._bias_typed)
             return
@@ -559,6 +570,13 @@ class StepperView(Vertical):
         ]
         for title, help_text, callback in entries:
             yield SystemCommand(f"Stepper: {title}", help_text, callback)
+
+
+def _one_line(error: Exception) -> str:
+    """What went wrong, as the command line would say it (a missing file names the file)."""
+    if isinstance(error, OSError) and error.filename:
+        return f"{error.filename}: {error.strerror or error}"
+    return str(error)
 
 
 def session_from_scene(scene: Scene) -> StepperSession:
