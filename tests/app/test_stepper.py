@@ -328,7 +328,7 @@ async def test_a_scene_sets_up_the_view_and_changes_are_announced():
         await pilot.pause()
         state = view.state()
         assert (state.padding, state.stride, state.relu, state.position, state.kernel_name) == (1, 2, True, (1, 2), "diagonal")
-        image = make_shape("diamond", 8, 0)
+        image = make_shape("diamond", 16, 0)  # a scene without a size: the course default, 16
         expected = np.maximum(loop_conv(image[None], kernels.kernel("diagonal")[None], 0.0, 2, 1, 1), 0)
         np.testing.assert_allclose(state.output, expected, atol=1e-9)
         app.screen.on_stepper_view_changed = None

@@ -582,25 +582,24 @@ def _one_line(error: Exception) -> str:
 def session_from_scene(scene: Scene) -> StepperSession:
     """A StepperSession set up as ``scene`` says (None fields: the stepper's defaults).
 
-    A shape name without a size gets the stepper's small default grid; a layer-2 kernel
-    (several channels) reads the shape's edge maps, as in the network.
+    The input and kernel are read by the course's own ``input_grid``/``kernel_grid``, so the
+    view shows exactly the grids a lesson was validated against. One addition: a layer-2 kernel
+    (several channels) over a shape name reads that shape's four edge maps, as in the network.
     """
-    from tuiconv.course import scene as scene_module
+    from tuiconv.course.scene import input_grid, kernel_grid
 
     kernel_name: str | None = "vertical"
-    weights = kernels.kernel("vertical")
-    if isinstance(scene.kernel, str):
-        kernel_name, weights = scene.kernel.strip().lower(), kernels.kernel(scene.kernel)
-    elif scene.kernel is not None:
-        kernel_name, weights = None, _inline(scene_module, "kernel_grid", scene, scene.kernel)
-    weights = weights if weights.ndim == 3 else weights[None]
-    channels = weights.shape[0]
+    weights = kernels.kernel("vertical")[None]
+    found_kernel = kernel_grid(scene)
+    if found_kernel is not None:
+        kernel_name, weights = found_kernel
     names: list[str] = []
-    if scene.input is None or isinstance(scene.input, str):
-        input_name, image, names = load_input(scene.input or "rectangle", scene.size, scene.seed or 0, edge_maps=channels > 1)
+    if scene.input is None:
+        input_name, image, names = load_input("rectangle", scene.size, scene.seed or 0, edge_maps=weights.shape[0] > 1)
+    elif weights.shape[0] > 1 and isinstance(scene.input, str) and not ("/" in scene.input or "." in scene.input):
+        input_name, image, names = load_input(scene.input, scene.size, scene.seed or 0, edge_maps=True)
     else:
-        input_name, image = "drawn", _inline(scene_module, "input_grid", scene, scene.input)
-        image = image if image.ndim == 3 else image[None]
+        input_name, image = input_grid(scene)
     if weights.shape[0] == 1 and image.shape[0] > 1:
         weights = np.repeat(weights, image.shape[0], axis=0)
     session = StepperSession(
@@ -622,14 +621,6 @@ def session_from_scene(scene: Scene) -> StepperSession:
     if scene.position is not None:
         session.move_to(*scene.position)
     return session
-
-
-def _inline(scene_module, helper: str, scene: Scene, value: list) -> np.ndarray:
-    """An inline grid from a scene, read by the course's own parser when it has one."""
-    read = getattr(scene_module, helper, None)
-    if read is not None:
-        return read(scene)[1]
-    return np.array(value, dtype=np.float64)
 
 
 class StepperScreen(Screen):
