@@ -19,12 +19,14 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tuiconv.app.network_session import NetworkSession, split_map_id
 from tuiconv.app.palette import Scale
 from tuiconv.app.widgets.arithmetic import ArithmeticPanel
 from tuiconv.app.widgets.grid import Grid
+from tuiconv.app.widgets.keybar import KeyBar
+from tuiconv.app.widgets.line import Line
 from tuiconv.app.widgets.unit_inspector import EDGE_GLYPHS, UnitInspector, number
 from tuiconv.course.scene import Scene, ViewState, input_grid
 from tuiconv.engine import network as engine
@@ -124,8 +126,8 @@ class NetworkView(Widget, can_focus=False):
     """
 
     BINDINGS = [
-        Binding("tab", "cycle(1)", "next map (or weight slice)", show=False),
-        Binding("shift+tab", "cycle(-1)", "previous map (or slice)", show=False),
+        Binding("tab", "cycle(1)", "next map", tooltip="next map (while inspecting: next weight slice)"),
+        Binding("shift+tab", "cycle(-1)", "previous map (or weight slice)", show=False),
         Binding("enter", "inspect", "look inside"),
         Binding("escape", "leave", "leave the inspector (else: back)", show=False),
         Binding("n", "next_shape(1)", "next shape"),
@@ -161,7 +163,6 @@ class NetworkView(Widget, can_focus=False):
         self.grids: dict[str, Grid] = {}
         self.message_line = ""
         self._player = None
-        self._texts: dict[str, str] = {}
         s = session
         for map_id in s.maps:
             layer, _ = split_map_id(map_id)
@@ -190,13 +191,13 @@ class NetworkView(Widget, can_focus=False):
     def compose(self) -> ComposeResult:
         s = self.session
         maps = s.maps
-        yield Static("", id="status")
+        yield Line("", id="status")
         with Horizontal(id="stack"):
-            yield Static("", id="field-rows")
+            yield Line("", id="field-rows")
             with Vertical(id="col-input", classes="column"):
                 yield Static(LAYER_TITLES["input"], classes="header")
                 yield self.grids["input"]
-                yield Static("", id="field-cols")
+                yield Line("", id="field-cols")
             for layer in ("conv1", "pool"):
                 ids = [m for m in maps if m.startswith(layer + ":")]
                 with Vertical(id=f"col-{layer}", classes="column"):
@@ -212,8 +213,8 @@ class NetworkView(Widget, can_focus=False):
                 for map_id in (m for m in maps if m.startswith("conv2:")):
                     yield self.grids[map_id]
         yield ArithmeticPanel(id="arithmetic")
-        yield Static("", id="scores")
-        yield Static("", id="detail")
+        yield Line("", id="scores")
+        yield Line("", id="detail")
 
     def on_mount(self) -> None:
         self.grids[self.session.selected].focus()
@@ -266,10 +267,7 @@ class NetworkView(Widget, can_focus=False):
         self._show_text("detail", self._detail_text())
 
     def _show_text(self, widget_id: str, text: str) -> None:
-        """Update a line only when its text changed: an unchanged line costs nothing to send."""
-        if self._texts.get(widget_id) != text:
-            self._texts[widget_id] = text
-            self.query_one(f"#{widget_id}", Static).update(text)
+        self.query_one(f"#{widget_id}", Line).show(text)  # sent only when the text changed
 
     def _windows(self) -> dict[str, frozenset]:
         """What the selected cell reads, highlighted on every layer below it."""
@@ -707,7 +705,7 @@ class NetworkScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield NetworkView(self.session, id="network")
-        yield Footer()
+        yield KeyBar()
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         return self.query_one(NetworkView).palette_commands()
