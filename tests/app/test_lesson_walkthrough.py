@@ -3,7 +3,7 @@
 Each step is done the way its ``solution`` says, by pressing the keys a learner would: typing
 an answer, pressing z/s/d/u/m for padding, stride, dilation, ReLU and pooling, choosing a
 kernel from the picker, moving the window with the arrows, editing weights with + and −,
-switching shapes with n and maps with tab. After each step the lesson must say it is done.
+switching shapes with n and maps with tab, training with e. After each step the lesson must say it is done.
 """
 
 from __future__ import annotations
@@ -108,6 +108,16 @@ async def do_network(pilot, screen: LessonScreen, step) -> None:
         await press(pilot, *keys)
 
 
+async def do_train(pilot, screen: LessonScreen, step) -> None:
+    """e trains the remaining steps at once; the held-out accuracy is measured at the end."""
+    await press(pilot, "e")
+    for _ in range(200):
+        if screen.view.state().train_step >= step.scene.steps and screen.done:
+            break
+        await asyncio.sleep(0.05)
+        await pilot.pause()
+
+
 async def walk(lesson) -> list[str]:
     store = ProgressStore(COURSE.key)
     app = TuiconvApp(first_screen=lambda: LessonScreen(COURSE, lesson, store))
@@ -126,6 +136,8 @@ async def walk(lesson) -> list[str]:
                 await press(pilot, "enter")
             elif step.scene.screen == "stepper":
                 await do_stepper(pilot, screen, step)
+            elif step.scene.screen == "train":
+                await do_train(pilot, screen, step)
             else:
                 await do_network(pilot, screen, step)
             await settle(pilot)

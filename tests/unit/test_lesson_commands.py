@@ -33,7 +33,7 @@ def test_lessons_lists_every_lesson_with_its_status(capsys):
     assert "Pixels are numbers" in rows["1"] and "✓ done 3/3" in rows["1"]
     assert "One dot product" in rows["2"] and "▶ step 2 1/4" in rows["2"]
     assert "Padding" in rows["5"] and "new    0/4" in rows["5"]
-    assert "1 of 14 done. Next: `tuiconv lesson 2` (one-dot-product)" in out
+    assert "1 of 15 done. Next: `tuiconv lesson 2` (one-dot-product)" in out
     assert max(len(line) for line in out.splitlines()) <= 80
 
 
@@ -58,13 +58,13 @@ def test_reset_forgets_progress_keeps_a_backup_and_says_what_it_did(capsys):
 def test_reset_of_an_unknown_lesson_is_one_line_and_exit_2(capsys):
     assert main(["lessons", "reset", "paddin"]) == 2
     err = capsys.readouterr().err
-    assert err == 'tuiconv: error: no lesson "paddin" (did you mean "padding"?); `tuiconv lessons` lists them (by id or number 1–14)\n'
+    assert err == 'tuiconv: error: no lesson "paddin" (did you mean "padding"?); `tuiconv lessons` lists them (by id or number 1–15)\n'
 
 
 def test_check_counts_the_valid_built_in_lessons(capsys):
     assert main(["lessons", "check", str(builtin_dir())]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("14 lessons, ") and "all valid" in out
+    assert out.startswith("15 lessons, ") and "all valid" in out
 
 
 def test_check_prints_every_problem_as_file_line_message_and_exits_2(tmp_path, capsys):

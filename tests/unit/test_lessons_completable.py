@@ -74,11 +74,31 @@ def network_state(scene) -> ViewState:
     )
 
 
+def train_state(scene, trained: bool) -> ViewState:
+    if not trained:
+        return ViewState(screen="train")
+    from tuiconv.engine import train
+
+    trainer = train.train(seed=scene.seed, steps=scene.steps)
+    # Held-out accuracy, one shape at a time through the plain forward pass.
+    right = [
+        network.classify(trainer.network(), image)[0] == network.CLASSES[int(label)]
+        for images, labels in train.held_out_set().groups.values()
+        for image, label in zip(images, labels)
+    ]
+    accuracy = np.mean(right)
+    return ViewState(screen="train", train_step=trainer.steps_done, accuracy=float(accuracy))
+
+
 def state(scene, filled: int = 0) -> ViewState:
+    if scene.screen == "train":
+        return train_state(scene, False)
     return stepper_state(scene, filled) if scene.screen == "stepper" else network_state(scene)
 
 
 def solved(step) -> ViewState:
+    if step.scene.screen == "train":
+        return train_state(step.scene, bool(step.solution.get("trained")))
     overrides = {k: (tuple(v) if k == "position" else v) for k, v in step.solution.items() if k in SCENE_KEYS}
     after = state(replace(step.scene, **overrides))
     if step.solution.get("filled") == "all":
@@ -146,5 +166,5 @@ def test_the_rehearsal_tuiconv_lessons_check_runs_agrees_with_the_loops(lesson, 
     ours, theirs = state(step.scene), state_for(step.scene)
     if step.scene.screen == "stepper":
         assert np.allclose(ours.output, theirs.output)
-    else:
+    elif step.scene.screen == "network":
         assert (ours.verdict, ours.receptive_field) == (theirs.verdict, theirs.receptive_field)

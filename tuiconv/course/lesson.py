@@ -79,6 +79,7 @@ SOLUTION_KEYS: dict[str, ValueType] = {
     **SCENE_KEYS,
     "answer": ValueType("a number or a text", lambda v: isinstance(v, (str, int, float)) and not isinstance(v, bool)),
     "filled": ValueType('a whole number, or "all"', lambda v: v == "all" or WHOLE.accepts(v)),
+    "trained": FLAG,  # the train screen: trains all its steps
 }
 DEFAULT_SUCCESS = "Well done."
 

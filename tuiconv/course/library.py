@@ -37,6 +37,9 @@ class Course:
         for lesson in self.lessons:
             if wanted in (lesson.id, lesson.path.stem.lower(), lesson.path.name.lower()):
                 return lesson
+        starting = [lesson for lesson in self.lessons if lesson.id.startswith(wanted)]
+        if len(starting) == 1:  # "training" for "training-from-random-weights"
+            return starting[0]
         close = get_close_matches(wanted, [lesson.id for lesson in self.lessons], n=1)
         hint = f' (did you mean "{close[0]}"?)' if close else ""
         raise InputError(f'no lesson "{name}"{hint}; `tuiconv lessons` lists them (by id or number 1–{len(self.lessons)})')

@@ -85,12 +85,24 @@ def network_state(scene: Scene) -> ViewState:
     )
 
 
+def train_state(scene: Scene, trained: bool = False) -> ViewState:
+    """The training screen before training, or after all of its steps (accuracy on held-out shapes)."""
+    if not trained:
+        return ViewState(screen="train")
+    from tuiconv.engine import train
+
+    kwargs = {k: v for k, v in (("seed", scene.seed), ("steps", scene.steps), ("lr", scene.lr)) if v is not None}
+    trainer = train.train(**kwargs)
+    accuracy = train.evaluate(trainer.network(), train.held_out_set())
+    return ViewState(screen="train", train_step=trainer.steps_done, accuracy=accuracy)
+
+
 def state_for(scene: Scene, filled: int = 0) -> ViewState:
     if scene.screen == "stepper":
         return stepper_state(scene, filled)
     if scene.screen == "network":
         return network_state(scene)
-    raise ValueError(f"the {scene.screen} screen cannot be rehearsed without a terminal")
+    return train_state(scene)
 
 
 def solved_state(step: Step) -> ViewState:
@@ -99,6 +111,8 @@ def solved_state(step: Step) -> ViewState:
     if isinstance(overrides.get("position"), list):
         overrides["position"] = tuple(overrides["position"])
     scene = replace(step.scene, **overrides)
+    if scene.screen == "train":
+        return train_state(scene, bool(step.solution.get("trained")))
     state = state_for(scene)
     filled = step.solution.get("filled", 0)
     if filled == "all" and state.output is not None:
@@ -109,8 +123,6 @@ def solved_state(step: Step) -> ViewState:
 
 def rehearse(step: Step) -> list[str]:
     """Problems found by playing ``step``: its solution fails, or its check passes untouched."""
-    if step.scene.screen == "train":
-        return []
     try:
         before = state_for(step.scene)
         after = solved_state(step)

@@ -182,6 +182,8 @@ class LessonScreen(Screen):
         target = getattr(view, "output_grid", None)  # the stepper: arrows move the window
         if target is None and hasattr(view, "grids"):  # the network: arrows move the selection
             target = view.grids.get(view.session.selected)
+        if (target is None or not target.focusable) and view.focusable:
+            target = view  # the training view takes its keys itself
         if target is None or not target.focusable:
             target = next((w for w in view.query("*") if w.focusable and w.display), None)
         if target is not None:
@@ -325,6 +327,6 @@ def make_view(screen: str) -> Widget:
         from tuiconv.app.screens.network import NetworkView
 
         return NetworkView(NetworkSession.open("rectangle"), id="lesson-network")
-    from tuiconv.app.screens.train import TrainView  # the training screen, once it exists
+    from tuiconv.app.screens.train import TrainView
 
-    return TrainView(id="lesson-train")
+    return TrainView(autoplay=False, id="lesson-train")
