@@ -56,9 +56,9 @@ def test_reset_forgets_progress_keeps_a_backup_and_says_what_it_did(capsys):
 
 
 def test_reset_of_an_unknown_lesson_is_one_line_and_exit_2(capsys):
-    assert main(["lessons", "reset", "paddin"]) == 2
+    assert main(["lessons", "reset", "pading"]) == 2
     err = capsys.readouterr().err
-    assert err == 'tuiconv: error: no lesson "paddin" (did you mean "padding"?); `tuiconv lessons` lists them (by id or number 1–15)\n'
+    assert err == 'tuiconv: error: no lesson "pading" (did you mean "padding"?); `tuiconv lessons` lists them (by id or number 1–15)\n'
 
 
 def test_check_counts_the_valid_built_in_lessons(capsys):
