@@ -179,3 +179,15 @@ def test_learned_layer1_filters_are_named_after_the_detector_they_resemble():
     assert [s.name("conv1", k) for k in range(3)] == ["≈−vertical", "≈sobel-x", "≈antidiagonal"]
     assert s.name("conv1", 3).endswith("?")
     assert session().name("pool", 2) == "diagonal"
+
+
+def test_another_shape_of_the_same_kind_keeps_kind_and_grid_size():
+    s = session("diamond:12")
+    before = s.image.copy()
+    s.reseed()
+    assert s.input_name == "diamond" and s.image.shape == (1, 12, 12)
+    assert not np.array_equal(s.image, before)
+    assert np.array_equal(s.image[0], shapes.make_shape("diamond", 12, s.seed))
+    s.clear_input()
+    with pytest.raises(ValueError, match="not a generated shape"):
+        s.reseed()

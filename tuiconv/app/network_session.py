@@ -247,10 +247,15 @@ class NetworkSession:
         self.load_input(kinds[(here + step) % len(kinds)])
 
     def reseed(self) -> None:
-        """Another shape of the same kind, at a new size and position."""
+        """Another shape of the same kind ("diamond", "filled-cross", ...), at a new size and place."""
+        kind = self.input_name.partition(":")[0]
+        try:
+            shapes.split_kind(kind)
+        except ValueError:
+            raise ValueError(f"{self.input_name} is not a generated shape: n picks one from the library") from None
         self.seed += 1
-        if self.input_name in shapes.SHAPE_KINDS:
-            self.load_input(self.input_name)
+        name, image = shapes.resolve_input(kind, self.image.shape[-1], self.seed)
+        self.set_input(image, name)
 
     def toggle_pixel(self) -> None:
         """Draw on the input: flip the pixel under the cursor between dark (0) and bright (1)."""
