@@ -63,6 +63,7 @@ class StepperView(Vertical):
     StepperView > #stepper-body { height: 1fr; scrollbar-size-vertical: 1; }
     StepperView #stepper-maps { height: auto; width: auto; }
     StepperView #stepper-maps > Grid, StepperView #stepper-middle { margin-right: 2; }
+    StepperView #stepper-maps > #stepper-output { margin-right: 0; }
     StepperView #stepper-middle { width: auto; height: auto; }
     StepperView #stepper-pooled { margin-top: 1; }
     StepperView #stepper-formula { margin-top: 0; }
@@ -115,7 +116,7 @@ class StepperView(Vertical):
 
     def compose(self) -> ComposeResult:
         # A first guess from the terminal's width, so the first layout is (usually) the last.
-        in_cell, out_cell = self._cell_widths(self.app.size.width)
+        in_cell, out_cell, kernel_cell = self._cell_widths(self.app.size.width)
         # Two lines in one row: the step counter changes every step, the settings rarely.
         with Horizontal(id="stepper-status"):
             yield Line("", id="stepper-step")
@@ -124,7 +125,7 @@ class StepperView(Vertical):
             with Horizontal(id="stepper-maps"):
                 yield CanvasGrid(mode="auto", cell_width=in_cell, id="stepper-input")
                 with Vertical(id="stepper-middle"):
-                    yield KernelGrid(mode="numbers", cell_width=KERNEL_CELL, id="stepper-kernel")
+                    yield KernelGrid(mode="numbers", cell_width=kernel_cell, id="stepper-kernel")
                     yield Grid(mode="auto", cursor_movable=True, cell_width=out_cell, id="stepper-pooled")
                 yield Grid(mode="auto", cursor_movable=True, cell_width=out_cell, id="stepper-output")
             yield ArithmeticPanel(id="stepper-arithmetic")
@@ -158,29 +159,38 @@ class StepperView(Vertical):
     def pooled_grid(self) -> Grid:
         return self.query_one("#stepper-pooled", Grid)
 
-    def _cell_widths(self, width: int) -> tuple[int, int]:
-        """(input, output) characters per cell: the widest (2–6) that fit side by side.
+    def _cell_widths(self, width: int) -> tuple[int, int, int]:
+        """(input, output, kernel) characters per cell: the widest that fit side by side.
 
         The input may drop to 2 characters before the output does: a 0/1 shape still shows
-        its digits there, and the feature map is what the learner is computing.
+        its digits there, and the feature map is what the learner is computing. Below that
+        (a lesson's narrow column) cells become 1–2 character shade glyphs.
         """
         width -= 1  # the body's scrollbar
         s = self.session
         in_cols = s.input.shape[2] + 2 * s.padding
         out_cols = s.output.shape[1]
         pooled_cols = 0 if s.pooled is None else s.pooled.shape[1]
-        choices = [(c, c) for c in (6, 5, 4, 3)] + [(2, 3), (2, 2)]
-        for in_cell, out_cell in choices:
-            middle = max(s.kernel.shape[2] * KERNEL_CELL, pooled_cols * out_cell, len("kernel antidiagonal"))
-            if in_cols * in_cell + middle + out_cols * out_cell + 3 * GAP <= width:
+        title = len(self._kernel_title())
+        choices = [(c, c, KERNEL_CELL) for c in (6, 5, 4, 3)]
+        # Narrow (a lesson's column): the input's 0/1 cells go to shade glyphs first, so the
+        # feature map keeps its numbers; the kernel's title then shortens to "kernel".
+        choices += [(2, 3, KERNEL_CELL), (2, 3, 4), (1, 3, 4), (1, 2, 4), (1, 1, 3)]
+        for in_cell, out_cell, kernel_cell in choices:
+            middle = max(s.kernel.shape[2] * kernel_cell, pooled_cols * out_cell, min(title, len("kernel")) if in_cell == 1 else title)
+            if in_cols * in_cell + middle + out_cols * out_cell + 2 * GAP <= width:
                 break
-        return in_cell, out_cell
+        return in_cell, out_cell, kernel_cell
+
+    def _kernel_title(self) -> str:
+        return f"kernel {self.session.kernel_name or '(edited)'}"
 
     def _fit_cells(self) -> None:
         if not self.size.width:
             return
-        in_cell, out_cell = self._cell_widths(self.size.width)
-        for grid, cell in ((self.input_grid, in_cell), (self.output_grid, out_cell), (self.pooled_grid, out_cell)):
+        in_cell, out_cell, kernel_cell = self._cell_widths(self.size.width)
+        pairs = ((self.input_grid, in_cell), (self.output_grid, out_cell), (self.pooled_grid, out_cell), (self.kernel_grid, kernel_cell))
+        for grid, cell in pairs:
             if grid.cell_width != cell:
                 grid.cell_width = cell
 
@@ -204,7 +214,8 @@ class StepperView(Vertical):
         kernel_scale = Scale.for_values(s.kernel, signed=True)
         kernel.scale = kernel_scale
         kernel.values = s.kernel[channel]
-        kernel.title = f"kernel {s.kernel_name or '(edited)'}"
+        full = self._kernel_title()
+        kernel.title = full if kernel.cell_width is None or kernel.cell_width * s.kernel.shape[2] >= len(full) or self.input_grid.cell_width != 1 else "kernel"
 
         out = self.output_grid
         out_scale = Scale.for_values(s.output)

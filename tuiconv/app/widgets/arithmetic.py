@@ -68,6 +68,14 @@ class ArithmeticPanel(Vertical):
             yield Grid(title="products", mode="numbers", cell_width=5, focusable=False, id="arith-products")
         yield Line("", id="arith-sum", classes="sum")
 
+    def on_resize(self) -> None:
+        # Three 3×3 grids of 5-character cells and two operators need 51 columns; narrower
+        # (a lesson's column), 4-character cells still hold "-0.5".
+        cell = 5 if self.size.width >= 51 else 4
+        for grid in self.query(Grid):
+            if grid.cell_width != cell:
+                grid.cell_width = cell
+
     def show(
         self,
         step: ConvStep,
