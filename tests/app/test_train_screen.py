@@ -67,6 +67,7 @@ async def test_paused_at_step_0_it_shows_the_random_starting_weights():
         start = Network.random(2)
         start.b2[:] = START_BIAS2
         assert_shows(view, start)
+        assert f"held-out {evaluate(start, held_out_set()):.1%}" in text_of(view, "#train-status")
 
 
 @pilot_test
@@ -179,7 +180,9 @@ async def test_a_lesson_scene_sets_seed_rate_and_steps_and_state_reports_the_eng
         view.apply_scene(Scene(screen="train", seed=5, lr=0.05, steps=30))
         await pilot.pause()
         state = view.state()
-        assert (state.screen, state.train_step, state.accuracy) == ("train", 0, None)
+        assert (state.screen, state.train_step) == ("train", 0)
+        # Before training: the random start's held-out accuracy, about a coin toss.
+        assert state.accuracy == evaluate(engine_after(0, seed=5, lr=0.05), held_out_set())
         assert state.extra["seed"] == 5 and state.extra["lr"] == 0.05
         await pilot.press("e")
         await pilot.pause()

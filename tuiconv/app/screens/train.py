@@ -212,7 +212,7 @@ class TrainView(Vertical, can_focus=True):
             yield from self._compose_body()
 
     def _compose_body(self) -> ComposeResult:
-        yield Static("layer 1: learned filters, and the named edge detector each most resembles", classes="heading")
+        yield Static("layer 1: the four filters, and the named edge detector each most resembles", classes="heading")
         with Horizontal(id="train-layer1"):
             for k in range(FILTERS):
                 with Vertical(classes="filter"):
@@ -277,6 +277,8 @@ class TrainView(Vertical, can_focus=True):
 
     def update_view(self, changed: bool = True) -> None:
         """Hand every widget the trainer's current numbers."""
+        if self.trainer.steps_done == 0:
+            self.held_out_accuracy()  # the random start: about a coin toss
         net = self.trainer.network()
         matches = layer1_matches(net)
         w1_scale = Scale.for_values(net.w1, signed=True)
