@@ -370,3 +370,36 @@ async def test_it_opens_on_the_winning_units_strongest_cell_and_follows_the_winn
             assert f"layer 2 {expected} {state.selected_cell}".replace(" ", "") in shown(app, "#detail").replace(" ", "")
             await pilot.press("n")  # rectangle → diamond
             await pilot.pause()
+
+
+@pytest.mark.parametrize(
+    "moves, cell, pooled_count",
+    [(["down", "right", "right", "right"], (1, 3), 9), ([], (0, 0), 4), (["down"] * 9 + ["right"] * 9, (7, 7), 4)],
+)
+@pilot_test
+async def test_the_windows_on_the_pooled_and_edge_maps_are_what_the_layer2_cell_reads(moves, cell, pooled_count):
+    """Bump one pooled (or edge-map) value at a time in a plain-loop layer 2: the cells whose bump
+    moves the selected layer-2 value are exactly the ones tinted on those maps."""
+    from tests.app.test_network_reference import conv_loops, pool_loops
+
+    app, session = make_app("rectangle")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*["tab"] * 9, *moves)
+        await pilot.pause()
+        i, j = session.cell
+        assert session.selected == "conv2:0" and (i, j) == cell
+        ones = np.ones((1, 4, 3, 3))
+        relu1 = [[[1.0] * 16 for _ in range(16)] for _ in range(4)]
+        base = conv_loops(pool_loops(relu1), ones, [0.0])[0][i][j]
+        pooled_moves, edge_moves = set(), set()
+        for r in range(16):
+            for c in range(16):
+                bumped = [[row[:] for row in m] for m in relu1]
+                bumped[0][r][c] += 1000.0
+                pooled = pool_loops(bumped)
+                if conv_loops(pooled, ones, [0.0])[0][i][j] != base:
+                    edge_moves.add((r, c))
+                    pooled_moves.add((r // 2, c // 2))
+        grids = view(app).grids
+        assert set(grids["pool:0"].window) == pooled_moves and len(pooled_moves) == pooled_count
+        assert set(grids["conv1:2"].window) == edge_moves and len(edge_moves) == 4 * pooled_count
