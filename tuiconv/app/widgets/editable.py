@@ -6,14 +6,29 @@ learner asked for (a message), and the view that owns the numbers applies it thr
 
 from __future__ import annotations
 
-# Textual calls on_focus/on_blur of every class in the MRO, so these add to Grid's, not replace.
 from textual.binding import Binding
 from textual.message import Message
 
 from tuiconv.app.widgets.grid import Cell, Grid
 
 
-class CanvasGrid(Grid):
+class _EditableGrid(Grid):
+    """A grid whose cursor appears (in the middle) while it has focus, and moves with the arrows."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("cursor_movable", True)
+        super().__init__(*args, **kwargs)
+
+    # Textual calls on_focus/on_blur of every class in the MRO: these add to Grid's.
+    def on_focus(self) -> None:
+        if self.cursor is None and self.values.size:
+            self.cursor = (self.values.shape[0] // 2, self.values.shape[1] // 2)
+
+    def on_blur(self) -> None:
+        self.cursor = None
+
+
+class CanvasGrid(_EditableGrid):
     """An input grid to draw on: space or enter flips the cell under the cursor (0 ↔ 1)."""
 
     HELP_TITLE = "Input grid (draw)"
@@ -26,23 +41,12 @@ class CanvasGrid(Grid):
             super().__init__()
             self.grid, self.cell = grid, cell
 
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("cursor_movable", True)
-        super().__init__(*args, **kwargs)
-
-    def on_focus(self) -> None:
-        if self.cursor is None and self.values.size:
-            self.cursor = (self.values.shape[0] // 2, self.values.shape[1] // 2)
-
-    def on_blur(self) -> None:
-        self.cursor = None
-
     def action_toggle(self) -> None:
         if self.cursor is not None:
             self.post_message(self.Toggled(self, self.cursor))
 
 
-class KernelGrid(Grid):
+class KernelGrid(_EditableGrid):
     """A kernel whose weights can be edited: + and − change by one, 0 clears, enter types a value."""
 
     HELP_TITLE = "Kernel grid (edit weights)"
@@ -60,17 +64,6 @@ class KernelGrid(Grid):
         def __init__(self, grid: "KernelGrid", cell: Cell, *, delta: float = 0.0, value: float | None = None, ask: str | None = None) -> None:
             super().__init__()
             self.grid, self.cell, self.delta, self.value, self.ask = grid, cell, delta, value, ask
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("cursor_movable", True)
-        super().__init__(*args, **kwargs)
-
-    def on_focus(self) -> None:
-        if self.cursor is None and self.values.size:
-            self.cursor = (self.values.shape[0] // 2, self.values.shape[1] // 2)
-
-    def on_blur(self) -> None:
-        self.cursor = None
 
     def action_nudge(self, delta: float) -> None:
         if self.cursor is not None:
