@@ -52,6 +52,7 @@ def test_headless_training_prints_the_engines_summary_and_saves_the_weights(tmp_
         (["--lr", "0"], "learning rate must be a number above 0"),
         (["--lr", "nan"], "learning rate must be a number above 0"),
         (["--steps", "ten"], "invalid int value: 'ten'"),
+        (["--seed", "-1"], "seed must be a whole number of at least 0"),
     ],
 )
 def test_impossible_settings_are_one_line_and_exit_code_2(argv, says, capsys):

@@ -43,7 +43,7 @@ def check_writable(path: str) -> None:
 def run(args) -> int:
     from tuiconv.engine.train import check_settings
 
-    check_settings(steps=args.steps, lr=args.lr)
+    check_settings(steps=args.steps, lr=args.lr, seed=args.seed)
     if args.out:
         check_writable(args.out)
     if args.headless:

@@ -130,7 +130,7 @@ class TrainView(Vertical, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        check_settings(steps=steps, lr=lr)
+        check_settings(steps=steps, lr=lr, seed=seed)
         self.out = out
         self.target = steps
         self._steps_per_run = steps
@@ -434,10 +434,11 @@ class TrainView(Vertical, can_focus=True):
         """A fresh run with the scene's seed, learning rate and steps (None: defaults), paused."""
         steps = scene.steps if scene.steps is not None else DEFAULT_STEPS
         lr = scene.lr if scene.lr is not None else DEFAULT_LR
-        check_settings(steps=steps, lr=lr)
+        seed = scene.seed if scene.seed is not None else DEFAULT_SEED
+        check_settings(steps=steps, lr=lr, seed=seed)
         self._pause()
         self.target = self._steps_per_run = steps
-        self._start(scene.seed if scene.seed is not None else DEFAULT_SEED, lr)
+        self._start(seed, lr)
         self._message = "p starts training, space trains one batch"
         if self.is_mounted:
             self.update_view()
