@@ -168,3 +168,29 @@ def test_a_do_step_is_checked_on_every_change_of_the_view():
             assert ProgressStore(COURSE.key).lesson("padding").completed_steps == {2}
 
     run(go())
+
+
+def test_the_next_step_on_the_same_scene_goes_on_from_what_the_learner_did():
+    async def go():
+        training = COURSE.find("training-from-random-weights")
+        app = TuiconvApp(first_screen=lambda: LessonScreen(COURSE, training, ProgressStore(COURSE.key), 2))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            lesson = app.screen_stack[1]
+            await pilot.press("enter", "e")
+            for _ in range(100):
+                if lesson.done:
+                    break
+                await asyncio.sleep(0.05)
+                await pilot.pause()
+            assert lesson.done
+            await pilot.press("greater_than_sign")
+            await settle(pilot)
+            assert lesson.number == 3
+            assert lesson.view.state().train_step == 200  # still trained: step 3 asks about the result
+            await pilot.press("enter", "escape", "less_than_sign", "less_than_sign")
+            await settle(pilot)
+            assert lesson.number == 1
+            assert lesson.view.state().train_step == 0  # going back sets the step's scene up afresh
+
+    run(go())

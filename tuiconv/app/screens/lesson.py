@@ -1,6 +1,7 @@
 """One lesson: each step opens with its story, then the live explorer view it sets up.
 
-The step's scene configures the same view a free explorer uses (``apply_scene``); after every
+The step's scene configures the same view a free explorer uses (``apply_scene``; a next step
+with the same scene keeps the view as the learner left it); after every
 ``Changed`` message the step's check is evaluated against ``view.state()``. A question step
 takes a typed answer. Three lines on top always say where the learner is, what to do, and what
 happened (a nudge, a hint, or done); the story card (``x``) holds the longer narrative, so the
@@ -141,13 +142,15 @@ class LessonScreen(Screen):
             view.display = name == screen
         return self.views[screen]
 
-    async def open_step(self, number: int, story: bool = False) -> None:
+    async def open_step(self, number: int, story: bool = False, keep: bool = False) -> None:
+        """Show step ``number``; with ``keep`` the view stays as the learner left it."""
         self.number = number
         self.hints_shown = 0
         self.outcome = Outcome(False)
         view = await self._view_for(self.step.scene.screen)
         try:
-            view.apply_scene(self.step.scene)
+            if not keep:
+                view.apply_scene(self.step.scene)
         except ValueError as error:  # InputError is a ValueError too: the step's scene cannot be shown
             self.notify(f"{self.lesson.path.name}: step {number}: {error}", severity="error", timeout=10)
         self.store.visit(self.lesson.id, number)
@@ -282,7 +285,10 @@ class LessonScreen(Screen):
 
     def action_next_step(self) -> None:
         if self.number < len(self.lesson.steps):
-            self.run_worker(self.open_step(self.number + 1, story=True), exclusive=True)
+            # The next step on the same scene goes on from what the learner did (trained, moved).
+            following = self.lesson.steps[self.number]
+            keep = following.scene == self.step.scene
+            self.run_worker(self.open_step(self.number + 1, story=True, keep=keep), exclusive=True)
             return
         following = self._following_lesson()
         if following is not None and self.store.lesson(self.lesson.id).completed:
