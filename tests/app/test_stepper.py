@@ -406,3 +406,44 @@ async def test_choosing_input_and_kernel_from_the_library_or_a_file(tmp_path):
         w[1, 1] = -0.5
         np.testing.assert_allclose(view.state().kernel[0], w)
         np.testing.assert_allclose(view.state().output, loop_conv(view.state().input, w[None]), atol=1e-9)
+
+
+@pilot_test
+async def test_command_palette_offers_the_stepper_actions():
+    app = app_for(StepperSession.build("rectangle", "vertical"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        view = view_of(app)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"More padding")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert view.state().padding == 1
+        titles = [command.title for command in app.screen.palette_commands()] if hasattr(app.screen, "palette_commands") else []
+        assert "Stepper: Pooling" in titles and "Stepper: Choose kernel" in titles
+
+
+@pilot_test
+async def test_pool_size_and_stride_keys_follow_the_engine():
+    app = app_for(StepperSession.build("rectangle", "vertical", padding=1))
+    async with app.run_test(size=(100, 32)) as pilot:
+        view = view_of(app)
+        await pilot.press("w")  # pooling starts as max; size 3 (stride follows the size)
+        await pilot.press("t")  # stride 1
+        await pilot.pause()
+        feature = loop_conv(make_shape("rectangle", 8, 5)[None], kernels.kernel("vertical")[None], 0.0, 1, 1, 1)
+        pooled, _ = loop_max_pool(feature, 3, 1)
+        state = view.state()
+        assert (state.pool, state.pool_size, state.pool_stride) == ("max", 3, 1)
+        assert_shows(view.pooled_grid, pooled)
+
+
+@pilot_test
+async def test_a_terminal_too_small_gets_one_line_saying_the_size_needed():
+    app = app_for(StepperSession.build())
+    async with app.run_test(size=(50, 15)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        line = str(app.screen.query_one("#too-small").render())
+        assert line == "tuiconv needs 60×20; this terminal is 50×15"

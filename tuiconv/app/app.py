@@ -70,19 +70,22 @@ class TooSmallScreen(Screen):
     TooSmallScreen > Static { width: 100%; height: auto; text-align: center; }
     """
 
-    def __init__(self, needed: tuple[int, int]) -> None:
+    def __init__(self, needed: tuple[int, int], size: tuple[int, int]) -> None:
         super().__init__()
         self.needed = needed
+        self._terminal = size
 
     def compose(self) -> ComposeResult:
-        yield Static(id="too-small")
+        yield Static(self._text(), id="too-small")
+
+    def _text(self) -> str:
+        (need_w, need_h), (width, height) = self.needed, self._terminal
+        return f"tuiconv needs {need_w}×{need_h}; this terminal is {width}×{height}"
 
     def show_size(self, width: int, height: int) -> None:
-        need_w, need_h = self.needed
-        self.query_one(Static).update(f"tuiconv needs {need_w}×{need_h}; this terminal is {width}×{height}")
-
-
-send_only_dirty_cells()
+        self._terminal = (width, height)
+        if self.is_mounted:
+            self.query_one("#too-small", Static).update(self._text())
 
 
 class TuiconvApp(App):
@@ -144,9 +147,8 @@ class TuiconvApp(App):
         need_w, need_h = self._needed_size()
         small = width < need_w or height < need_h
         if small and self._too_small is None:
-            self._too_small = TooSmallScreen((need_w, need_h))
+            self._too_small = TooSmallScreen((need_w, need_h), (width, height))
             self.push_screen(self._too_small)
-            self.call_after_refresh(self._too_small.show_size, width, height)
         elif small and self._too_small is not None:
             self._too_small.show_size(width, height)
         elif not small and self._too_small is not None:

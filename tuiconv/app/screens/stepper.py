@@ -186,9 +186,10 @@ class StepperView(Vertical):
         return f"kernel {self.session.kernel_name or '(edited)'}"
 
     def _fit_cells(self) -> None:
-        if not self.size.width:
-            return
-        in_cell, out_cell, kernel_cell = self._cell_widths(self.size.width)
+        # Before the first layout the view has no size yet: guess the terminal's width.
+        in_cell, out_cell, kernel_cell = self._cell_widths(self.size.width or self.app.size.width)
+        # In the narrowest layout the kernel's name gives way (the arithmetic still shows it).
+        self.kernel_grid.title = "kernel" if in_cell == 1 else self._kernel_title()
         pairs = ((self.input_grid, in_cell), (self.output_grid, out_cell), (self.pooled_grid, out_cell), (self.kernel_grid, kernel_cell))
         for grid, cell in pairs:
             if grid.cell_width != cell:
@@ -214,8 +215,6 @@ class StepperView(Vertical):
         kernel_scale = Scale.for_values(s.kernel, signed=True)
         kernel.scale = kernel_scale
         kernel.values = s.kernel[channel]
-        full = self._kernel_title()
-        kernel.title = full if kernel.cell_width is None or kernel.cell_width * s.kernel.shape[2] >= len(full) or self.input_grid.cell_width != 1 else "kernel"
 
         out = self.output_grid
         out_scale = Scale.for_values(s.output)
