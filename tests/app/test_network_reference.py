@@ -67,6 +67,36 @@ def forward_loops(net, image):
     }
 
 
+def pixels_that_move(map_id: str, cell: tuple[int, int], shape: tuple[int, int]) -> set[tuple[int, int]]:
+    """The input pixels whose change moves ``cell`` of ``map_id`` ("conv1:k", "pool:k", "conv2:k"),
+    found by bumping every pixel in turn: the receptive field, measured rather than computed.
+
+    With positive weights and biases no ReLU is ever off, and a bump of 1000 makes the layer-1
+    cells it feeds the winners of their pool windows, so every pixel the cell can see moves it
+    and no other pixel can.
+    """
+    rng = np.random.default_rng(3)
+
+    class Positive:
+        w1 = rng.uniform(0.5, 1.0, (4, 1, 3, 3))
+        b1 = np.full(4, 0.1)
+        w2 = rng.uniform(0.5, 1.0, (2, 4, 3, 3))
+        b2 = np.full(2, 0.1)
+
+    layer, k = map_id.split(":")
+    key = {"conv1": "relu1", "pool": "pool1", "conv2": "relu2"}[layer]
+    image = rng.uniform(0.0, 1.0, shape)
+    base = forward_loops(Positive, image)[key][int(k)][cell[0]][cell[1]]
+    moved = set()
+    for r in range(shape[0]):
+        for c in range(shape[1]):
+            bumped = image.copy()
+            bumped[r, c] += 1000.0
+            if abs(forward_loops(Positive, bumped)[key][int(k)][cell[0]][cell[1]] - base) > 1e-9:
+                moved.add((r, c))
+    return moved
+
+
 def test_reference_on_a_worked_example():
     """One bright pixel through an all-ones network: counts worked out by hand."""
 

@@ -9,9 +9,9 @@ import re
 import numpy as np
 import pytest
 from rich.text import Text
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
-from tests.app.test_network_reference import forward_loops
+from tests.app.test_network_reference import forward_loops, pixels_that_move
 from tuiconv.app.app import TuiconvApp
 from tuiconv.app.network_session import NetworkSession
 from tuiconv.app.screens.network import NetworkScreen, NetworkView
@@ -92,28 +92,6 @@ async def test_the_verdict_flips_when_the_input_becomes_a_diamond():
         assert scores["diamond"] == round(ref["scores"][1], 2) > 0.5
 
 
-def _pixels_that_move(map_id, cell, shape):
-    """Input pixels whose bump changes ``cell`` of ``map_id``, in an all-positive network (no
-    ReLU ever off; a big enough bump wins its pool window), found by trying every pixel."""
-    rng = np.random.default_rng(3)
-    net = engine.Network(
-        w1=rng.uniform(0.5, 1, (4, 1, 3, 3)), b1=np.full(4, 0.1),
-        w2=rng.uniform(0.5, 1, (2, 4, 3, 3)), b2=np.full(2, 0.1),
-    )
-    base_image = rng.uniform(0, 1, shape)
-    layer = {"conv1": "relu1", "pool": "pool1", "conv2": "relu2"}[map_id.split(":")[0]]
-    k = int(map_id.split(":")[1])
-    base = engine.forward(net, base_image).layer(layer)[k][cell]
-    moved = set()
-    for r in range(shape[0]):
-        for c in range(shape[1]):
-            image = base_image.copy()
-            image[r, c] += 1000
-            if abs(engine.forward(net, image).layer(layer)[k][cell] - base) > 1e-9:
-                moved.add((r, c))
-    return moved
-
-
 @pytest.mark.parametrize(
     "map_id, moves, cell, side",
     [
@@ -132,7 +110,7 @@ async def test_the_highlighted_receptive_field_is_every_pixel_that_can_change_th
         await pilot.pause()
         assert (session.selected, session.cell) == (map_id, cell)
         highlighted = set(view(app).grids["input"].window)
-        assert highlighted == _pixels_that_move(map_id, cell, session.image.shape[-2:])
+        assert highlighted == pixels_that_move(map_id, cell, session.image.shape[-2:])
         count = len(highlighted)
         assert f"{count} pixels" in shown(app, "#detail")
         assert view(app).state().receptive_field == side
@@ -327,7 +305,8 @@ async def test_opening_a_shape_file_from_the_screen(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("o")
         await pilot.pause()
-        await pilot.press(*str(shape), "enter")
+        app.screen.query_one("#file-prompt", Input).value = str(shape)  # as if typed
+        await pilot.press("enter")
         await pilot.pause()
         assert "tall.txt" in shown(app, "#status")
         ref = forward_loops(engine.Network.hand_designed(), session.image)
@@ -337,7 +316,9 @@ async def test_opening_a_shape_file_from_the_screen(tmp_path):
         bad.write_text("..#\n..#x\n")
         await pilot.press("o")
         await pilot.pause()
-        await pilot.press(*str(bad), "enter")
+        await pilot.press(*"typo", "backspace", "backspace", "backspace", "backspace")
+        app.screen.query_one("#file-prompt", Input).value = str(bad)
+        await pilot.press("enter")
         await pilot.pause()
         assert f"{bad}:2:" in shown(app, "#detail")
         assert "tall.txt" in shown(app, "#status")

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from tests.app.test_network_reference import forward_loops
+from tests.app.test_network_reference import forward_loops, pixels_that_move
 from tuiconv.app.network_session import NetworkSession, split_map_id
 from tuiconv.engine import network as engine
 from tuiconv.engine import shapes
@@ -36,34 +36,6 @@ def test_verdict_flips_between_rectangle_and_diamond():
     assert session("diamond").verdict == "diamond"
 
 
-def _field_by_perturbation(s: NetworkSession, map_id: str, cell) -> set[tuple[int, int]]:
-    """Input pixels whose change moves the value of ``cell`` of ``map_id``.
-
-    With positive weights and biases no ReLU is ever off, and a large enough bump on a pixel makes
-    the conv1 cells it feeds the winners of their pool windows, so every pixel the cell can see
-    changes it, and no other pixel can.
-    """
-    rng = np.random.default_rng(7)
-    net = engine.Network(
-        w1=rng.uniform(0.5, 1.0, (4, 1, 3, 3)),
-        b1=rng.uniform(0.1, 0.5, 4),
-        w2=rng.uniform(0.5, 1.0, (2, 4, 3, 3)),
-        b2=rng.uniform(0.1, 0.5, 2),
-    )
-    probe = NetworkSession(net, rng.uniform(0, 1, s.image.shape[-2:]), "probe")
-    base = probe.values(map_id)[cell]
-    seen = set()
-    h, w = s.image.shape[-2:]
-    for r in range(h):
-        for c in range(w):
-            image = probe.image[0].copy()
-            image[r, c] += 1000.0
-            bumped = NetworkSession(net, image, "probe").values(map_id)[cell]
-            if not math.isclose(bumped, base, rel_tol=0, abs_tol=1e-9):
-                seen.add((r, c))
-    return seen
-
-
 @pytest.mark.parametrize(
     "map_id, cell, side",
     [("conv1:0", (5, 7), 3), ("conv1:2", (0, 0), 3), ("pool:1", (3, 2), 4), ("pool:3", (0, 7), 4),
@@ -75,7 +47,7 @@ def test_receptive_field_equals_the_pixels_that_can_change_the_cell(map_id, cell
     field = s.receptive_field()
     top, left, bottom, right = field
     boxed = {(r, c) for r in range(top, bottom + 1) for c in range(left, right + 1)}
-    assert boxed == _field_by_perturbation(s, map_id, cell)
+    assert boxed == pixels_that_move(map_id, cell, s.image.shape[-2:])
     assert field.size == side
 
 
