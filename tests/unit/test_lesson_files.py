@@ -89,6 +89,16 @@ BROKEN = {
         ["the kernel reads 4 channel(s) but the input has 1"],
     ),
     "stride 'same' padding": (GOOD.replace("padding = 1", 'padding = "same"').replace("stride = 1", "stride = 2"), "stride = 2", ["padding='same' needs stride 1"]),
+    "predicted cell off the map": (
+        GOOD.replace('kind = "choice"\noptions = ["a", "b"]\nanswer = "a"', 'kind = "predict"\nat = [2, 9]'),
+        "at = [2, 9]",
+        ["at [2, 9] is outside the 8×8 feature map"],
+    ),
+    "output-size question with an impossible stride": (
+        GOOD.replace('kind = "choice"\noptions = ["a", "b"]\nanswer = "a"', 'kind = "output-size"\nwith = { dilation = 9 }'),
+        "with = {",
+        ["impossible: output would be empty"],
+    ),
     "hints not a list": (GOOD.replace('task = "Type 6."', 'task = "Type 6."\nhints = "look left"'), "hints =", ["hints must be a list of texts"]),
 }
 

@@ -538,7 +538,43 @@ def validate(kind: str, params: dict, scene: Scene) -> list[tuple[tuple[str, ...
             problems.append((("seeds",), "seeds must be from 1 to 20"))
     elif kind == "filled" and params.get("cells", 1) < 1:
         problems.append((("cells",), "cells must be at least 1"))
+    if kind in ("predict", "output-size") and scene.screen == "stepper" and not problems:
+        problems.extend(_geometry_problems(kind, params, scene))
     return problems
+
+
+def _geometry_problems(kind: str, params: dict, scene: Scene) -> list[tuple[tuple[str, ...], str]]:
+    """A predicted cell must lie on the map, and an output-size question's `with` must be possible."""
+    from tuiconv.course.scene import input_grid, kernel_grid
+
+    try:
+        found_input, found_kernel = input_grid(scene), kernel_grid(scene)
+    except ValueError:
+        return []  # the scene's own problem, reported at its key
+    if found_input is None or found_kernel is None:
+        return []
+    grid, kernel = found_input[1], found_kernel[1]
+    setup = {"padding": scene.padding or 0, "stride": scene.stride or 1, "dilation": scene.dilation or 1}
+    pool_size, pool_stride = scene.pool_size or 2, scene.pool_stride
+    if kind == "output-size":
+        overrides = params.get("with", {})
+        setup.update({k: v for k, v in overrides.items() if k in setup})
+        pool_size, pool_stride = overrides.get("pool_size", pool_size), overrides.get("pool_stride", pool_stride)
+    try:
+        rows = output_side(grid.shape[1], kernel.shape[-1], setup["padding"], setup["stride"], setup["dilation"])
+        cols = output_side(grid.shape[2], kernel.shape[-1], setup["padding"], setup["stride"], setup["dilation"])
+        if params.get("of") == "pooled":
+            rows = output_side(rows, pool_size, 0, pool_stride or pool_size, 1)
+            cols = output_side(cols, pool_size, 0, pool_stride or pool_size, 1)
+    except ValueError as error:
+        return [(("with",) if kind == "output-size" else ("of",), f"impossible: {error}")]
+    if params.get("of") == "pooled" and kind == "predict" and scene.pool is None:
+        return [(("of",), "there is no pooled map: the scene has no pool")]
+    at = params.get("at")
+    if kind == "predict" and at is not None and not (0 <= at[0] < rows and 0 <= at[1] < cols):
+        which = "pooled map" if params.get("of") == "pooled" else "feature map"
+        return [(("at",), f"at [{at[0]}, {at[1]}] is outside the {rows}×{cols} {which} (rows and columns count from 0)")]
+    return []
 
 
 def _state_field_problems(condition: str, name: str, wanted: Any, scene: Scene) -> list:

@@ -70,7 +70,7 @@ SCENE_KEYS: dict[str, ValueType] = {
 SCREEN_KEYS: dict[str, set[str]] = {
     "stepper": {"input", "size", "seed", "kernel", "bias", "padding", "stride", "dilation", "relu", "pool", "pool_size", "pool_stride", "position"},
     "network": {"input", "size", "seed", "weights", "select", "position"},
-    "train": {"seed", "size", "lr", "steps"},
+    "train": {"seed", "lr", "steps"},
 }
 POOLS = ("max", "avg")
 PADDING_NAMES = ("valid", "same", "full")
