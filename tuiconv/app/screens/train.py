@@ -82,7 +82,7 @@ class TrainView(Vertical, can_focus=True):
     TrainView #train-layer1, TrainView #train-layer2 { height: auto; width: auto; }
     TrainView .filter { width: auto; height: auto; margin-right: 3; }
     TrainView .cosine { height: 1; }
-    TrainView .detector { width: auto; height: auto; margin-right: 4; }
+    TrainView .detector { width: auto; height: auto; margin-right: 3; }
     TrainView .role { height: 1; text-style: bold; }
     TrainView .slices { width: auto; height: auto; }
     TrainView .slice { width: auto; height: auto; margin-right: 1; }
@@ -212,14 +212,14 @@ class TrainView(Vertical, can_focus=True):
             yield from self._compose_body()
 
     def _compose_body(self) -> ComposeResult:
-        yield Static("layer 1: the four filters, and the named edge detector each most resembles", classes="heading")
+        yield Static("layer 1: filters, and the named detector each resembles", classes="heading")
         with Horizontal(id="train-layer1"):
             for k in range(FILTERS):
                 with Vertical(classes="filter"):
                     yield Grid(mode="numbers", cell_width=5, title=f"filter {k}", focusable=False, id=f"train-w1-{k}")
                     yield Grid(mode="numbers", cell_width=5, title="≈", focusable=False, id=f"train-like-{k}")
                     yield Static("", classes="cosine", id=f"train-cos-{k}")
-        yield Static("layer 2: a 3×3 slice per layer-1 map; below each, the sum of its weights", classes="heading")
+        yield Static("layer 2: a 3×3 slice per layer-1 map, and the sum of its weights", classes="heading")
         with Horizontal(id="train-layer2"):
             for k, name in enumerate(CLASSES):
                 with Vertical(classes="detector"):
@@ -247,6 +247,7 @@ class TrainView(Vertical, can_focus=True):
 
     def on_resize(self) -> None:
         self._fit_cells()
+        self._show_status()
 
     def _fit_cells(self) -> None:
         """Cells as wide as the terminal allows: layer-1 numbers 5 or 4 characters, layer-2
@@ -260,8 +261,8 @@ class TrainView(Vertical, can_focus=True):
                 grid.cell_width = cell1
         for static in self.query(".cosine").results(Static):
             static.styles.width = 3 * cell1
-        # Eight slices of 3 cells, a column between slices, 4 between the two filters.
-        cell = next((c for c in (5, 4) if 8 * (3 * c + 1) + 4 <= width), None)
+        # Eight slices of 3 cells, a column between slices, 3 between the two filters.
+        cell = next((c for c in (5, 4) if 8 * (3 * c + 1) + 3 <= width), None)
         mode, cell = ("numbers", cell) if cell else ("shade", 2)
         for grid in self.query(".slice Grid").results(Grid):
             if grid.mode != mode:
@@ -328,14 +329,15 @@ class TrainView(Vertical, can_focus=True):
         t = self.trainer
         text = Text()
         text.append(f"step {t.steps_done}/{self.target}", style="bold")
+        wide = self.size.width >= 80 or not self.size.width
         if self._rushing:
-            text.append("  ▶▶ training to the end")
+            text.append("  ▶▶ training to the end" if wide else " ▶▶ to the end")
         else:
-            text.append("  ▶ training" if self._playing else "  ❚❚ paused")
-            text.append(f" {SPEEDS[self._speed]} steps/s")
-        text.append(f"  lr {t.lr:g}  seed {t.seed}")
+            text.append(("  ▶ training" if self._playing else "  ❚❚ paused") if wide else (" ▶" if self._playing else " ❚❚"))
+            text.append(f" {SPEEDS[self._speed]} steps/s" if wide else f" {SPEEDS[self._speed]}/s")
+        text.append(f"  lr {t.lr:g}  seed {t.seed}" if wide else f" lr {t.lr:g} seed {t.seed}")
         known = self._known_accuracy()
-        text.append("  held-out " + ("—" if known is None else f"{known:.1%}"))
+        text.append(("  held-out " if wide else " held-out ") + ("—" if known is None else f"{known:.1%}"))
         self.query_one("#train-status", Static).update(text)
 
     def say(self, message: str) -> None:
