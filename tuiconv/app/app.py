@@ -88,6 +88,9 @@ class TooSmallScreen(Screen):
             self.query_one("#too-small", Static).update(self._text())
 
 
+send_only_dirty_cells()
+
+
 class TuiconvApp(App):
     """Runs one first screen (the lesson menu, a lesson, the stepper, the network, training)."""
 
