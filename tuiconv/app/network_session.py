@@ -195,6 +195,29 @@ class NetworkSession:
             return engine.ReceptiveField((i, j, i, j), (i, j, i, j), 1)
         return engine.receptive_field(ENGINE_LAYER[self.layer], *self.cell, shape)
 
+    def cells_read(self) -> dict[str, frozenset[tuple[int, int]]]:
+        """For each layer below the selected cell, the cells it reads (directly or not): the
+        input's receptive field, a layer-2 cell's 3×3 window on the pooled maps (from
+        ``conv_step``), and the 2×2 pool blocks of the edge maps behind those."""
+        top, left, bottom, right = self.receptive_field()
+        reads = {}
+        if self.layer != "input":
+            reads["input"] = frozenset((r, c) for r in range(top, bottom + 1) for c in range(left, right + 1))
+        pooled = None
+        if self.layer == "conv2":
+            step = self.unit_step(self.channel, self.cell)
+            h, w = self.forward.pool1.shape[1:]
+            pooled = {(int(r), int(c)) for r in step.rows for c in step.cols if 0 <= r < h and 0 <= c < w}
+            reads["pool"] = frozenset(pooled)
+        elif self.layer == "pool":
+            pooled = {self.cell}
+        if pooled is not None:
+            size = engine.POOL_SIZE
+            reads["conv1"] = frozenset(
+                (size * r + a, size * c + b) for r, c in pooled for a in range(size) for b in range(size)
+            )
+        return reads
+
     # ---- inside a layer-2 unit -------------------------------------------------------------
     def unit_cell(self) -> tuple[int, int]:
         """The layer-2 cell at the selected place in the picture (layer-2 maps are pool-sized)."""

@@ -82,7 +82,7 @@ def needed_size(input_shape: tuple[int, int]) -> tuple[int, int]:
     maps, the scores, two lines of detail and the footer.
     """
     h, w = input_shape
-    half_w, half_h = w // 2, h // 2
+    half_w = w // 2
     columns = 1 + (w + 1) + (2 * w + 2) + (2 * half_w + 2) + (max(half_w, 9) + 1)
     rows = 1 + 1 + 2 * (1 + (h + 1) // 2) + 1 + 2 + 1
     return max(columns, 60), max(rows, 20)
@@ -243,18 +243,14 @@ class NetworkView(Widget, can_focus=False):
             "pool": Scale.for_values(s.forward.pool1, signed=False),
             "conv2": Scale.for_values(s.forward.relu2, signed=False),
         }
-        windows = self._windows()
+        reads = s.cells_read()
         for map_id, grid in self.grids.items():
             layer, _ = split_map_id(map_id)
             if layer in scales:
                 grid.scale = scales[layer]
             grid.values = s.values(map_id)
             grid.cursor = s.cell if map_id == s.selected else None
-            grid.window = windows.get(layer, frozenset())
-            marks = {}
-            if layer == "conv2" and s.forward.relu2[int(map_id[-1])].max() > 0:
-                marks["winner"] = {tuple(int(v) for v in s.forward.maxima_at[int(map_id[-1])])}
-            grid.marks = marks
+            grid.window = reads.get(layer, frozenset())
         for map_id, grid in self.grids.items():
             title = self._map_title(map_id)
             if grid.title != title:  # a title redraw is a line sent to the terminal: only on change
@@ -268,23 +264,6 @@ class NetworkView(Widget, can_focus=False):
 
     def _show_text(self, widget_id: str, text: str) -> None:
         self.query_one(f"#{widget_id}", Line).show(text)  # sent only when the text changed
-
-    def _windows(self) -> dict[str, frozenset]:
-        """What the selected cell reads, highlighted on every layer below it."""
-        s = self.session
-        top, left, bottom, right = s.receptive_field()
-        field = Grid.rectangle(top, left, bottom - top + 1, right - left + 1)
-        windows = {"input": field} if s.layer != "input" else {}
-        i, j = s.cell
-        if s.layer == "conv2":
-            step = s.unit_step()
-            h, w = s.forward.pool1.shape[1:]
-            pooled = {(r, c) for r in step.rows for c in step.cols if 0 <= r < h and 0 <= c < w}
-            windows["pool"] = frozenset(pooled)
-            windows["conv1"] = frozenset((2 * r + a, 2 * c + b) for r, c in pooled for a in (0, 1) for b in (0, 1))
-        elif s.layer == "pool":
-            windows["conv1"] = Grid.rectangle(2 * i, 2 * j, 2, 2)
-        return windows
 
     def _show_field_rulers(self) -> None:
         # Colour is not the only carrier: brackets beside and under the input mark the field.
@@ -621,10 +600,8 @@ class NetworkView(Widget, can_focus=False):
         s = self.session
         if s.gallery is None:
             s.start_gallery()
-            self._say("gallery: n shows the next shape, p plays and pauses, g stops")
-            self.post_message(self.Changed(self, self.state()))
-            self.refresh_all()
-            self._show_text("detail", self.message_line)
+            self.message_line = "gallery: n shows the next shape, p plays and pauses, g stops"
+            self._changed()
         else:
             s.stop_gallery()
             self._stop_player()
@@ -637,7 +614,7 @@ class NetworkView(Widget, can_focus=False):
         else:
             if self.session.gallery is None:
                 self.session.start_gallery()
-            self._player = self.set_interval(GALLERY_PERIOD, self._gallery_tick)
+            self._player = self.set_interval(GALLERY_PERIOD, self._gallery_step)
         self._changed()
 
     def _stop_player(self) -> None:
@@ -645,18 +622,13 @@ class NetworkView(Widget, can_focus=False):
             self._player.stop()
             self._player = None
 
-    def _gallery_tick(self) -> None:
-        if self.session.gallery is not None:
-            self.session.gallery_next()
-            self._changed()
-
-    def _gallery_step(self) -> bool:
+    def _gallery_step(self) -> None:
+        """The next generated shape, counted (n in the gallery, and each tick while it plays)."""
         if self.session.gallery is None:
-            return False
+            return
         self.session.gallery_next()
         self.message_line = ""
         self._changed()
-        return True
 
     def _weight_cursor(self):
         """(unit, channel, row, col) under the focused weight slice's cursor, or None."""
