@@ -384,3 +384,21 @@ async def test_the_windows_on_the_pooled_and_edge_maps_are_what_the_layer2_cell_
         grids = view(app).grids
         assert set(grids["pool:0"].window) == pooled_moves and len(pooled_moves) == pooled_count
         assert set(grids["conv1:2"].window) == edge_moves and len(edge_moves) == 4 * pooled_count
+
+
+@pilot_test
+async def test_the_gallery_plays_and_pauses(monkeypatch):
+    import tuiconv.app.screens.network as network_screen
+
+    monkeypatch.setattr(network_screen, "GALLERY_PERIOD", 0.05)
+    app, session = make_app("rectangle")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        await pilot.pause(0.6)
+        await pilot.press("p")
+        await pilot.pause()
+        seen = session.gallery.seen
+        assert seen > 2 and "▶" not in shown(app, "#status")
+        assert f"{session.gallery.correct}/{seen} right" in shown(app, "#status")
+        await pilot.pause(0.3)
+        assert session.gallery.seen == seen  # paused: no more shapes
