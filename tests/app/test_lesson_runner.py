@@ -194,3 +194,21 @@ def test_the_next_step_on_the_same_scene_goes_on_from_what_the_learner_did():
             assert lesson.view.state().train_step == 0  # going back sets the step's scene up afresh
 
     run(go())
+
+
+def test_the_command_palette_offers_the_lesson_and_its_view():
+    async def go():
+        app = TuiconvApp(first_screen=lambda: LessonScreen(COURSE, COURSE.lessons[2], ProgressStore(COURSE.key), 3))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            lesson = app.screen_stack[1]
+            titles = [command.title for command in lesson.palette_commands()]
+            assert titles[:4] == ["Lesson: next step", "Lesson: previous step", "Lesson: hint", "Lesson: story"]
+            assert any(title.startswith("Stepper: ") for title in titles)
+            hint = next(c for c in lesson.palette_commands() if c.title == "Lesson: hint")
+            await pilot.press("enter")
+            hint.callback()
+            await settle(pilot)
+            assert status(lesson).startswith("hint 1/2: ")
+
+    run(go())

@@ -265,6 +265,18 @@ class LessonScreen(Screen):
 
     # -- keys -----------------------------------------------------------------------------
 
+    def palette_commands(self):
+        """The lesson's own actions, then the view's (ctrl+p)."""
+        from textual.app import SystemCommand
+
+        yield SystemCommand("Lesson: next step", "go on to the next step", self.action_next_step)
+        yield SystemCommand("Lesson: previous step", "go back one step", self.action_previous_step)
+        yield SystemCommand("Lesson: hint", "show the next hint for this step", self.action_hint)
+        yield SystemCommand("Lesson: story", "the step's narrative and task again", self.action_story)
+        provider = getattr(self.view, "palette_commands", None)
+        if provider is not None:
+            yield from provider()
+
     def action_story(self) -> None:
         heading = f"{self.lesson.title} · step {self.number} of {len(self.lesson.steps)}"
         if self.step.title:
