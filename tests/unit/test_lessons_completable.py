@@ -150,10 +150,16 @@ def test_predicted_values_are_the_ones_worked_out_by_hand():
 
 def test_layer_2_lessons_read_the_edge_maps_the_narrative_adds_up():
     # Lesson 11's hints say the horizontal window sums to 24 and the vertical to 11 at (1, 1):
-    # the rectangle file's pooled edge maps, worked out here by hand from its 8×8 outline.
+    # the pooled edge maps of its 8×8 rectangle outline (rows 1–5, columns 1–6), checked here.
     step = COURSE.find("layer-2-reads-every-channel").steps[1]
     name, maps = input_grid(step.scene)
-    assert name == "rectangle-8.txt → edge maps" and maps.shape == (4, 4, 4)
+    from tuiconv.engine import shapes
+
+    outline = np.zeros((8, 8))
+    outline[1:6, 1:7] = 1
+    outline[2:5, 2:6] = 0
+    assert np.array_equal(shapes.make_shape(step.scene.input, step.scene.size, step.scene.seed), outline)
+    assert name == "rectangle → edge maps" and maps.shape == (4, 4, 4)
     assert maps[0].tolist() == [[2, 5, 5, 2], [0, 0, 0, 0], [2, 5, 5, 2], [0, 0, 0, 0]]
     assert maps[1].tolist() == [[2, 0, 0, 2], [5, 0, 0, 5], [4, 0, 0, 4], [0, 0, 0, 0]]
     window = maps[:, 0:3, 0:3].sum(axis=(1, 2))
