@@ -19,7 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Markdown, Static
 
-from tuiconv.course.checks import Outcome, evaluate
+from tuiconv.course.checks import evaluate
 from tuiconv.course.lesson import Lesson, Step
 from tuiconv.course.library import Course
 from tuiconv.course.progress import ProgressStore
@@ -71,7 +71,7 @@ class LessonScreen(Screen):
     DEFAULT_CSS = """
     LessonScreen { layout: vertical; }
     LessonScreen > #lesson-task { height: auto; max-height: 3; background: $boost; padding: 0 1; }
-    LessonScreen > #lesson-line { height: auto; max-height: 2; padding: 0 1; }
+    LessonScreen > #lesson-line { layout: horizontal; height: auto; max-height: 2; padding: 0 1; }
     LessonScreen > #lesson-line > #lesson-status { width: 1fr; height: auto; max-height: 2; }
     LessonScreen > #lesson-line > Input { width: 26; height: 1; border: none; padding: 0 1; display: none; }
     LessonScreen > #lesson-line.-question > Input { display: block; }
@@ -98,7 +98,6 @@ class LessonScreen(Screen):
         self.number = min(max(step or resume, 1), len(lesson.steps))
         self.views: dict[str, Widget] = {}
         self.hints_shown = 0
-        self.outcome = Outcome(False)
         self.title = lesson.title
         self._save_warned = False
 
@@ -113,7 +112,6 @@ class LessonScreen(Screen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one("#lesson-line").styles.layout = "horizontal"
         self.run_worker(self.open_step(self.number, story=True), exclusive=True)
 
     @property
@@ -146,7 +144,6 @@ class LessonScreen(Screen):
         """Show step ``number``; with ``keep`` the view stays as the learner left it."""
         self.number = number
         self.hints_shown = 0
-        self.outcome = Outcome(False)
         view = await self._view_for(self.step.scene.screen)
         try:
             if not keep:
@@ -225,7 +222,6 @@ class LessonScreen(Screen):
         if state is None or self.step.check.is_question or self.done:
             return
         outcome = evaluate(self.step.check, state)
-        self.outcome = outcome
         if outcome.passed:
             self._complete()
         else:
@@ -256,7 +252,6 @@ class LessonScreen(Screen):
         if state is None:
             return
         outcome = evaluate(self.step.check, state, event.value)
-        self.outcome = outcome
         if outcome.passed:
             self._complete()
         else:
