@@ -39,6 +39,9 @@ def stepper_state(scene: Scene, filled: int = 0) -> ViewState:
         pooled = max_pool(output, pool_size, scene.pool_stride)
     elif scene.pool == "avg":
         pooled = avg_pool(output, pool_size, scene.pool_stride)
+    position = tuple(scene.position or (0, 0))
+    # The stepper fills the map in reading order: every cell up to the window's is computed.
+    reached = position[0] * output.shape[1] + position[1] + 1
     return ViewState(
         screen="stepper",
         input=grid,
@@ -48,9 +51,9 @@ def stepper_state(scene: Scene, filled: int = 0) -> ViewState:
         padding=padding,
         stride=stride,
         dilation=dilation,
-        position=tuple(scene.position or (0, 0)),
+        position=position,
         output=output,
-        filled=min(filled, output.size),
+        filled=min(max(filled, reached), output.size),
         relu=bool(scene.relu),
         pool=scene.pool,
         pool_size=pool_size,
@@ -117,7 +120,7 @@ def solved_state(step: Step) -> ViewState:
     filled = step.solution.get("filled", 0)
     if filled == "all" and state.output is not None:
         filled = int(np.prod(state.output.shape))
-    state.filled = int(filled)
+    state.filled = max(state.filled, int(filled))
     return state
 
 
