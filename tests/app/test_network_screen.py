@@ -297,29 +297,35 @@ async def test_under_a_lessons_lines_the_maps_and_scores_still_show_in_80x24(lin
         assert shown_scores(app)[1] == "diamond"
 
 
+async def type_into_the_picker(pilot, key: str, text: str) -> None:
+    """Open the picker with ``key``, tab to its text box, type ``text`` (set at once), enter."""
+    await pilot.press(key)
+    await pilot.pause()
+    await pilot.press("tab")
+    box = pilot.app.screen.query_one(Input)
+    assert box.has_focus
+    box.value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 @pilot_test
-async def test_opening_a_shape_file_from_the_screen(tmp_path):
+async def test_choosing_from_the_library_and_opening_a_shape_file(tmp_path):
     shape = tmp_path / "tall.txt"
     shape.write_text("\n".join(["." * 16] * 3 + ["...#########...."] + ["...#.......#...."] * 8 + ["...#########...."] + ["." * 16] * 3) + "\n")
     app, session = make_app("diamond")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("o")
+        await pilot.press("i", "down", "down", "enter")  # the third shape of the library
         await pilot.pause()
-        app.screen.query_one("#file-prompt", Input).value = str(shape)  # as if typed
-        await pilot.press("enter")
-        await pilot.pause()
+        assert session.input_name == "cross" and "cross" in shown(app, "#status")
+        await type_into_the_picker(pilot, "i", str(shape))
         assert "tall.txt" in shown(app, "#status")
         ref = forward_loops(engine.Network.hand_designed(), session.image)
         assert shown_scores(app)[1] == ref["verdict"] == "rectangle"
         # A broken file is one line on the screen, and the input stays as it was.
         bad = tmp_path / "bad.txt"
         bad.write_text("..#\n..#x\n")
-        await pilot.press("o")
-        await pilot.pause()
-        await pilot.press(*"typo", "backspace", "backspace", "backspace", "backspace")
-        app.screen.query_one("#file-prompt", Input).value = str(bad)
-        await pilot.press("enter")
-        await pilot.pause()
+        await type_into_the_picker(pilot, "o", str(bad))
         assert f"{bad}:2:" in shown(app, "#detail")
         assert "tall.txt" in shown(app, "#status")
 
@@ -402,3 +408,33 @@ async def test_the_gallery_plays_and_pauses(monkeypatch):
         assert f"{session.gallery.correct}/{seen} right" in shown(app, "#status")
         await pilot.pause(0.3)
         assert session.gallery.seen == seen  # paused: no more shapes
+
+
+@pilot_test
+async def test_typing_a_weight_and_a_bias_inside_a_unit():
+    app, session = make_app("rectangle")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*["tab"] * 9, "down", "down", "right", "right", "enter", "tab", "tab")
+        await pilot.pause()
+        await type_number(pilot, "enter", "-2.5")  # vertical slice, centre weight
+        await type_number(pilot, "b", "−3")  # a typographic minus works too
+        want = engine.Network.hand_designed()
+        want.w2[0, 1, 1, 1] = -2.5
+        want.b2[0] = -3.0
+        ref = forward_loops(want, session.image)
+        assert view(app).state().scores == pytest.approx(tuple(ref["scores"]))
+        plain = Text.from_markup(str(view(app).inspector.total.content)).plain
+        assert "− 3 (bias)" in plain
+        i, j = session.cell
+        assert f"ReLU → {max(ref['relu2'][0][i][j], 0):g}" in plain
+        await type_number(pilot, "enter", "lots")
+        assert "not a number" in shown(app, "#detail")
+
+
+async def type_number(pilot, key: str, text: str) -> None:
+    await pilot.press(key)
+    await pilot.pause()
+    box = pilot.app.screen.query_one(Input)
+    box.value = text
+    await pilot.press("enter")
+    await pilot.pause()

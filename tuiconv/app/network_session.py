@@ -295,6 +295,10 @@ class NetworkSession:
         self.net.w2[unit, channel, row, col] = value
         self._recompute()
 
+    def set_bias(self, unit: int, value: float) -> None:
+        self.net.b2[unit] = value
+        self._recompute()
+
     def nudge_weight(self, unit: int, channel: int, row: int, col: int, delta: float = WEIGHT_STEP) -> None:
         self.set_weight(unit, channel, row, col, float(self.net.w2[unit, channel, row, col]) + delta)
 

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from tuiconv.app.network_session import NetworkSession, split_map_id
 from tuiconv.app.palette import Scale
@@ -30,6 +30,7 @@ from tuiconv.app.widgets.line import Line
 from tuiconv.app.widgets.unit_inspector import EDGE_GLYPHS, UnitInspector, number
 from tuiconv.course.scene import Scene, ViewState, input_grid
 from tuiconv.engine import network as engine
+from tuiconv.engine import shapes
 from tuiconv.errors import InputError
 
 
@@ -40,6 +41,7 @@ ROOMY = (119, 32)
 # titled maps (18), scores and a line of detail.
 FULL_HEIGHT = 23
 GALLERY_PERIOD = 0.8  # seconds per shape while the gallery plays
+MAX_WEIGHT = 1e3  # a typed weight beyond this only overflows the arithmetic shown
 
 LAYER_TITLES = {
     "input": "input",
@@ -122,7 +124,6 @@ class NetworkView(Widget, can_focus=False):
     NetworkView.-shorter .header { display: none; }
     NetworkView.-shorter #field-rows { margin-top: 1; }
     NetworkView #detail { height: auto; max-height: 3; }
-    NetworkView #file-prompt { height: 3; }
     """
 
     BINDINGS = [
@@ -135,7 +136,8 @@ class NetworkView(Widget, can_focus=False):
         Binding("s", "reseed", "same kind, new size", show=False),
         Binding("space", "draw", "flip the input pixel under the cursor", show=False),
         Binding("c", "clear", "blank input, to draw on", show=False),
-        Binding("o", "open_file", "open a shape file", show=False),
+        Binding("i,o", "choose_input", "choose the input: a shape or a file", show=False),
+        Binding("b", "type_bias", "type the inspected unit's bias", show=False),
         Binding("g", "gallery", "gallery"),
         Binding("p", "play", "play/pause the gallery", show=False),
         Binding("plus,equals_sign", "nudge(1)", "weight under the cursor +0.5", show=False),
@@ -346,7 +348,7 @@ class NetworkView(Widget, can_focus=False):
             weight = number(float(s.net.w2[where]))
             return (
                 f"{s.name('conv2', unit)}'s {s.name('conv1', channel)} slice ({row},{col}) = {weight}"
-                " · + / − change it by 0.5 · 0 zeroes it · R resets · tab: next slice · esc: back"
+                " · + / − change it by 0.5 · enter types it · 0 zeroes · b bias · R resets · esc: back"
             )
         i, j = s.cell
         value = number(s.cell_value)
@@ -361,7 +363,7 @@ class NetworkView(Widget, can_focus=False):
             sees += f" ({article} {field.size}×{field.size} field cut by the border)"
         name = s.name(s.layer, s.channel)
         if s.layer == "input":
-            return f"input ({i},{j}) = {value} · space draws · c clears · n next shape · o open file · ? help"
+            return f"input ({i},{j}) = {value} · space draws · c clears · n next shape · i choose input · ? help"
         if s.layer == "conv1":
             step = s.conv1_step()
             kernel = "/".join(" ".join(number(float(v)) for v in row) for row in step.weights[0])
@@ -463,7 +465,7 @@ class NetworkView(Widget, can_focus=False):
             ("Next shape", "show the next shape of the library (rectangle, diamond, cross, ...)", lambda: self.action_next_shape(1)),
             ("Previous shape", "show the previous shape of the library", lambda: self.action_next_shape(-1)),
             ("Same kind, new size", "another shape of this kind at a new size and position", self.action_reseed),
-            ("Open a shape file", "type the path of a shape file (or a shape name)", self.action_open_file),
+            ("Choose the input", "a shape from the library, or type a shape file path", self.action_choose_input),
             ("Blank input to draw on", "clear the input; space flips the pixel under the cursor", self.action_clear),
             ("Gallery on/off", "step through generated shapes, counting right verdicts", self.action_gallery),
             ("Gallery play/pause", "show a new shape every moment", self.action_play),
@@ -512,6 +514,12 @@ class NetworkView(Widget, can_focus=False):
 
     def action_inspect(self) -> None:
         s = self.session
+        where = self._weight_cursor()
+        if where is not None:  # enter on a weight: type its value
+            unit, channel, row, col = where
+            title = f"{s.name('conv2', unit)}'s {s.name('conv1', channel)} weight at ({row},{col})"
+            self._ask_number(title, float(s.net.w2[where]), lambda v: s.set_weight(*where, v))
+            return
         if s.layer not in ("conv2", "pool"):
             self._say("enter looks inside a layer-2 unit: tab to a layer-2 map (or a pooled map) first")
             return
@@ -523,9 +531,6 @@ class NetworkView(Widget, can_focus=False):
         self._changed(focus=True)
 
     def action_leave(self) -> None:
-        if self.query("#file-prompt"):
-            self._close_prompt()
-            return
         if self.has_class("-inspecting"):
             self.set_class(False, "-inspecting")
             self._slices_focusable()
@@ -575,26 +580,49 @@ class NetworkView(Widget, can_focus=False):
         self._input_change(self.session.clear_input)
         self.grids["input"].focus()
 
-    def action_open_file(self) -> None:
-        # Mounted only while asked for, so its editing keys stay out of the help and the tab order.
-        if not self.query("#file-prompt"):
-            prompt = Input(placeholder="a shape file or name, e.g. assets/shapes/diamond.txt (esc cancels)", id="file-prompt")
-            self.mount(prompt)
-            prompt.focus()
+    def action_choose_input(self) -> None:
+        from tuiconv.app.widgets.picker import Picker  # only when asked: start-up stays light
 
-    def _close_prompt(self) -> None:
-        self.query("#file-prompt").remove()
-        self.grids[self.session.selected].focus()
+        options = [(kind, f"{kind:<10} outline") for kind in shapes.SHAPE_KINDS]
+        options += [(f"filled-{kind}", f"filled-{kind}") for kind in shapes.SHAPE_KINDS]
+        options += [(f"noisy-{kind}", f"noisy-{kind}  (5% of the pixels flipped)") for kind in engine.CLASSES]
+        size = self.session.image.shape[-1]
+        prompt = f"tab, then type a shape file path, or NAME:SIZE (now {size})"
+        self.app.push_screen(Picker("Input", options, prompt=prompt), self._input_chosen)
 
-    @on(Input.Submitted, "#file-prompt")
-    def _file_chosen(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._close_prompt()
-        spec = event.value.strip()
-        if spec:
+    def _input_chosen(self, spec: str | None) -> None:
+        if spec and spec.strip():
             self.session.stop_gallery()
             self._stop_player()
-            self._input_change(lambda: self.session.load_input(spec))
+            self._input_change(lambda: self.session.load_input(spec.strip()))
+
+    def _ask_number(self, title: str, current: float, then) -> None:
+        from tuiconv.app.widgets.picker import Picker
+
+        def typed(text: str | None) -> None:
+            if text is None or not text.strip():
+                return
+            try:
+                value = float(text.strip().replace("−", "-"))
+            except ValueError:
+                self._say(f"[b]cannot:[/b] {escape(text.strip())!s} is not a number")
+                return
+            if not np.isfinite(value) or abs(value) > MAX_WEIGHT:
+                self._say(f"[b]cannot:[/b] a weight must lie within ±{MAX_WEIGHT:g}")
+                return
+            then(value)
+            self.message_line = ""
+            self._changed()
+
+        self.app.push_screen(Picker(title, [], prompt="a number", initial=number(current)), typed)
+
+    def action_type_bias(self) -> None:
+        s = self.session
+        if not self.has_class("-inspecting"):
+            self._say("b types a layer-2 unit's bias: select a layer-2 map and press enter first")
+            return
+        unit = s.unit
+        self._ask_number(f"bias of the {s.name('conv2', unit)} unit", float(s.net.b2[unit]), lambda v: s.set_bias(unit, v))
 
     def action_gallery(self) -> None:
         s = self.session
