@@ -105,3 +105,21 @@ def test_a_corrupt_progress_file_is_a_warning_not_a_crash(data_home, capsys):
     assert main(["lessons"]) == 0
     err = capsys.readouterr().err
     assert err.startswith("tuiconv: warning: ") and "moved it to" in err
+
+
+def test_lesson_names_an_unknown_lesson_or_step_in_one_line_before_any_screen(capsys):
+    assert main(["lesson", "relu", "--step", "9"]) == 2
+    assert capsys.readouterr().err == "tuiconv: error: --step must be from 1 to 4 for lesson 'relu', not 9\n"
+    assert main(["lesson", "strides"]) == 2
+    assert 'no lesson "strides" (did you mean "stride"?)' in capsys.readouterr().err
+
+
+def test_a_broken_teachers_lesson_stops_the_menu_with_its_file_and_line(tmp_path, capsys):
+    teacher = tmp_path / "mine"
+    teacher.mkdir()
+    text = (builtin_dir() / "09-relu.toml").read_text().replace('kind = "strongest"', 'kind = "strongestt"', 1)
+    (teacher / "01-relu.toml").write_text(text)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "strongestt" in row)
+    assert main(["--lessons", str(teacher)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f'tuiconv: error: {teacher / "01-relu.toml"}:{line}: unknown check kind "strongestt" (did you mean "strongest"?)')
