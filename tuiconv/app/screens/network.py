@@ -363,7 +363,7 @@ class NetworkView(Widget, can_focus=False):
             sees += f" ({article} {field.size}×{field.size} field cut by the border)"
         name = s.name(s.layer, s.channel)
         if s.layer == "input":
-            return f"input ({i},{j}) = {value} · space draws · c clears · n next shape · i choose input · ? help"
+            return f"input ({i},{j}) = {value} · space draws · c clears · n next shape · i choose input"
         if s.layer == "conv1":
             step = s.conv1_step()
             kernel = "/".join(" ".join(number(float(v)) for v in row) for row in step.weights[0])
