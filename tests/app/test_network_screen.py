@@ -438,3 +438,18 @@ async def type_number(pilot, key: str, text: str) -> None:
     box.value = text
     await pilot.press("enter")
     await pilot.pause()
+
+
+@pilot_test
+async def test_the_keys_follow_the_winner_when_the_input_changes():
+    session = NetworkSession.open("rectangle")
+    app = TuiconvApp(first_screen=lambda: NetworkScreen(session))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")  # a diamond: the diamond unit wins and is selected
+        await pilot.pause()
+        i, j = session.cell
+        assert session.selected == "conv2:1"
+        await pilot.press("left")
+        await pilot.pause()
+        assert (session.selected, session.cell) == ("conv2:1", (i, max(j - 1, 0)))
+        assert app.focused is view(app).grids["conv2:1"]

@@ -245,6 +245,10 @@ class NetworkView(Widget, can_focus=False):
             "pool": Scale.for_values(s.forward.pool1, signed=False),
             "conv2": Scale.for_values(s.forward.relu2, signed=False),
         }
+        # When the selection moved by itself (the winner changed), the keys follow it.
+        focused = self.app.focused if self.is_mounted else None
+        if focused in self.grids.values() and focused is not self.grids[s.selected]:
+            self.grids[s.selected].focus()
         reads = s.cells_read()
         for map_id, grid in self.grids.items():
             layer, _ = split_map_id(map_id)
