@@ -453,3 +453,21 @@ async def test_the_keys_follow_the_winner_when_the_input_changes():
         await pilot.pause()
         assert (session.selected, session.cell) == ("conv2:1", (i, max(j - 1, 0)))
         assert app.focused is view(app).grids["conv2:1"]
+
+
+@pilot_test
+async def test_a_tall_terminal_shows_the_numbers_around_the_cursor_and_the_full_arithmetic():
+    app, session = make_app("rectangle")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("tab", "down", "down", "down", "down", "down", "right", "right", "right", "right")
+        await pilot.pause()
+        assert (session.selected, session.cell) == ("conv1:0", (5, 4))
+        ref = np.array(forward_loops(session.net, session.image)["relu1"][0])
+        zoom = view(app).zoom
+        assert zoom.values == pytest.approx(ref[1:9, 0:8])  # 8×8 around (5, 4), kept inside the map
+        assert zoom.cursor == (4, 4)
+        assert zoom.title == "horizontal rows 1–8, cols 0–7"
+        panel = app.screen.query_one("#arithmetic")
+        assert panel.display and view(app).inspector.display
+        window = panel.query_one("#arith-window", Grid).values
+        assert window == pytest.approx(session.image[0, 4:7, 3:6])

@@ -41,6 +41,7 @@ ROOMY = (119, 32)
 # titled maps (18), scores and a line of detail.
 FULL_HEIGHT = 23
 GALLERY_PERIOD = 0.8  # seconds per shape while the gallery plays
+ZOOM = 8  # cells per side of the numbers shown around the cursor in a tall terminal
 MAX_WEIGHT = 1e3  # a typed weight beyond this only overflows the arithmetic shown
 
 LAYER_TITLES = {
@@ -117,8 +118,9 @@ class NetworkView(Widget, can_focus=False):
     NetworkView.-inspecting #col-conv1, NetworkView.-inspecting #col-pool { display: none; }
     NetworkView.-roomy-x #inspector { display: block; }
     NetworkView.-roomy-x.-inspecting #col-conv1, NetworkView.-roomy-x.-inspecting #col-pool { display: block; }
-    NetworkView #arithmetic { display: none; margin-top: 1; }
-    NetworkView.-roomy-y #arithmetic { display: block; }
+    NetworkView #below { display: none; height: auto; margin-top: 1; }
+    NetworkView.-roomy-y #below { display: block; }
+    NetworkView #zoom { margin-right: 2; }
     NetworkView #scores { height: 1; }
     NetworkView.-short #status { display: none; }
     NetworkView.-shorter .header { display: none; }
@@ -176,6 +178,9 @@ class NetworkView(Widget, can_focus=False):
                 id=_widget_id(map_id),
             )
             self.grids[map_id] = grid
+        # In a tall terminal: the selected map's numbers around the cursor.
+        self.zoom = Grid(np.zeros((1, 1)), title="", mode="numbers", cell_width=4, id="zoom")
+        self.zoom.can_focus = False
         self.inspector = UnitInspector([s.name("conv1", k) for k in range(s.forward.pool1.shape[0])], id="inspector")
 
     def _map_title(self, map_id: str) -> str:
@@ -214,7 +219,9 @@ class NetworkView(Widget, can_focus=False):
                 yield Static(LAYER_TITLES["conv2"], classes="header")
                 for map_id in (m for m in maps if m.startswith("conv2:")):
                     yield self.grids[map_id]
-        yield ArithmeticPanel(id="arithmetic")
+        with Horizontal(id="below"):
+            yield self.zoom
+            yield ArithmeticPanel(id="arithmetic")
         yield Line("", id="scores")
         yield Line("", id="detail")
 
@@ -293,7 +300,27 @@ class NetworkView(Widget, can_focus=False):
             edited = s.net.w2[s.unit] != s.original.w2[s.unit]
             self.inspector.show(s.unit_step(), s.name("conv2", s.unit), edited)
         if self.has_class("-roomy-y"):
+            self._show_zoom()
             self._show_arithmetic()
+
+    def _show_zoom(self) -> None:
+        """Up to ZOOM×ZOOM numbers of the selected map around the cursor, as the engine has them."""
+        s = self.session
+        values = s.values(s.selected)
+        h, w = values.shape
+        i, j = s.cell
+        r0 = min(max(i - ZOOM // 2, 0), max(h - ZOOM, 0))
+        c0 = min(max(j - ZOOM // 2, 0), max(w - ZOOM, 0))
+        r1, c1 = min(r0 + ZOOM, h), min(c0 + ZOOM, w)
+        grid = self.grids[s.selected]
+        self.zoom.scale = grid.scale
+        self.zoom.values = values[r0:r1, c0:c1]
+        self.zoom.cursor = (i - r0, j - c0)
+        name = s.name(s.layer, s.channel)
+        where = "" if (r1 - r0, c1 - c0) == (h, w) else f" rows {r0}–{r1 - 1}, cols {c0}–{c1 - 1}"
+        title = f"{name}{where}"
+        if self.zoom.title != title:
+            self.zoom.title = title
 
     def _show_arithmetic(self) -> None:
         """One channel in full, with the stepper's panel: the selected layer-1 cell, or the
