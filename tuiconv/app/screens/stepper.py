@@ -110,6 +110,7 @@ class StepperView(Vertical):
         self.session = session or StepperSession.build()
         self._speed = DEFAULT_SPEED
         self._timer = None
+        self._playing = False
         self._message = FIRST_NOTE
 
     # -- layout ---------------------------------------------------------------------------
@@ -198,7 +199,7 @@ class StepperView(Vertical):
     # -- drawing the session --------------------------------------------------------------
 
     def update_view(self, changed: bool = True) -> None:
-        """Hand every widget the session's numbers (grids redraw only rows that changed)."""
+        """Hand every widget the session's numbers (grids redraw only the cells that changed)."""
         s = self.session
         channel = s.channel
         many = s.input.shape[0] > 1
@@ -344,12 +345,8 @@ class StepperView(Vertical):
 
     # -- stepping -------------------------------------------------------------------------
 
-    @property
-    def _playing(self) -> bool:
-        return getattr(self, "_is_playing", False)
-
     def _pause(self) -> None:
-        self._is_playing = False
+        self._playing = False
         if self._timer is not None:
             self._timer.pause()
 
@@ -378,7 +375,7 @@ class StepperView(Vertical):
         else:
             if self.session.index + 1 >= self.session.steps:
                 self.session.reset()
-            self._is_playing = True
+            self._playing = True
             self._timer.reset()
             self._timer.resume()
         self.update_view()
