@@ -5,11 +5,11 @@ Usage::
     from tuiconv.app.widgets.grid import Grid
 
     grid = Grid(values, title="input", mode="numbers", id="input")  # values: 2-D numpy array
-    grid.values = new_values          # redraws only the rows whose values changed
+    grid.values = new_values          # repaints only the cells whose values changed
     grid.scale = Scale(-4, 4, True)   # share one palette.Scale across maps (None: from the data)
     grid.window = Grid.rectangle(1, 2, 3, 3, step=2)   # highlighted cells (a dilated 3×3 here)
     grid.cursor = (0, 0)              # the cursor cell, or None
-    grid.marks = {"padding": cells, "winner": {(1, 1)}}  # kinds: see MARKS
+    grid.marks = {"padding": cells, "winner": {(1, 1)}}  # kinds: see MARKS (a glyph each)
     grid.cursor_movable = True        # arrows/hjkl move the cursor and post Grid.CursorMoved
     Grid(values, focusable=False)     # a grid tab skips (one that only illustrates)
 
@@ -30,6 +30,11 @@ the filter moves. Cell coordinates are (row, col) of the array given. The widget
 computes numbers: it only draws what it is handed, colours from :mod:`tuiconv.app.palette`.
 Width and height are ``auto`` by default; give the widget a fixed or ``fr`` width in CSS and
 leave ``cell_width=None`` to let cells grow with the room available.
+
+Highlights that survive 16 colours and ``NO_COLOR``: the window is drawn in reverse video, the
+cursor with a ``▸`` and an underline, marks with their glyph, padding dim and colourless.
+Every change repaints just the cells it touches (``refresh(Region)``), so a step sends a few
+cells over the wire, not the screen.
 """
 
 from __future__ import annotations
