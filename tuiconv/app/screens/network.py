@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tuiconv.app.network_session import NetworkSession, split_map_id
+from tuiconv.app.network_session import WEIGHT_STEP, NetworkSession, split_map_id
 from tuiconv.app.palette import Scale
 from tuiconv.app.widgets.arithmetic import ArithmeticPanel
 from tuiconv.app.widgets.grid import Grid
@@ -142,8 +142,8 @@ class NetworkView(Widget, can_focus=False):
         Binding("b", "type_bias", "type the inspected unit's bias", show=False),
         Binding("g", "gallery", "gallery"),
         Binding("p", "play", "play/pause the gallery", show=False),
-        Binding("plus,equals_sign", "nudge(1)", "weight under the cursor +0.5", show=False),
-        Binding("minus", "nudge(-1)", "weight under the cursor −0.5", show=False),
+        Binding("plus,equals_sign", "nudge(1)", f"weight under the cursor +{WEIGHT_STEP:g}", show=False),
+        Binding("minus", "nudge(-1)", f"weight under the cursor −{WEIGHT_STEP:g}", show=False),
         Binding("0", "zero_weight", "weight under the cursor = 0", show=False),
         Binding("R", "reset_weights", "reset every layer-2 weight", show=False),
     ]
@@ -379,7 +379,7 @@ class NetworkView(Widget, can_focus=False):
             weight = number(float(s.net.w2[where]))
             return (
                 f"{s.name('conv2', unit)}'s {s.name('conv1', channel)} slice ({row},{col}) = {weight}"
-                " · + / − change it by 0.5 · enter types it · 0 zeroes · b bias · R resets · esc: back"
+                f" · + / − change it by {WEIGHT_STEP:g} · enter types it · 0 zeroes · b bias · R resets · esc: back"
             )
         i, j = s.cell
         value = number(s.cell_value)
@@ -703,7 +703,7 @@ class NetworkView(Widget, can_focus=False):
         if where is None:
             self._say("to edit a weight: select a layer-2 map, enter, then tab to a slice")
             return
-        self.session.nudge_weight(*where, sign * 0.5)
+        self.session.nudge_weight(*where, sign * WEIGHT_STEP)
         self.message_line = ""
         self._changed()
 
