@@ -447,3 +447,16 @@ async def test_a_terminal_too_small_gets_one_line_saying_the_size_needed():
         await pilot.pause()
         line = str(app.screen.query_one("#too-small").render())
         assert line == "tuiconv needs 60×20; this terminal is 50×15"
+
+
+@pilot_test
+async def test_escape_leaves_editing_before_it_leaves_the_app():
+    app = app_for(StepperSession.build())
+    async with app.run_test(size=(100, 32)) as pilot:
+        view = view_of(app)
+        await pilot.press("e")
+        assert view.kernel_grid.has_focus
+        await pilot.press("escape")
+        assert view.output_grid.has_focus and app.is_running
+        await pilot.press("space")  # the keys step again
+        assert view.state().position == (0, 1)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 import numpy as np
 from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
@@ -92,6 +93,7 @@ class StepperView(Vertical):
         Binding("e", "edit_kernel", "edit kernel", show=False, tooltip="edit kernel: focus the kernel to change its weights"),
         Binding("n", "draw", "draw on input", show=False, tooltip="draw on input: focus the input to flip cells"),
         Binding("c", "channel", "next channel", show=False, tooltip="next channel of a several-channel input"),
+        Binding("escape", "leave_grid", "back to the feature map", show=False, tooltip="leave drawing or editing: back to the feature map"),
     ]
 
     class Changed(Message):
@@ -438,6 +440,13 @@ class StepperView(Vertical):
             return
         s.channel = (s.channel + 1) % s.input.shape[0]
         self.update_view()
+
+    def action_leave_grid(self) -> None:
+        # Escape while drawing or editing returns to the feature map; elsewhere it means "back".
+        if self.output_grid.has_focus:
+            raise SkipAction()
+        self.output_grid.focus()
+        self.say("")
 
     def action_edit_kernel(self) -> None:
         self.kernel_grid.focus()
