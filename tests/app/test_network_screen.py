@@ -471,3 +471,31 @@ async def test_a_tall_terminal_shows_the_numbers_around_the_cursor_and_the_full_
         assert panel.display and view(app).inspector.display
         window = panel.query_one("#arith-window", Grid).values
         assert window == pytest.approx(session.image[0, 4:7, 3:6])
+
+
+@pilot_test
+async def test_a_pooled_cell_says_which_edge_cell_won_its_block():
+    app, session = make_app("rectangle")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*["tab"] * 5, "down", "down", "right", "right")
+        await pilot.pause()
+        assert (session.selected, session.cell) == ("pool:0", (2, 2))
+        edge = np.array(forward_loops(session.net, session.image)["relu1"][0])
+        block = edge[4:6, 4:6]
+        r, c = np.unravel_index(np.argmax(block), block.shape)  # first largest, in reading order
+        assert f"= {block.max():g}, from ({4 + r},{4 + c})" in shown(app, "#detail")
+
+
+@pilot_test
+async def test_a_scene_without_weights_starts_from_the_hand_designed_ones(tmp_path):
+    path = tmp_path / "learned.npz"
+    engine.Network.random(seed=2).save(path)
+    app, session = make_app("rectangle")
+    async with app.run_test(size=(80, 24)) as pilot:
+        v = view(app)
+        v.apply_scene(Scene(screen="network", input="diamond", weights=str(path)))
+        await pilot.pause()
+        assert "learned.npz" in shown(app, "#status")
+        v.apply_scene(Scene(screen="network", input="diamond"))
+        await pilot.pause()
+        assert "hand-designed" in shown(app, "#status") and v.state().verdict == "diamond"

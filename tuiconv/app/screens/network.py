@@ -403,7 +403,9 @@ class NetworkView(Widget, can_focus=False):
                 f"kernel {kernel}, bias {number(step.bias)} · {sees}"
             )
         if s.layer == "pool":
-            return f"pooled {name} ({i},{j}) = max of its 2×2 block = {value} · {sees}"
+            r, c = (int(v) for v in s.forward.pool1_argmax[s.channel][i, j])
+            size = engine.POOL_SIZE
+            return f"pooled {name} ({i},{j}) = max of its {size}×{size} block = {value}, from ({r},{c}) · {sees}"
         if self.has_class("-inspecting"):
             hint = "tab: edit its weights · esc: back to the maps"
         else:
@@ -446,6 +448,8 @@ class NetworkView(Widget, can_focus=False):
             s.seed = scene.seed
         if scene.weights is not None:
             s.use_weights(engine.Network.load(scene.weights), str(scene.weights).rsplit("/", 1)[-1])
+        elif s.weights_name is not None or s.weights_edited:
+            s.use_weights(engine.Network.hand_designed(), None)  # a step starts from the default
         found = input_grid(scene)  # the same reading of names, files and inline grids as the checks
         if found is not None:
             name, grid = found
