@@ -499,3 +499,27 @@ async def test_a_scene_without_weights_starts_from_the_hand_designed_ones(tmp_pa
         v.apply_scene(Scene(screen="network", input="diamond"))
         await pilot.pause()
         assert "hand-designed" in shown(app, "#status") and v.state().verdict == "diamond"
+
+
+@pilot_test
+async def test_the_field_on_the_half_block_input_is_visible_without_colour():
+    """Tinted (inside the field) and plain pixels of the same value differ in brightness, so the
+    field survives NO_COLOR, where Textual keeps only each colour's luminance."""
+    from tuiconv.app.palette import luminance
+
+    app, session = make_app("rectangle")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*["tab"] * 9, "down", "down", "down", "right", "right", "right")
+        await pilot.pause()
+        grid = view(app).grids["input"]
+        top, left, bottom, right = session.receptive_field()
+        line = 1 + (top + 1) // 2  # title line, then two pixel rows per line; fully inside the field
+        row = 2 * (line - 1)
+        cells = [seg for seg in grid.render_line(line) if seg.text]
+        inside = [cells[c].style for c in range(left, right + 1) if session.image[0, row, c] == 0]
+        outside = [cells[c].style for c in range(16) if not left <= c <= right and session.image[0, row, c] == 0]
+        def lum(style):
+            return luminance(style.color.triplet)
+        assert inside and outside
+        assert min(lum(s) for s in inside) > max(lum(s) for s in outside) + 20
+        assert "▕" in shown(app, "#field-rows") and "▔" * (right - left + 1) in shown(app, "#field-cols")
