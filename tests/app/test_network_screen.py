@@ -202,7 +202,10 @@ async def test_the_gallery_counts_right_verdicts_like_an_independent_tally():
 async def test_drawing_on_a_blank_input():
     app, session = make_app("rectangle")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("c", "down", "right", "space", "right", "space", "space")
+        await pilot.press("c")
+        await pilot.pause()
+        assert "(tie)" in shown(app, "#scores")  # nothing to see: both detectors at 0
+        await pilot.press("down", "right", "space", "right", "space", "space")
         await pilot.pause()
         image = view(app).state().input[0]
         assert image.sum() == 1.0 and image[1, 1] == 1.0

@@ -355,19 +355,22 @@ class NetworkView(Widget, can_focus=False):
         # because the softmax saturates: 1.00 against 0.00 hides how close the race was.
         s = self.session
         g = s.gallery
-        # Without the status line, the gallery's count takes the place of the maxima.
-        short_gallery = g is not None and self.has_class("-short")
+        # In the gallery, whether the verdict is right takes the place of the maxima (and, without
+        # the status line, the running count too).
         parts = []
         for k, name in enumerate(engine.CLASSES):
             score = s.scores[k]
-            maximum = "" if short_gallery else f" (max {number(float(s.forward.maxima[k]))})"
+            maximum = "" if g is not None else f" (max {number(float(s.forward.maxima[k]))})"
             parts.append(f"{name} {bar(score, 6)} {score:.2f}{maximum}")
         truth = ""
         if g is not None and g.truth is not None:
-            truth = " ✓" if g.truth == s.verdict else f" ✗ it is a {g.truth}"
-        if short_gallery:
-            truth += f"  gallery {g.correct}/{g.seen}"
-        return "  ".join(parts) + f"  → [b reverse] {s.verdict.upper()} [/]{truth}"
+            truth = " ✓ right" if g.truth == s.verdict else f" ✗ it is a {g.truth}"
+        if g is not None and self.has_class("-short"):
+            truth += f"  {g.correct}/{g.seen}"
+        maxima = s.forward.maxima
+        if np.all(maxima == maxima[0]):  # e.g. a blank input: argmax takes the first class
+            truth += " (tie)"
+        return "  ".join(parts) + f" → [b reverse] {s.verdict.upper()} [/]{truth}"
 
     def _detail_text(self) -> str:
         s = self.session
