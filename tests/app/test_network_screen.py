@@ -204,7 +204,7 @@ async def test_drawing_on_a_blank_input():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c")
         await pilot.pause()
-        assert "(tie)" in shown(app, "#scores")  # nothing to see: both detectors at 0
+        assert "(a tie: both max 0)" in shown(app, "#scores")  # nothing to see: both detectors at 0
         await pilot.press("down", "right", "space", "right", "space", "space")
         await pilot.pause()
         image = view(app).state().input[0]
@@ -526,3 +526,26 @@ async def test_the_field_on_the_half_block_input_is_visible_without_colour():
         assert inside and outside
         assert min(lum(s) for s in inside) > max(lum(s) for s in outside) + 20
         assert "▕" in shown(app, "#field-rows") and "▔" * (right - left + 1) in shown(app, "#field-cols")
+
+
+@pilot_test
+async def test_a_scene_applied_right_after_mounting_keeps_its_selection():
+    """The view asks for focus when it mounts; a scene applied at once must win over that request."""
+    from textual.screen import Screen
+
+    class Host(Screen):
+        MIN_SIZE = (60, 20)
+
+        def compose(self):
+            yield NetworkView(NetworkSession.open("rectangle"))
+
+        def on_mount(self) -> None:
+            self.query_one(NetworkView).apply_scene(Scene(screen="network", select="conv1:0", position=(6, 6)))
+
+    app = TuiconvApp(first_screen=Host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        state = app.screen.query_one(NetworkView).state()
+        assert (state.selected_map, state.selected_cell) == ("conv1:0", (6, 6))
+        assert app.focused is app.screen.query_one(NetworkView).grids["conv1:0"]

@@ -167,6 +167,7 @@ class NetworkView(Widget, can_focus=False):
         self.grids: dict[str, Grid] = {}
         self.message_line = ""
         self._player = None
+        self._expected_focus: Grid | None = None
         s = session
         for map_id in s.maps:
             layer, _ = split_map_id(map_id)
@@ -226,7 +227,7 @@ class NetworkView(Widget, can_focus=False):
         yield Line("", id="detail")
 
     def on_mount(self) -> None:
-        self.grids[self.session.selected].focus()
+        self._focus(self.grids[self.session.selected])
         self.refresh_all()
 
     def on_resize(self) -> None:
@@ -255,7 +256,7 @@ class NetworkView(Widget, can_focus=False):
         # When the selection moved by itself (the winner changed), the keys follow it.
         focused = self.app.focused if self.is_mounted else None
         if focused in self.grids.values() and focused is not self.grids[s.selected]:
-            self.grids[s.selected].focus()
+            self._focus(self.grids[s.selected])
         reads = s.cells_read()
         for map_id, grid in self.grids.items():
             layer, _ = split_map_id(map_id)
@@ -357,20 +358,21 @@ class NetworkView(Widget, can_focus=False):
         g = s.gallery
         # In the gallery, whether the verdict is right takes the place of the maxima (and, without
         # the status line, the running count too).
+        maxima = s.forward.maxima
+        tie = bool(np.all(maxima == maxima[0]))  # e.g. a blank input: argmax takes the first class
         parts = []
         for k, name in enumerate(engine.CLASSES):
             score = s.scores[k]
-            maximum = "" if g is not None else f" (max {number(float(s.forward.maxima[k]))})"
+            maximum = "" if g is not None or tie else f" (max {number(float(maxima[k]))})"
             parts.append(f"{name} {bar(score, 6)} {score:.2f}{maximum}")
         truth = ""
         if g is not None and g.truth is not None:
             truth = " ✓ right" if g.truth == s.verdict else f" ✗ it is a {g.truth}"
         if g is not None and self.has_class("-short"):
             truth += f"  {g.correct}/{g.seen}"
-        maxima = s.forward.maxima
-        if np.all(maxima == maxima[0]):  # e.g. a blank input: argmax takes the first class
-            truth += " (tie)"
-        return "  ".join(parts) + f" → [b reverse] {s.verdict.upper()} [/]{truth}"
+        if tie:
+            truth += f" (a tie: both max {number(float(maxima[0]))})"
+        return "  ".join(parts) + f"  → [b reverse] {s.verdict.upper()} [/]{truth}"
 
     def _detail_text(self) -> str:
         s = self.session
@@ -473,13 +475,23 @@ class NetworkView(Widget, can_focus=False):
         if focus and self.is_mounted:
             grid = self.grids[self.session.selected]
             if grid.focusable:
-                grid.focus()
+                self._focus(grid)
         self.refresh_all()
         self.post_message(self.Changed(self, self.state()))
 
     # ---- selection ---------------------------------------------------------------------------
+    def _focus(self, grid: Grid) -> None:
+        # Focus arrives later, as an event; until it does, an older focus request (say, the one
+        # made on mount, before a lesson's scene moved the selection) must not select its map.
+        self._expected_focus = grid
+        grid.focus()
+
     def on_descendant_focus(self, event) -> None:
         widget = event.widget
+        expected, self._expected_focus = self._expected_focus, None
+        if expected is not None and widget is not expected and expected.focusable:
+            self._focus(expected)  # a stale request: the selection has moved on since
+            return
         if isinstance(widget, Grid) and widget.id and widget.id.startswith("map-"):
             map_id = _map_id(widget.id)
             if map_id != self.session.selected:
@@ -542,7 +554,7 @@ class NetworkView(Widget, can_focus=False):
                 grid.cursor = grid.cursor or (1, 1)
             else:
                 grid.cursor = None
-        target.focus()
+        self._focus(target)
         self.message_line = ""
         self.refresh_all()
 
@@ -616,7 +628,7 @@ class NetworkView(Widget, can_focus=False):
         self._stop_player()
         self.session.select("input")
         self._input_change(self.session.clear_input)
-        self.grids["input"].focus()
+        self._focus(self.grids["input"])
 
     def action_choose_input(self) -> None:
         from tuiconv.app.widgets.picker import Picker  # only when asked: start-up stays light
