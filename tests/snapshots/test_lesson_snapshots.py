@@ -69,4 +69,10 @@ def test_a_hint_on_demand(snap_compare):
 
 
 def test_a_larger_terminal_gives_the_view_more_room(snap_compare):
+    """At 120×40 the view has room for all its panels; the story is still on its card (x)."""
     assert snap_compare(lesson_app(10), terminal_size=(120, 40), press=["wait:200", "enter", "wait:200"], run_before=no_blinking)
+
+
+def test_a_wide_terminal_keeps_the_story_beside_the_view(snap_compare):
+    """From 124 columns the narrative stays beside the view, so no card covers it."""
+    assert snap_compare(lesson_app(2), terminal_size=(132, 40), press=["wait:300"], run_before=no_blinking)

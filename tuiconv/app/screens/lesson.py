@@ -10,11 +10,13 @@ view keeps the whole of an 80×24 terminal below them.
 
 from __future__ import annotations
 
+import asyncio
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Vertical, VerticalScroll
+from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Markdown, Static
@@ -27,6 +29,7 @@ from tuiconv.course.scene import ViewState
 
 
 KEYS_WORDS = "x story · H hint · < > steps"
+WIDE = 124  # columns from which the story stays beside the view (the stepper needs about 80)
 # While the answer box has the keys, letters type; escape gives them back to the view.
 ANSWER_WORDS = "enter checks · esc: keys for the view, x, H"
 
@@ -76,7 +79,11 @@ class LessonScreen(Screen):
     LessonScreen > #lesson-line > Input { width: 26; height: 1; border: none; padding: 0 1; display: none; }
     LessonScreen > #lesson-line.-question > Input { display: block; }
     LessonScreen > #lesson-line.-question > #lesson-status { margin-left: 1; }
-    LessonScreen > #lesson-view { height: 1fr; }
+    LessonScreen > #lesson-body { height: 1fr; }
+    LessonScreen #lesson-view { width: 1fr; height: 1fr; }
+    LessonScreen #lesson-side { display: none; width: 44; height: 1fr; border-left: vkey $panel; padding: 0 1; }
+    LessonScreen.-wide #lesson-side { display: block; }
+    LessonScreen #lesson-side Markdown { margin: 0; padding: 0; }
     LessonScreen .-done { color: $success; }
     """
     BINDINGS = [
@@ -108,11 +115,19 @@ class LessonScreen(Screen):
         with Container(id="lesson-line"):
             yield Input(placeholder="answer, then enter", id="lesson-answer")
             yield Static(id="lesson-status")
-        yield Container(id="lesson-view")
+        with Horizontal(id="lesson-body"):
+            yield Container(id="lesson-view")
+            # A wide terminal keeps the story beside the view; a narrow one has it on x.
+            with VerticalScroll(id="lesson-side"):
+                yield Markdown(id="lesson-narrative")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        self.set_class(self.app.size.width >= WIDE, "-wide")
         self.run_worker(self.open_step(self.number, story=True), exclusive=True)
+
+    def on_resize(self, event) -> None:
+        self.set_class(self.size.width >= WIDE, "-wide")
 
     @property
     def step(self) -> Step:
@@ -136,6 +151,11 @@ class LessonScreen(Screen):
         if screen not in self.views:
             self.views[screen] = make_view(screen)
             await self.query_one("#lesson-view").mount(self.views[screen])
+            # Let the new view settle (its own first focus and selection) before the scene
+            # changes it, or that first focus could arrive late and undo the scene's selection.
+            settled = asyncio.get_running_loop().create_future()
+            self.call_after_refresh(lambda: settled.done() or settled.set_result(None))
+            await settled
         for name, view in self.views.items():
             view.display = name == screen
         return self.views[screen]
@@ -153,6 +173,8 @@ class LessonScreen(Screen):
         self.store.visit(self.lesson.id, number)
         self._save()
         self._show_task()
+        heading = f"**Step {number}{': ' + self.step.title if self.step.title else ''}**\n\n"
+        await self.query_one("#lesson-narrative", Markdown).update(heading + self.step.narrative)
         answer = self.query_one("#lesson-answer", Input)
         answer.value = ""
         question = self.step.check.is_question
@@ -163,7 +185,7 @@ class LessonScreen(Screen):
             self._say(ANSWER_WORDS)
         else:
             self._check_state()
-        if story:
+        if story and not self.has_class("-wide"):
             self.action_story()
         else:
             self._focus_work()
