@@ -34,6 +34,7 @@ def test_headless_training_prints_the_engines_summary_and_saves_the_weights(tmp_
     accuracy = engine.evaluate(expected, engine.held_out_set())
     assert f"{accuracy:.1%} right on 1000 held-out shapes" in out
     assert "40/40" in out
+    assert " ".join(out.split()).startswith(engine.RECIPE)  # how the training is set up, first
     for match in layer1_matches(expected):
         row = next(line for line in out.splitlines() if re.match(rf"│\s+{match.filter} │", line))
         assert match.label in row and f"{match.similarity:+.2f}" in row

@@ -15,7 +15,7 @@ HELP = "train the network from random weights and watch edge detectors form (--h
 _REFRESH_EVERY = 10
 # The engine's defaults (tuiconv.engine.train; a test keeps them equal), written out here because
 # importing the engine loads scipy, which `tuiconv --help` should not wait for.
-DEFAULT_SEED, DEFAULT_STEPS, DEFAULT_LR = 0, 200, 0.02
+DEFAULT_SEED, DEFAULT_STEPS, DEFAULT_LR = 0, 400, 0.02
 
 
 def add_arguments(parser) -> None:
@@ -59,9 +59,10 @@ def _run_headless(args) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from tuiconv.engine.train import Trainer, evaluate, held_out_set, mean_responses
+    from tuiconv.engine.train import RECIPE, Trainer, evaluate, held_out_set, mean_responses
 
     console = Console(highlight=False)
+    console.print(RECIPE + "\n")
     trainer = Trainer(seed=args.seed, lr=args.lr)
     columns = (
         TextColumn("training"),

@@ -36,6 +36,7 @@ from tuiconv.engine.train import (
     DEFAULT_LR,
     DEFAULT_SEED,
     DEFAULT_STEPS,
+    RECIPE,
     ShapeSet,
     Trainer,
     check_settings,
@@ -141,7 +142,7 @@ class TrainView(Vertical, can_focus=True):
         self._last_drawn = 0.0
         self._timer = None
         self._held: ShapeSet | None = None
-        self._message = ""
+        self._message = RECIPE  # until the first key: how this training differs from the plain one
         self._start(seed, lr)
 
     # -- the training run -----------------------------------------------------------------
