@@ -9,8 +9,7 @@ import time
 
 import numpy as np
 
-from tuiconv.engine.network import Network
-from tuiconv.engine.train import DEFAULT_LR, START_BIAS2, ShapeSet, Trainer
+from tuiconv.engine.train import DECAYED, DEFAULT_LR, WEIGHT_DECAY, ShapeSet, Trainer, starting_network
 
 BATCH, SIZE, STEPS, ROUNDS = 32, 16, 1000, 3
 
@@ -27,17 +26,19 @@ def best_rate(run_steps) -> float:
 
 
 def torch_trainer(data: ShapeSet, dtype_name: str):
-    """The same network, start, data, batch size and optimiser, in PyTorch on one thread."""
+    """The same network, start, data, batch size and optimiser (AdamW with the same decay on the
+    weights, then layer-1 filters shifted back to sum to zero), in PyTorch on one thread."""
     import torch
     import torch.nn.functional as F
 
     torch.set_num_threads(1)
     dtype = getattr(torch, dtype_name)
-    start = Network.random(0)
-    start.b2[:] = START_BIAS2
-    params = [torch.tensor(getattr(start, n), dtype=dtype, requires_grad=True) for n in ("w1", "b1", "w2", "b2")]
+    start = starting_network(0)
+    names = ("w1", "b1", "w2", "b2")
+    params = [torch.tensor(getattr(start, n), dtype=dtype, requires_grad=True) for n in names]
     w1, b1, w2, b2 = params
-    optimiser = torch.optim.Adam(params, lr=DEFAULT_LR)
+    groups = [{"params": [p], "weight_decay": WEIGHT_DECAY if n in DECAYED else 0.0} for n, p in zip(names, params)]
+    optimiser = torch.optim.AdamW(groups, lr=DEFAULT_LR)
     images, labels = data.groups[SIZE]
     images_t = torch.tensor(images, dtype=dtype).unsqueeze(1)
     labels_t = torch.tensor(labels)
@@ -55,6 +56,8 @@ def torch_trainer(data: ShapeSet, dtype_name: str):
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
+            with torch.no_grad():
+                w1.sub_(w1.mean(dim=(1, 2, 3), keepdim=True))
 
     return run_steps, loss_of, torch
 
