@@ -483,6 +483,8 @@ class NetworkView(Widget, can_focus=False):
     def _focus(self, grid: Grid) -> None:
         # Focus arrives later, as an event; until it does, an older focus request (say, the one
         # made on mount, before a lesson's scene moved the selection) must not select its map.
+        if self.app.focused is grid:
+            return  # already there: no focus event will come
         self._expected_focus = grid
         grid.focus()
 
