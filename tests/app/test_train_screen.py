@@ -63,7 +63,7 @@ async def test_paused_at_step_0_it_shows_the_random_starting_weights():
     async with train_app(seed=2).run_test(size=(80, 24)) as pilot:
         view = pilot.app.screen.query_one(TrainView)
         await pilot.pause()
-        assert text_of(view, "#train-status").startswith("step 0/400")
+        assert text_of(view, "#train-status").startswith("step 0/200")
         start = starting_network(2)
         assert_shows(view, start)
         assert f"held-out {evaluate(start, held_out_set()):.1%}" in text_of(view, "#train-status")
@@ -78,7 +78,7 @@ async def test_space_trains_one_batch_and_the_screen_shows_the_engines_weights()
         for steps in (1, 2, 3):
             await pilot.press("space")
             await pilot.pause()
-            assert text_of(view, "#train-status").startswith(f"step {steps}/400")
+            assert text_of(view, "#train-status").startswith(f"step {steps}/200")
             net = engine_after(steps, seed=1)
             assert_shows(view, net)
         # The held-out accuracy shown after a step is the engine's for that network.
@@ -100,7 +100,7 @@ async def test_p_plays_and_pauses_and_a_paused_run_stays_put():
         assert "paused" in text_of(view, "#train-status")
         await pilot.pause(0.4)
         assert view.trainer.steps_done == paused_at
-        assert text_of(view, "#train-status").startswith(f"step {paused_at}/400")
+        assert text_of(view, "#train-status").startswith(f"step {paused_at}/200")
         assert_shows(view, engine_after(paused_at))
         await pilot.press("p")
         for _ in range(100):
@@ -144,7 +144,7 @@ async def test_a_new_seed_starts_again_from_other_random_weights():
         view = pilot.app.screen.query_one(TrainView)
         await pilot.press("space", "space", "s")
         await pilot.pause()
-        assert text_of(view, "#train-status").startswith("step 0/400")
+        assert text_of(view, "#train-status").startswith("step 0/200")
         assert "seed 1" in text_of(view, "#train-status")
         assert_shows(view, engine_after(0, seed=1))
         await pilot.press("S")

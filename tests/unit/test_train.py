@@ -178,7 +178,7 @@ def test_from_random_weights_at_least_19_of_20_seeds_reach_98_percent(twenty_run
     assert sum(a >= 0.98 for a in accuracies) >= 19, accuracies
     # A random network is near chance, so the learning is real.
     assert evaluate(Network.random(0), held_out_set()) < 0.8
-    assert DEFAULT_STEPS <= 400
+    assert DEFAULT_STEPS <= 200
 
 
 def test_the_learned_layer1_filters_look_like_named_edge_detectors(twenty_runs):
@@ -188,7 +188,7 @@ def test_the_learned_layer1_filters_look_like_named_edge_detectors(twenty_runs):
     rng = np.random.default_rng(0)
     random = np.array([best_cosine(w - w.mean()) for w in rng.normal(size=(2000, 3, 3))])
     assert random.mean() < 0.62 and np.mean(random >= 0.7) < 0.25 and np.mean(random >= 0.8) < 0.08
-    # Learned (measured: mean 0.79, 88 % at 0.7 or more, half at 0.8 or more).
+    # Learned (measured: mean 0.79, 84 % at 0.7 or more, 48 % at 0.8 or more).
     assert learned.mean() > 0.74, learned.mean()
     assert np.mean(learned >= 0.7) > 0.75, np.mean(learned >= 0.7)
     assert np.mean(learned >= 0.8) > 0.35, np.mean(learned >= 0.8)
@@ -206,7 +206,7 @@ def test_the_rectangle_detector_weighs_straight_edges_and_the_diamond_detector_d
             lean = net.w2[0, match.filter].sum() - net.w2[1, match.filter].sum()
             right += (lean > 0) == (match.detector in STRAIGHT)
             total += 1
-    assert right / total > 0.75, right / total  # measured: 86 %
+    assert right / total > 0.75, right / total  # measured: 85 %
 
 
 # --------------------------------------------------------------------------- what filters became

@@ -15,7 +15,7 @@ HELP = "train the network from random weights and watch edge detectors form (--h
 _REFRESH_EVERY = 10
 # The engine's defaults (tuiconv.engine.train; a test keeps them equal), written out here because
 # importing the engine loads scipy, which `tuiconv --help` should not wait for.
-DEFAULT_SEED, DEFAULT_STEPS, DEFAULT_LR = 0, 400, 0.02
+DEFAULT_SEED, DEFAULT_STEPS, DEFAULT_LR = 0, 200, 0.02
 
 
 def add_arguments(parser) -> None:

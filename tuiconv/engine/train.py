@@ -32,7 +32,7 @@ from tuiconv.engine.network import CLASSES, CONV1_PADDING, CONV2_PADDING, PARAME
 from tuiconv.engine.shapes import sample_shapes
 
 DEFAULT_LR = 0.02
-DEFAULT_STEPS = 400
+DEFAULT_STEPS = 200
 DEFAULT_BATCH = 32
 DEFAULT_SEED = 0
 SIZES = (12, 32)
