@@ -17,8 +17,8 @@ from tuiconv.app.palette import Scale
 from tuiconv.app.widgets.grid import Grid, format_number
 from tuiconv.engine.ops import ConvStep
 
-# Characters in one channel row without products: window (12) × (3) slice (15) and Σ (7).
-ROW_WIDTH = 37
+# Characters in one channel row without products: window (12) × (3) slice (15) and " Σ -1.36" (8).
+ROW_WIDTH = 38
 EDGE_GLYPHS = {"horizontal": "─", "vertical": "│", "diagonal": "╲", "antidiagonal": "╱"}
 
 
@@ -33,7 +33,7 @@ class ChannelRow(Horizontal):
     DEFAULT_CSS = """
     ChannelRow { height: 3; width: auto; }
     ChannelRow > .op { width: 3; height: 3; content-align: center middle; }
-    ChannelRow > .sum { width: 7; height: 3; content-align: right middle; }
+    ChannelRow > .sum { width: 8; height: 3; content-align: right middle; }
     """
 
     def __init__(self, channel: int, *, id: str | None = None):
