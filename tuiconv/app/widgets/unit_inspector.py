@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from tuiconv.app.palette import Scale
 from tuiconv.app.widgets.grid import Grid, format_number
+from tuiconv.app.widgets.line import Line
 from tuiconv.engine.ops import ConvStep
 
 # Characters in one channel row without products: window (12) × (3) slice (15) and " Σ -1.36" (8).
@@ -46,7 +47,7 @@ class ChannelRow(Horizontal):
         self.products = Grid(blank, mode="numbers", cell_width=4, id=f"products-{channel}", classes="products-part")
         self.window.can_focus = False
         self.products.can_focus = False
-        self.sum = Static("", classes="sum")
+        self.sum = Line("", classes="sum")
 
     def compose(self) -> ComposeResult:
         yield self.window
@@ -71,10 +72,11 @@ class UnitInspector(Vertical):
     def __init__(self, channel_names: list[str], *, id: str | None = None):
         super().__init__(id=id)
         self.channel_names = channel_names
-        self.title = Static("", classes="title")
-        self.labels = [Static("", classes="label") for _ in channel_names]
+        # Lines repaint only when their text changes: most cursor moves leave most of them be.
+        self.title = Line("", classes="title")
+        self.labels = [Line("", classes="label") for _ in channel_names]
         self.rows = [ChannelRow(c) for c in range(len(channel_names))]
-        self.total = Static("", classes="total")
+        self.total = Line("", classes="total")
 
     def compose(self) -> ComposeResult:
         yield self.title
@@ -88,9 +90,7 @@ class UnitInspector(Vertical):
 
     def show(self, step: ConvStep, unit_name: str, edited: np.ndarray | None = None) -> None:
         """Fill the panel from one ``conv_step`` over the pooled maps (every number from the engine)."""
-        self.title.update(
-            f"[b]{unit_name}[/b] at ({step.i},{step.j}): window × slice"
-        )
+        self.title.show(f"[b]{unit_name}[/b] at ({step.i},{step.j}): window × slice")
         window_scale = Scale.for_values(step.window, signed=False)
         weight_scale = Scale.for_values(step.weights, signed=True)
         product_scale = Scale.for_values(step.products, signed=True)
@@ -101,19 +101,19 @@ class UnitInspector(Vertical):
             text = f"{glyph + ' ' if glyph else ''}{name}: window × slice = {number(contribution)}"
             if len(text) > ROW_WIDTH:  # a learned channel's long name ("≈−horizontal?")
                 text = f"{name}: Σ = {number(contribution)}"
-            label.update(text)
+            label.show(text)
             row.window.scale, row.window.values = window_scale, step.window[c]
             row.window.marks = {"padding": _padding_cells(step)}
             row.slice.scale, row.slice.values = weight_scale, step.weights[c]
             if edited is not None:
                 row.slice.marks = {"edited": {tuple(p) for p in np.argwhere(edited[c])}}
             row.products.scale, row.products.values = product_scale, step.products[c]
-            row.sum.update(f"\nΣ {number(contribution)}")
+            row.sum.show(f"\nΣ {number(contribution)}")
         terms = [number(step.channel_sums[0])]
         terms += [f"− {number(-v)}" if v < 0 else f"+ {number(v)}" for v in step.channel_sums[1:]]
         bias = f"− {number(-step.bias)}" if step.bias < 0 else f"+ {number(step.bias)}"
         after = max(step.total, 0.0)
-        self.total.update(
+        self.total.show(
             f"{' '.join(terms)} {bias} (bias)\n= [b]{number(step.total)}[/b] → ReLU → [b]{number(after)}[/b]"
         )
 
