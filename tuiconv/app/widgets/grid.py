@@ -287,6 +287,18 @@ class Grid(Widget, can_focus=True):
         self._redraw_cells(changed)
 
     @property
+    def selected(self) -> bool:
+        """Title drawn as if focused: the grid a parent view has selected while keeping the focus
+        itself (moving focus repaints the whole screen)."""
+        return getattr(self, "_selected", False)
+
+    @selected.setter
+    def selected(self, selected: bool) -> None:
+        if selected != self.selected:
+            self._selected = selected
+            self._refresh_line(0)
+
+    @property
     def cursor(self) -> Cell | None:
         return self._cursor
 
@@ -416,7 +428,7 @@ class Grid(Widget, can_focus=True):
         width = self.size.width
         base = self.rich_style
         mode, cell = self._layout(width)
-        key = (width, mode, cell, base, self.has_focus)
+        key = (width, mode, cell, base, self.has_focus or self.selected)
         cached = self._strips.get(y)
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -439,7 +451,7 @@ class Grid(Widget, can_focus=True):
         return strip
 
     def _render_title(self, width: int, base: Style) -> Strip:
-        style = base + Style(bold=True, reverse=self.has_focus or None)
+        style = base + Style(bold=True, reverse=(self.has_focus or self.selected) or None)
         text = (self._title or "")[:width]
         return Strip([Segment(text, style)]).adjust_cell_length(width, base)
 
