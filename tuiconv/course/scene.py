@@ -44,7 +44,17 @@ class Scene:
     select: str | None = None  # network: a map to select, e.g. "conv2:0", "conv1:2", "pool:1"
     lr: float | None = None  # train
     steps: int | None = None  # train
+    # What the view keeps covered until the step is done, so a question does not show its own
+    # answer: any of CONCEALABLE.  The view shows "?" (and says it is hidden) in their place.
+    conceal: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+# "size": the output size wherever it is printed (titles, formula result, status line);
+# "formula": the whole output-size panel; "uncovered": never-covered rows/columns and their marks;
+# "arithmetic": the products and sum of the current step; "output": feature-map values (cells show
+# "?" even once stepped); "receptive-field": the network's receptive-field size and extent text.
+CONCEALABLE: tuple[str, ...] = ("size", "formula", "uncovered", "arithmetic", "output", "receptive-field")
 
 
 @dataclass
