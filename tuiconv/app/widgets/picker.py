@@ -30,7 +30,8 @@ class Picker(ModalScreen[str | None]):
         border: round $accent; background: $surface; padding: 0 1;
     }
     Picker OptionList, Picker OptionList:focus { height: auto; max-height: 16; border: none; padding: 0; }
-    Picker Input { border: none; height: 1; padding: 0; }
+    /* Textual's own Input:focus draws a tall border, which in one row leaves no room for text. */
+    Picker Input, Picker Input:focus { border: none; height: 1; padding: 0; }
     """
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
