@@ -160,10 +160,10 @@ async def test_editing_a_layer2_weight_changes_the_scores_as_a_loop_network_says
     app, session = make_app("diamond")
     async with app.run_test(size=(80, 24)) as pilot:
         # Make the rectangle unit love diagonal edges: its diagonal slice's centre goes −1 → +2.
-        await pilot.press(*["tab"] * 9, "enter")
+        await pilot.press(*["tab"] * 9, "enter", "tab", "tab", "tab")  # the diagonal slice
         await pilot.pause()
-        view(app).inspector.rows[2].slice.focus()
-        await pilot.press("down", "right", "plus", "plus", "plus", "plus", "plus", "plus")
+        assert view(app).inspector.rows[2].slice.cursor == (1, 1)  # starts at the centre
+        await pilot.press("up", "left", "down", "right", "plus", "plus", "plus", "plus", "plus", "plus")
         await pilot.pause()
         want = engine.Network.hand_designed()
         want.w2[0, 2, 1, 1] = 2.0
@@ -455,7 +455,7 @@ async def test_the_keys_follow_the_winner_when_the_input_changes():
         await pilot.press("left")
         await pilot.pause()
         assert (session.selected, session.cell) == ("conv2:1", (i, max(j - 1, 0)))
-        assert app.focused is view(app).grids["conv2:1"]
+        assert view(app).grids["conv2:1"].selected and not view(app).grids["conv2:0"].selected
 
 
 @pilot_test
@@ -530,7 +530,7 @@ async def test_the_field_on_the_half_block_input_is_visible_without_colour():
 
 @pilot_test
 async def test_a_scene_applied_right_after_mounting_keeps_its_selection():
-    """The view asks for focus when it mounts; a scene applied at once must win over that request."""
+    """A scene applied as soon as the view mounts keeps its selection (nothing arriving late undoes it)."""
     from textual.screen import Screen
 
     class Host(Screen):
@@ -548,4 +548,4 @@ async def test_a_scene_applied_right_after_mounting_keeps_its_selection():
         await pilot.pause()
         state = app.screen.query_one(NetworkView).state()
         assert (state.selected_map, state.selected_cell) == ("conv1:0", (6, 6))
-        assert app.focused is app.screen.query_one(NetworkView).grids["conv1:0"]
+        assert app.screen.query_one(NetworkView).grids["conv1:0"].selected

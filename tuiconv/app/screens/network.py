@@ -98,7 +98,7 @@ def bar(fraction: float, width: int) -> str:
     return ("█" * full + (" ▏▎▍▌▋▊▉"[part] if part else "")).ljust(width)
 
 
-class NetworkView(Widget, can_focus=False):
+class NetworkView(Widget, can_focus=True):
     """Every layer of the two-layer network, the selected cell's receptive field, and its arithmetic."""
 
     DEFAULT_CSS = """
@@ -129,6 +129,10 @@ class NetworkView(Widget, can_focus=False):
     """
 
     BINDINGS = [
+        Binding("up,k", "move(-1, 0)", "move up", show=False),
+        Binding("down,j", "move(1, 0)", "move down", show=False),
+        Binding("left,h", "move(0, -1)", "move left", show=False),
+        Binding("right,l", "move(0, 1)", "move right", show=False),
         Binding("tab", "cycle(1)", "next map", tooltip="next map (while inspecting: next weight slice)"),
         Binding("shift+tab", "cycle(-1)", "previous map (or weight slice)", show=False),
         Binding("enter", "inspect", "look inside"),
@@ -167,7 +171,10 @@ class NetworkView(Widget, can_focus=False):
         self.grids: dict[str, Grid] = {}
         self.message_line = ""
         self._player = None
-        self._expected_focus: Grid | None = None
+        # While inspecting a unit: the slice (channel) whose weight cursor the arrows move, or
+        # None when they move the cell cursor on the unit's map.
+        self._slice: int | None = None
+        self._slice_cell = (1, 1)
         s = session
         for map_id in s.maps:
             layer, _ = split_map_id(map_id)
@@ -175,9 +182,10 @@ class NetworkView(Widget, can_focus=False):
                 s.values(map_id),
                 title=self._map_title(map_id),
                 mode="halfblock",
-                cursor_movable=True,
                 id=_widget_id(map_id),
             )
+            # The view keeps the focus: moving it between grids would repaint the whole screen.
+            grid.can_focus = False
             self.grids[map_id] = grid
         # In a tall terminal: the selected map's numbers around the cursor.
         self.zoom = Grid(np.zeros((1, 1)), title="", mode="numbers", cell_width=4, id="zoom")
@@ -227,14 +235,13 @@ class NetworkView(Widget, can_focus=False):
         yield Line("", id="detail")
 
     def on_mount(self) -> None:
-        self._focus(self.grids[self.session.selected])
+        self.focus()
         self.refresh_all()
 
     def on_resize(self) -> None:
         # More room shows more at once: the inspector beside the maps, then a channel in full.
         wide = self.size.width >= ROOMY[0]
         self.set_class(wide, "-roomy-x")
-        self._slices_focusable()
         self.set_class(wide and self.size.height >= ROOMY[1], "-roomy-y")
         # Products need 15 more columns: beside all the maps only from 136, alone from 100.
         self.inspector.set_class(self.size.width < (136 if wide else 100), "-narrow")
@@ -253,10 +260,6 @@ class NetworkView(Widget, can_focus=False):
             "pool": Scale.for_values(s.forward.pool1, signed=False),
             "conv2": Scale.for_values(s.forward.relu2, signed=False),
         }
-        # When the selection moved by itself (the winner changed), the keys follow it.
-        focused = self.app.focused if self.is_mounted else None
-        if focused in self.grids.values() and focused is not self.grids[s.selected]:
-            self._focus(self.grids[s.selected])
         reads = s.cells_read()
         for map_id, grid in self.grids.items():
             layer, _ = split_map_id(map_id)
@@ -264,6 +267,7 @@ class NetworkView(Widget, can_focus=False):
                 grid.scale = scales[layer]
             grid.values = s.values(map_id)
             grid.cursor = s.cell if map_id == s.selected else None
+            grid.selected = map_id == s.selected and self._slice is None
             grid.window = reads.get(layer, frozenset())
         for map_id, grid in self.grids.items():
             title = self._map_title(map_id)
@@ -290,16 +294,14 @@ class NetworkView(Widget, can_focus=False):
         self._show_text("field-cols", cols)
         self._show_text("field-rows", rows)
 
-    def _slices_focusable(self) -> None:
-        # Weight slices join the tab order only while inspecting, so tab still walks the maps.
-        for grid in self.inspector.slice_grids():
-            grid.can_focus = self.has_class("-inspecting")
-
     def _show_inspector(self) -> None:
         s = self.session
         if self.has_class("-roomy-x") or self.has_class("-inspecting"):
             edited = s.net.w2[s.unit] != s.original.w2[s.unit]
             self.inspector.show(s.unit_step(), s.name("conv2", s.unit), edited)
+            for channel, grid in enumerate(self.inspector.slice_grids()):
+                grid.cursor = self._slice_cell if channel == self._slice else None
+                grid.selected = channel == self._slice
         if self.has_class("-roomy-y"):
             self._show_zoom()
             self._show_arithmetic()
@@ -467,49 +469,17 @@ class NetworkView(Widget, can_focus=False):
             s.select(scene.select, tuple(scene.position) if scene.position else None)
         elif scene.position is not None:
             s.select(s.selected, tuple(scene.position))
-        self.set_class(False, "-inspecting")
-        self._slices_focusable()
-        self._changed(focus=True)
+        self._stop_inspecting()
+        self._changed()
 
-    def _changed(self, focus: bool = False) -> None:
-        if focus and self.is_mounted:
-            grid = self.grids[self.session.selected]
-            if grid.focusable:
-                self._focus(grid)
+    def _changed(self) -> None:
         self.refresh_all()
         self.post_message(self.Changed(self, self.state()))
 
     # ---- selection ---------------------------------------------------------------------------
-    def _focus(self, grid: Grid) -> None:
-        # Focus arrives later, as an event; until it does, an older focus request (say, the one
-        # made on mount, before a lesson's scene moved the selection) must not select its map.
-        if self.app.focused is grid:
-            return  # already there: no focus event will come
-        self._expected_focus = grid
-        grid.focus()
-
-    def on_descendant_focus(self, event) -> None:
-        widget = event.widget
-        expected, self._expected_focus = self._expected_focus, None
-        if expected is not None and widget is not expected and expected.focusable:
-            self._focus(expected)  # a stale request: the selection has moved on since
-            return
-        if isinstance(widget, Grid) and widget.id and widget.id.startswith("map-"):
-            map_id = _map_id(widget.id)
-            if map_id != self.session.selected:
-                self.session.select(map_id)
-                self._changed()
-
-    @on(Grid.CursorMoved)
-    def _cursor_moved(self, event: Grid.CursorMoved) -> None:
-        event.stop()
-        grid_id = event.grid.id or ""
-        if grid_id.startswith("map-"):
-            self.session.select(_map_id(grid_id), event.cell)
-            self.message_line = ""
-            self._changed()
-        elif grid_id.startswith("slice-"):
-            self.refresh_all()
+    def _stop_inspecting(self) -> None:
+        self.set_class(False, "-inspecting")
+        self._slice = None
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """The view's actions for ctrl+p, each a sentence a learner would search for."""
@@ -534,31 +504,34 @@ class NetworkView(Widget, can_focus=False):
             yield SystemCommand(f"Network: {title}", help_text, callback)
 
     def _select_map(self, map_id: str) -> None:
-        self.set_class(False, "-inspecting")
-        self._slices_focusable()
+        self._stop_inspecting()
         self.session.select(map_id)
-        self._changed(focus=True)
+        self._changed()
 
     # ---- actions -----------------------------------------------------------------------------
-    def _focus_ring(self) -> list[Grid]:
-        """What tab walks: every shown map; while inspecting, the unit's map and its 4 slices."""
-        if self.has_class("-inspecting"):
-            return [self.grids[f"conv2:{self.session.unit}"], *self.inspector.slice_grids()]
-        return [grid for grid in self.grids.values() if grid.display and grid.parent.display and grid.parent.parent.display]
+    def action_move(self, d_row: int, d_col: int) -> None:
+        """Arrows: the weight cursor inside a slice, else the selected map's cell cursor."""
+        if self._slice is not None:
+            rows, cols = self.session.net.w2.shape[-2:]
+            r, c = self._slice_cell
+            self._slice_cell = (min(max(r + d_row, 0), rows - 1), min(max(c + d_col, 0), cols - 1))
+            self.message_line = ""
+            self.refresh_all()
+            return
+        self.session.move(d_row, d_col)
+        self.message_line = ""
+        self._changed()
 
     def action_cycle(self, step: int) -> None:
-        ring = self._focus_ring()
-        here = self.app.focused
-        index = ring.index(here) if here in ring else -step
-        target = ring[(index + step) % len(ring)]
-        for grid in self.inspector.slice_grids():  # only the slice being edited shows a cursor
-            if grid is target:
-                grid.cursor = grid.cursor or (1, 1)
-            else:
-                grid.cursor = None
-        self._focus(target)
+        """tab: the next map; while inspecting, the unit's map and then each of its slices."""
         self.message_line = ""
-        self.refresh_all()
+        if self.has_class("-inspecting"):
+            ring = [None, *range(len(self.inspector.slice_grids()))]
+            self._slice = ring[(ring.index(self._slice) + step) % len(ring)]
+            self.refresh_all()
+            return
+        self.session.cycle_map(step)
+        self._changed()
 
     def _say(self, text: str) -> None:
         self.message_line = text
@@ -577,16 +550,17 @@ class NetworkView(Widget, can_focus=False):
             return
         if s.layer == "pool":
             s.select(f"conv2:{s.unit}")
-        self.set_class(not self.has_class("-inspecting"), "-inspecting")
-        self._slices_focusable()
+        if self.has_class("-inspecting"):
+            self._stop_inspecting()
+        else:
+            self.set_class(True, "-inspecting")
         self.message_line = ""
-        self._changed(focus=True)
+        self._changed()
 
     def action_leave(self) -> None:
         if self.has_class("-inspecting"):
-            self.set_class(False, "-inspecting")
-            self._slices_focusable()
-            self._changed(focus=True)
+            self._stop_inspecting()
+            self._changed()
             return
         raise SkipAction()  # nothing to leave here: the screen's escape goes back or quits
 
@@ -630,7 +604,6 @@ class NetworkView(Widget, can_focus=False):
         self._stop_player()
         self.session.select("input")
         self._input_change(self.session.clear_input)
-        self._focus(self.grids["input"])
 
     def action_choose_input(self) -> None:
         from tuiconv.app.widgets.picker import Picker  # only when asked: start-up stays light
@@ -711,13 +684,10 @@ class NetworkView(Widget, can_focus=False):
         self._changed()
 
     def _weight_cursor(self):
-        """(unit, channel, row, col) under the focused weight slice's cursor, or None."""
-        focused = self.app.focused
-        if isinstance(focused, Grid) and (focused.id or "").startswith("slice-"):
-            channel = int(focused.id.split("-")[1])
-            row, col = focused.cursor or (0, 0)
-            return self.session.unit, channel, row, col
-        return None
+        """(unit, channel, row, col) under the weight cursor while inspecting, or None."""
+        if self._slice is None or not self.has_class("-inspecting"):
+            return None
+        return (self.session.unit, self._slice, *self._slice_cell)
 
     def action_nudge(self, sign: int) -> None:
         where = self._weight_cursor()

@@ -43,10 +43,10 @@ class ChannelRow(Horizontal):
         blank = np.zeros((3, 3))
         self.window = Grid(blank, mode="numbers", cell_width=4, id=f"window-{channel}")
         # One more character for weights: an edited weight such as −1.5 must show exactly.
-        self.slice = Grid(blank, mode="numbers", cell_width=5, cursor_movable=True, id=f"slice-{channel}")
+        self.slice = Grid(blank, mode="numbers", cell_width=5, id=f"slice-{channel}")
         self.products = Grid(blank, mode="numbers", cell_width=4, id=f"products-{channel}", classes="products-part")
-        self.window.can_focus = False
-        self.products.can_focus = False
+        for grid in (self.window, self.slice, self.products):
+            grid.can_focus = False  # the network view keeps the focus and moves the weight cursor
         self.sum = Line("", classes="sum")
 
     def compose(self) -> ComposeResult:
