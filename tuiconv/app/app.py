@@ -8,6 +8,7 @@ screen's own ``palette_commands()``, and a terminal smaller than the screen need
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 
 from textual.app import App, ComposeResult, SystemCommand
@@ -112,11 +113,27 @@ class TuiconvApp(App):
         self.call_after_refresh(self._check_size)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's "Keys" panel lists its internals, and its "Screenshot" saves to a Downloads
+        # folder a lab machine may not have: both are replaced by ours.
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Keys", "Screenshot"):
+                yield command
+        yield SystemCommand("Keys", "every key of this screen (also ?)", self.action_help)
+        yield SystemCommand("Screenshot", "save an SVG picture of this screen in the current directory", self.save_screenshot_here)
         # A screen offers its own actions to the command palette by defining palette_commands().
         provider = getattr(screen, "palette_commands", None)
         if provider is not None:
             yield from provider()
+
+    def save_screenshot_here(self) -> str | None:
+        """Save an SVG of the screen in the current directory and say where (or why not)."""
+        try:
+            path = os.path.abspath(self.save_screenshot(path=os.getcwd()))
+        except OSError as error:
+            self.notify(f"Could not save the screenshot in {os.getcwd()}: {error.strerror or error}", title="Screenshot", severity="error")
+            return None
+        self.notify(f"Saved {path}", title="Screenshot")
+        return path
 
     # -- keys every screen shares ---------------------------------------------------------
 

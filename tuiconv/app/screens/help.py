@@ -23,13 +23,31 @@ from textual.widgets import Static
 Section = tuple[str, list[tuple[str, str]]]
 
 
+# Textual's own keys a learner uses; its others (copy, scrolling, maximize) are internals here.
+TEXTUAL_ACTIONS_SHOWN = frozenset({"focus_next", "focus_previous", "quit", "command_palette"})
+
+
+def _declared_actions(node: DOMNode) -> set[str]:
+    """Actions bound in the BINDINGS of tuiconv's own classes in ``node``'s ancestry."""
+    actions: set[str] = set()
+    for cls in type(node).__mro__:
+        if not cls.__module__.startswith("tuiconv"):
+            continue
+        for binding in cls.__dict__.get("BINDINGS", ()):
+            actions.add(binding.action if isinstance(binding, Binding) else binding[1])
+    return actions
+
+
 def _keys_of(node: DOMNode) -> list[tuple[str, str]]:
     """(keys, description) for each described action of ``node``, keys joined with '/'."""
     grouped: dict[tuple[str, str], list[str]] = {}
     app = node.app
+    ours = _declared_actions(node)
     for key, bindings in node._bindings.key_to_bindings.items():
         for binding in bindings:
             if not binding.description:
+                continue
+            if binding.action not in ours and binding.action.rpartition(".")[2] not in TEXTUAL_ACTIONS_SHOWN:
                 continue
             shown = app.get_key_display(Binding(key, binding.action, binding.description))
             # The tooltip, when a binding has one, is the longer sentence the footer has no room for.
