@@ -82,3 +82,75 @@ async def test_the_palettes_screenshot_saves_in_the_current_directory_and_says_w
         assert len(saved) == 1 and "feature map" in saved[0].read_text().replace("&#160;", " ")
         messages = [str(n.message) for n in app._notifications]
         assert any(str(saved[0]) in m for m in messages), messages
+
+
+def kernel_keys(name: str) -> list[str]:
+    """f, then down to ``name`` in the kernel picker (layer-1 kernels first), then enter."""
+    from tuiconv.engine import kernels
+
+    order = list(kernels.LAYER1) + list(kernels.LAYER2)
+    return ["f", *["down"] * order.index(name), "enter"]
+
+
+def loop_conv(x, w, padding=0):
+    """Cross-correlation by nested loops, stride 1: x (C, H, W), w (C, F, F) → (H2, W2)."""
+    c_count, h, wd = x.shape
+    f = w.shape[-1]
+    xp = np.zeros((c_count, h + 2 * padding, wd + 2 * padding))
+    xp[:, padding : padding + h, padding : padding + wd] = x
+    out = np.zeros((h + 2 * padding - f + 1, wd + 2 * padding - f + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            for c in range(c_count):
+                for a in range(f):
+                    for b in range(f):
+                        out[i, j] += xp[c, i + a, j + b] * w[c, a, b]
+    return out
+
+
+@pilot_test
+async def test_changing_the_kernel_keeps_the_learners_input():
+    from tuiconv.engine import kernels
+
+    app = app_for(StepperSession.build("rectangle:12", "rectangle"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = view_of(app)
+        maps = view.state().input.copy()
+        assert maps.shape == (4, 6, 6)  # a 12×12 shape's pooled edge maps
+        await pilot.press(*kernel_keys("horizontal"))
+        await pilot.pause()
+        shape = view.state().input[0].copy()
+        assert shape.shape == (12, 12)  # the same 12×12 rectangle, not a 16×16 one
+        await pilot.press(*kernel_keys("rectangle"))
+        await pilot.pause()
+        state = view.state()
+        np.testing.assert_allclose(state.input, maps)
+        np.testing.assert_allclose(state.output, loop_conv(maps, kernels.kernel("rectangle")), atol=1e-9)
+
+        # Drawn edits survive a round trip through a layer-2 kernel.
+        await pilot.press(*kernel_keys("vertical"), "n", "space", "escape")
+        await pilot.pause()
+        drawn = view.state().input[0].copy()
+        assert drawn[6, 6] != shape[6, 6]  # the pen starts in the middle
+        await pilot.press(*kernel_keys("diamond"), *kernel_keys("sobel-x"))
+        await pilot.pause()
+        state = view.state()
+        np.testing.assert_allclose(state.input[0], drawn)
+        np.testing.assert_allclose(state.output, loop_conv(drawn[None], kernels.kernel("sobel-x")[None]), atol=1e-9)
+
+
+@pilot_test
+async def test_a_library_kernel_brings_its_own_bias():
+    app = app_for(StepperSession.build("rectangle:16", "vertical"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = view_of(app)
+        await pilot.press("e", "b", "ctrl+u", *"-2", "enter")
+        await pilot.pause()
+        assert view.state().bias == -2
+        assert "bias −2" in screen_text(app)
+        await pilot.press("escape", *kernel_keys("diamond"))
+        await pilot.pause()
+        state = view.state()
+        assert (state.kernel_name, state.bias) == ("diamond", 0.0)
+        text = screen_text(app)
+        assert "bias −2" not in text.splitlines()[0] and "kernel diamond" in text

@@ -94,6 +94,9 @@ class StepperSession:
     pool_stride: int | None = None
     pool_position: tuple[int, int] = (0, 0)
     channel: int = 0  # the channel shown in the input and kernel grids
+    # The one-channel shape a layer-2 input's edge maps were computed from (None otherwise):
+    # a layer-1 kernel chosen later reads this same shape again, drawn edits and all.
+    shape: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.input = _as_stack(self.input, "input")
@@ -127,7 +130,7 @@ class StepperSession:
         kernel_name = (kernel_spec or DEFAULT_KERNEL).strip().lower()
         weights = kernels.kernel(kernel_name)
         layer2 = weights.ndim == 3
-        name, image, channel_names = load_input(input_spec or DEFAULT_INPUT, size, seed, edge_maps=layer2)
+        name, image, channel_names, shape = load_input(input_spec or DEFAULT_INPUT, size, seed, edge_maps=layer2)
         session = cls(
             input=image,
             kernel=weights,
@@ -138,6 +141,7 @@ class StepperSession:
             padding=0,
             stride=stride,
             dilation=dilation,
+            shape=shape if layer2 else None,
         )
         session.set_geometry(padding=padding)
         return session
@@ -330,14 +334,15 @@ class StepperSession:
             self.pool_stride = None if stride is None else int(stride)
         self._recompute_pool()
 
-    def set_input(self, name: str, image: np.ndarray, channel_names: list[str] | None = None) -> None:
-        """A new input; ValueError (nothing changed) if the kernel cannot read it."""
+    def set_input(self, name: str, image: np.ndarray, channel_names: list[str] | None = None, shape: np.ndarray | None = None) -> None:
+        """A new input (``shape``: the one-channel shape of edge maps); ValueError (nothing changed) if the kernel cannot read it."""
         stack = _as_stack(image, "input")
         self._check_channels(stack, self.kernel)
         f = self.kernel.shape[-1]
         for size in stack.shape[1:]:
             output_size(size, f, self.padding, self.stride, self.dilation)
         self.input, self.input_name = stack, name
+        self.shape = None if shape is None else np.array(shape, dtype=np.float64)
         self.channel_names = channel_names if channel_names and len(channel_names) == stack.shape[0] else _default_channel_names(stack.shape[0])
         self.channel = min(self.channel, stack.shape[0] - 1)
         self._recompute()
@@ -353,6 +358,52 @@ class StepperSession:
         output_size(w, stack.shape[-1], self.padding, self.stride, self.dilation)
         self.kernel, self.kernel_name = stack, name
         self._recompute()
+
+    def choose_kernel(self, name: str) -> str | None:
+        """A library kernel, with its own bias (0), over the SAME input the learner has.
+
+        A kernel reading one channel over edge maps reads the shape they came from; a layer-2
+        kernel over a one-channel shape reads that shape's edge maps (a 16×16 shape gives 8×8
+        maps). Geometry that no longer fits falls back to P=0/1, S=1, D=1. Returns a note saying
+        what changed besides the kernel (or None); ValueError and nothing changed if impossible.
+        """
+        weights = kernels.kernel(name)
+        wants = 1 if weights.ndim == 2 else weights.shape[0]
+        notes = []
+        if self.bias:
+            notes.append(f"bias back to {name}'s own, 0")
+        if wants == self.input.shape[0] or (wants == 1 and self.shape is None):
+            image, label, names, shape = self.input, self.input_name, self.channel_names, self.shape
+        elif wants == 1:
+            image, shape, names = self.shape[None], None, [""]
+            label = self.input_name.removesuffix(" → edge maps")
+        else:
+            if self.input.shape[0] != 1:
+                raise ValueError(f"kernel {name} reads {wants} edge maps; this input has {self.input.shape[0]} channels")
+            shape = self.input[0]
+            image, label, names = edge_maps_of(shape), f"{self.input_name} → edge maps", list(kernels.EDGE_KERNELS)
+        stack = _as_stack(weights, "kernel")
+        if stack.shape[0] == 1 and image.shape[0] > 1:
+            stack = np.repeat(stack, image.shape[0], axis=0)
+        geometry = (self.padding, self.stride, self.dilation)
+        for padding, stride, dilation in (geometry, (min(self.padding, 1), self.stride, 1), (min(self.padding, 1), 1, 1), (1, 1, 1)):
+            try:
+                self._check_channels(image, stack)
+                for size in image.shape[1:]:
+                    output_size(size, stack.shape[-1], padding, stride, dilation)
+            except ValueError:
+                continue
+            break
+        else:
+            raise ValueError(f"kernel {name} does not fit this {image.shape[1]}×{image.shape[2]} input")
+        if (padding, stride, dilation) != geometry:
+            notes.append(f"P={padding} S={stride} D={dilation} so it fits")
+        self.input, self.input_name, self.channel_names, self.shape = image, label, names, shape
+        self.channel = min(self.channel, image.shape[0] - 1)
+        self.kernel, self.kernel_name, self.bias = stack, name, 0.0
+        self.padding, self.stride, self.dilation = padding, stride, dilation
+        self._recompute()
+        return "; ".join(notes) or None
 
     def set_weight(self, channel: int, row: int, col: int, value: float) -> None:
         weights = self.kernel.copy()
@@ -401,17 +452,21 @@ def _default_channel_names(count: int) -> list[str]:
     return [""] if count == 1 else [f"ch{k}" for k in range(count)]
 
 
-def load_input(spec: str, size: int | None, seed: int, *, edge_maps: bool = False) -> tuple[str, np.ndarray, list[str]]:
-    """(name, (C, H, W) input, channel names) for a shape name or file.
+def edge_maps_of(shape: np.ndarray) -> np.ndarray:
+    """What layer 2 of the network reads from a one-channel shape: its four pooled edge maps."""
+    from tuiconv.engine import network  # only for layer-2 kernels
+
+    return network.forward(network.Network.hand_designed(), shape).pool1
+
+
+def load_input(spec: str, size: int | None, seed: int, *, edge_maps: bool = False) -> tuple[str, np.ndarray, list[str], np.ndarray]:
+    """(name, (C, H, W) input, channel names, the one-channel shape) for a shape name or file.
 
     With ``edge_maps`` the input is what layer 2 of the network reads: the four pooled edge
     maps of the shape (a 16×16 shape gives 8×8 maps).
     """
     if edge_maps:
-        from tuiconv.engine import network  # only for layer-2 kernels
-
         name, image = shapes.resolve_input(spec, size or 16, seed)
-        maps = network.forward(network.Network.hand_designed(), image).pool1
-        return f"{name} → edge maps", maps, list(kernels.EDGE_KERNELS)
+        return f"{name} → edge maps", edge_maps_of(image), list(kernels.EDGE_KERNELS), image
     name, image = shapes.resolve_input(spec, size or DEFAULT_SIZE, seed)
-    return name, image[None], [""]
+    return name, image[None], [""], image

@@ -471,11 +471,11 @@ class StepperView(Vertical):
             return
         layer2 = self.session.kernel.shape[0] > 1
         try:
-            name, image, names = load_input(spec, None, 0, edge_maps=layer2)
+            name, image, names, shape = load_input(spec, None, 0, edge_maps=layer2)
         except (InputError, ValueError, OSError) as error:  # one line, never a crash
             self.say(_one_line(error))
             return
-        self._apply(self.session.set_input, name, image, names)
+        self._apply(self.session.set_input, name, image, names, shape if layer2 else None)
 
     def action_choose_kernel(self) -> None:
         from tuiconv.app.widgets.picker import Picker
@@ -487,25 +487,14 @@ class StepperView(Vertical):
     def _kernel_chosen(self, name: str | None) -> None:
         if name is None:
             return
-        weights = kernels.kernel(name)
-        s = self.session
-        wants = 1 if weights.ndim == 2 else weights.shape[0]
-        if wants != s.input.shape[0]:
-            # A layer-2 kernel reads the edge maps of the shape; a layer-1 kernel the shape itself.
-            base = s.input_name.split(" → ")[0].removesuffix(" (drawn)")
-            try:
-                label, image, names = load_input(base, None, 0, edge_maps=wants > 1)
-            except (InputError, ValueError, OSError) as error:
-                self.say(f"kernel {name} reads {wants} channel(s): {_one_line(error)}")
-                return
-            self.session = StepperSession(
-                input=image, kernel=weights, input_name=label, kernel_name=name, channel_names=names,
-                bias=s.bias, padding=min(s.padding, 1) if wants > 1 else s.padding, relu=s.relu,
-            )
-            self._message = ""
-            self.update_view()
+        # The learner's own input stays (a layer-2 kernel reads its edge maps); the bias resets.
+        try:
+            note = self.session.choose_kernel(name)
+        except ValueError as error:
+            self.say(str(error))
             return
-        self._apply(s.set_kernel, name, weights)
+        self._message = f"kernel {name}: {note}" if note else ""
+        self.update_view()
 
     # -- events from the grids ------------------------------------------------------------
 
@@ -610,10 +599,11 @@ def session_from_scene(scene: Scene) -> StepperSession:
     if found_kernel is not None:
         kernel_name, weights = found_kernel
     names: list[str] = []
+    shape = None
     if scene.input is None:
-        input_name, image, names = load_input("rectangle", scene.size, scene.seed or 0, edge_maps=weights.shape[0] > 1)
+        input_name, image, names, shape = load_input("rectangle", scene.size, scene.seed or 0, edge_maps=weights.shape[0] > 1)
     elif weights.shape[0] > 1 and isinstance(scene.input, str) and not ("/" in scene.input or "." in scene.input):
-        input_name, image, names = load_input(scene.input, scene.size, scene.seed or 0, edge_maps=True)
+        input_name, image, names, shape = load_input(scene.input, scene.size, scene.seed or 0, edge_maps=True)
     else:
         input_name, image = input_grid(scene)
     if weights.shape[0] == 1 and image.shape[0] > 1:
@@ -626,6 +616,7 @@ def session_from_scene(scene: Scene) -> StepperSession:
         channel_names=names,
         bias=scene.bias or 0.0,
         relu=bool(scene.relu),
+        shape=shape if image.shape[0] > 1 else None,
     )
     session.set_geometry(
         padding=0 if scene.padding is None else scene.padding,
