@@ -20,7 +20,7 @@ from typing import Any
 
 from tuiconv.course import checks
 from tuiconv.course.checks import Check
-from tuiconv.course.scene import SCREENS, Scene, input_grid, kernel_grid
+from tuiconv.course.scene import CONCEALABLE, SCREENS, Scene, input_grid, kernel_grid
 from tuiconv.course.toml_lines import key_lines, line_of
 from tuiconv.course.values import ANY, CELL, FLAG, GRID, NUMBER, PADDING, TABLE, TEXT, TEXTS, WHOLE, ValueType, describe
 from tuiconv.errors import InputError
@@ -65,11 +65,12 @@ SCENE_KEYS: dict[str, ValueType] = {
     "select": TEXT,
     "lr": NUMBER,
     "steps": WHOLE,
+    "conceal": TEXTS,
 }
 # Which scene keys each screen reads; any other key would silently do nothing, so it is an error.
 SCREEN_KEYS: dict[str, set[str]] = {
-    "stepper": {"input", "size", "seed", "kernel", "bias", "padding", "stride", "dilation", "relu", "pool", "pool_size", "pool_stride", "position"},
-    "network": {"input", "size", "seed", "weights", "select", "position"},
+    "stepper": {"input", "size", "seed", "kernel", "bias", "padding", "stride", "dilation", "relu", "pool", "pool_size", "pool_stride", "position", "conceal"},
+    "network": {"input", "size", "seed", "weights", "select", "position", "conceal"},
     "train": {"seed", "lr", "steps"},
 }
 POOLS = ("max", "avg")
@@ -82,6 +83,13 @@ SOLUTION_KEYS: dict[str, ValueType] = {
     "trained": FLAG,  # the train screen: trains all its steps
 }
 DEFAULT_SUCCESS = "Well done."
+# The status line under the task shows hints, feedback and success in full, in at most
+# STATUS_LINES lines: at 80 columns that is 78 columns, or 51 beside a question's answer box.
+STATUS_LINES = 3
+STATUS_COLUMNS = 78
+STATUS_COLUMNS_BESIDE_ANSWER = 51
+# The widest endings the screen adds to a success message.
+SUCCESS_ENDING = " Lesson complete! > next lesson"
 
 
 @dataclass
@@ -141,7 +149,7 @@ class _Report:
         for key, value in table.items():
             if key not in allowed:
                 close = get_close_matches(key, allowed, n=1, cutoff=0.6)
-                hint = f' (did you mean "{close[0]}"?)' if close else f"; {label} keys are: {', '.join(allowed)}"
+                hint = f' (did you mean "{close[0]}"?)' if close else f"; {label} can have: {', '.join(allowed)}"
                 self.add(where + (key,), f'unknown key "{key}" in {label}{hint}')
                 continue
             spec = allowed[key]
@@ -167,8 +175,12 @@ def _toml_error(error: tomllib.TOMLDecodeError, path: str) -> Problem:
     return Problem(path, line, f"invalid TOML: {message[:1].lower()}{message[1:]}")
 
 
-def read_lesson(path: str | Path, text: str | None = None) -> tuple[Lesson | None, list[Problem]]:
-    """The lesson in ``path`` and every problem with it; the lesson is None if any is fatal."""
+def read_lesson(path: str | Path, text: str | None = None, partial: bool = False) -> tuple[Lesson | None, list[Problem]]:
+    """The lesson in ``path`` and every problem with it; the lesson is None if any is fatal.
+
+    With ``partial`` a lesson with problems still comes back, holding only its valid steps, so
+    a checker can rehearse those too and report everything at once.
+    """
     where = str(path)
     if text is None:
         try:
@@ -186,7 +198,7 @@ def read_lesson(path: str | Path, text: str | None = None) -> tuple[Lesson | Non
         return None, [_toml_error(error, where)]
     report = _Report(where, text)
     lesson = _lesson(raw, Path(path), report)
-    return (lesson if not report.problems else None), report.problems
+    return (lesson if partial or not report.problems else None), report.problems
 
 
 def load_lesson(path: str | Path) -> Lesson:
@@ -240,6 +252,9 @@ def _step(raw: dict, index: int, path: Path, report: _Report) -> Step | None:
         report.keys(solution, SOLUTION_KEYS, where + ("solution",), f"the solution of {label}")
     if len(report.problems) > before or scene is None or check is None:
         return None
+    _check_fits(raw, check, where, report)
+    if len(report.problems) > before:
+        return None
     return Step(
         number=index + 1,
         narrative=raw["narrative"].strip(),
@@ -253,6 +268,26 @@ def _step(raw: dict, index: int, path: Path, report: _Report) -> Step | None:
         line=line_of(report.lines, where),
         solution_line=line_of(report.lines, where + ("solution",)),
     )
+
+
+def status_lines(text: str, columns: int) -> int:
+    """Lines ``text`` takes when word-wrapped to ``columns``, as the status line wraps it."""
+    import textwrap
+
+    return len(textwrap.wrap(text, columns, break_on_hyphens=False)) or 1
+
+
+def _check_fits(raw: dict, check: Check, where: tuple, report: _Report) -> None:
+    """Hints, feedback and success must be readable whole in the status line at 80×24."""
+    columns = STATUS_COLUMNS_BESIDE_ANSWER if check.is_question else STATUS_COLUMNS
+    hints = raw.get("hints", [])
+    shown = [(("hints",), f"hint {n}/{len(hints)}: {hint}", columns, f"hint {n}") for n, hint in enumerate(hints, start=1)]
+    shown += [(("check", "feedback", key), text, STATUS_COLUMNS_BESIDE_ANSWER, f'the feedback for "{key}"') for key, text in check.params.get("feedback", {}).items()]
+    shown.append((("success",), "✓ " + raw.get("success", DEFAULT_SUCCESS).strip() + SUCCESS_ENDING, STATUS_COLUMNS, "the success message"))
+    for key, text, width, what in shown:
+        lines = status_lines(text, width)
+        if lines > STATUS_LINES:
+            report.add(where + key, f"{what} takes {lines} lines at 80 columns (at most {STATUS_LINES} are shown, {width} columns wide): shorten it")
 
 
 def _did_you_mean(word: str, known: list[str] | tuple[str, ...]) -> str:
@@ -279,6 +314,10 @@ def _scene(raw: dict, where: tuple, path: Path, report: _Report) -> Scene | None
             values[key] = str((path.parent / value).resolve())
     if isinstance(values.get("position"), list):
         values["position"] = tuple(values["position"])
+    for name in values.get("conceal", []):
+        if name not in CONCEALABLE:
+            report.add(where + ("conceal",), f'cannot conceal "{name}"{_did_you_mean(name, CONCEALABLE)}; conceal: {", ".join(CONCEALABLE)}')
+    values["conceal"] = tuple(values.get("conceal", ()))
     scene = Scene(**values)
     for key, message in scene_problems(scene):
         report.add(where + (key,), message)

@@ -45,7 +45,7 @@ class Course:
         raise InputError(f'no lesson "{name}"{hint}; `tuiconv lessons` lists them (by id or number 1–{len(self.lessons)})')
 
 
-def check_directory(directory: str | Path) -> tuple[list[Lesson], list[Problem]]:
+def check_directory(directory: str | Path, partial: bool = False) -> tuple[list[Lesson], list[Problem]]:
     """Every valid lesson in ``directory`` and every problem of every file in it."""
     folder = Path(directory)
     if not folder.is_dir():
@@ -57,11 +57,11 @@ def check_directory(directory: str | Path) -> tuple[list[Lesson], list[Problem]]
     problems: list[Problem] = []
     seen: dict[str, Path] = {}
     for path in files:
-        lesson, found = read_lesson(path)
+        lesson, found = read_lesson(path, partial=partial)
         problems.extend(found)
         if lesson is None:
             continue
-        if lesson.id in seen:
+        if lesson.id and lesson.id in seen:
             line = _id_line(path)
             problems.append(Problem(str(path), line, f'duplicate lesson id "{lesson.id}": {seen[lesson.id].name} uses it too'))
             continue

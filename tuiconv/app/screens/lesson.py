@@ -11,6 +11,7 @@ view keeps the whole of an 80×24 terminal below them.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from rich.text import Text
 from textual import on
@@ -22,7 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Markdown, Static
 
 from tuiconv.course.checks import evaluate
-from tuiconv.course.lesson import Lesson, Step
+from tuiconv.course.lesson import STATUS_LINES, Lesson, Step
 from tuiconv.course.library import Course
 from tuiconv.course.progress import ProgressStore
 from tuiconv.course.scene import ViewState
@@ -30,8 +31,43 @@ from tuiconv.course.scene import ViewState
 
 KEYS_WORDS = "x story · H hint · < > steps"
 WIDE = 124  # columns from which the story stays beside the view (the stepper needs about 80)
-# While the answer box has the keys, letters type; escape gives them back to the view.
-ANSWER_WORDS = "enter checks · esc: keys for the view, x, H"
+# While the answer box has the keys, the lesson's keys still work (they are never part of a
+# number or an option); escape gives the keys back to the view.
+ANSWER_WORDS = "enter checks · H hint · x story · < > steps · esc: the view"
+TEXT_ANSWER_WORDS = "enter checks · < > steps · esc: the view, then x story, H hint"
+# Keys the answer box hands to the lesson: an answer never contains them. A letter is handed
+# over only as the first key in an empty box, when no accepted answer starts with it ("4x4"
+# has an x, but not first).
+LESSON_KEYS = {"less_than_sign": "previous_step", "greater_than_sign": "next_step", "question_mark": "help"}
+LETTER_KEYS = {"H": "hint", "x": "story", "q": "menu"}
+
+
+class AnswerInput(Input):
+    """The answer box: typing goes in, but the lesson's own keys still reach the lesson."""
+
+    HELP_TITLE = "Answer box (while it has the keys)"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.typed_first: set[str] = set()  # letters an answer may start with: typed, not handed over
+        self.words = False  # the answer is free text: every letter is typed
+
+    @property
+    def focusable(self) -> bool:
+        return super().focusable and self.parent is not None and self.parent.has_class("-question")
+
+    async def _on_key(self, event) -> None:
+        letter = LETTER_KEYS.get(event.key) if not (self.words or self.value or event.key.lower() in self.typed_first) else None
+        action = LESSON_KEYS.get(event.key) or letter
+        if action is not None:
+            event.stop()
+            event.prevent_default()
+            if action == "help":
+                self.app.action_help()
+            else:
+                await self.screen.run_action(action)
+            return
+        await super()._on_key(event)
 
 
 class StoryCard(ModalScreen[None]):
@@ -74,8 +110,8 @@ class LessonScreen(Screen):
     DEFAULT_CSS = """
     LessonScreen { layout: vertical; }
     LessonScreen > #lesson-task { height: auto; max-height: 3; background: $boost; padding: 0 1; }
-    LessonScreen > #lesson-line { layout: horizontal; height: auto; max-height: 2; padding: 0 1; }
-    LessonScreen > #lesson-line > #lesson-status { width: 1fr; height: auto; max-height: 2; }
+    LessonScreen > #lesson-line { layout: horizontal; height: auto; max-height: %d; padding: 0 1; }
+    LessonScreen > #lesson-line > #lesson-status { width: 1fr; height: auto; max-height: %d; }
     LessonScreen > #lesson-line > Input { width: 26; height: 1; border: none; padding: 0 1; display: none; }
     LessonScreen > #lesson-line.-question > Input { display: block; }
     LessonScreen > #lesson-line.-question > #lesson-status { margin-left: 1; }
@@ -85,13 +121,14 @@ class LessonScreen(Screen):
     LessonScreen.-wide #lesson-side { display: block; }
     LessonScreen #lesson-side Markdown { margin: 0; padding: 0; }
     LessonScreen .-done { color: $success; }
-    """
+    """ % (STATUS_LINES, STATUS_LINES)
     BINDINGS = [
         Binding("greater_than_sign", "next_step", "next", key_display=">", tooltip="next step (or the next lesson after the last)"),
         Binding("less_than_sign", "previous_step", "back", key_display="<", tooltip="previous step"),
         Binding("H", "hint", "hint", tooltip="a hint: each press shows the next one"),
         Binding("x", "story", "story", tooltip="the step's story and task again"),
         Binding("a", "answer", "answer", tooltip="type an answer (question steps)"),
+        Binding("escape,q", "menu", "menu", show=False, key_display="q", tooltip="back to the lesson menu"),
     ]
     HELP_TITLE = "Lesson"
 
@@ -102,6 +139,8 @@ class LessonScreen(Screen):
         self.store = store
         progress = store.lesson(lesson.id)
         resume = 1 if progress.completed else progress.current_step
+        if resume in progress.completed_steps:  # back to what is left to do, not to a done step
+            resume = self._first_unfinished(progress.completed_steps, lesson) or resume
         self.number = min(max(step or resume, 1), len(lesson.steps))
         self.views: dict[str, Widget] = {}
         self.hints_shown = 0
@@ -113,7 +152,7 @@ class LessonScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(id="lesson-task")
         with Container(id="lesson-line"):
-            yield Input(placeholder="answer, then enter", id="lesson-answer")
+            yield AnswerInput(placeholder="answer, then enter", id="lesson-answer")
             yield Static(id="lesson-status")
         with Horizontal(id="lesson-body"):
             yield Container(id="lesson-view")
@@ -128,6 +167,10 @@ class LessonScreen(Screen):
 
     def on_resize(self, event) -> None:
         self.set_class(self.size.width >= WIDE, "-wide")
+
+    @staticmethod
+    def _first_unfinished(completed: set[int], lesson: Lesson) -> int | None:
+        return next((n for n in range(1, len(lesson.steps) + 1) if n not in completed), None)
 
     @property
     def step(self) -> Step:
@@ -167,7 +210,9 @@ class LessonScreen(Screen):
         view = await self._view_for(self.step.scene.screen)
         try:
             if not keep:
-                view.apply_scene(self.step.scene)
+                # A question already answered shows what it had concealed.
+                scene = self.step.scene
+                view.apply_scene(replace(scene, conceal=()) if self.done and scene.conceal else scene)
         except ValueError as error:  # InputError is a ValueError too: the step's scene cannot be shown
             self.notify(f"{self.lesson.path.name}: step {number}: {error}", severity="error", timeout=10)
         self.store.visit(self.lesson.id, number)
@@ -175,14 +220,16 @@ class LessonScreen(Screen):
         self._show_task()
         heading = f"**Step {number}{': ' + self.step.title if self.step.title else ''}**\n\n"
         await self.query_one("#lesson-narrative", Markdown).update(heading + self.step.narrative)
-        answer = self.query_one("#lesson-answer", Input)
+        answer = self.query_one("#lesson-answer", AnswerInput)
         answer.value = ""
+        answer.words = self.step.check.kind == "text"
+        answer.typed_first = {option[:1].lower() for option in self.step.check.options}
         question = self.step.check.is_question
         self.query_one("#lesson-line").set_class(question and not self.done, "-question")
         if self.done:
             self._say(f"✓ done before. {self._next_words()}", done=True)
         elif question:
-            self._say(ANSWER_WORDS)
+            self._say(TEXT_ANSWER_WORDS if answer.words else ANSWER_WORDS)
         else:
             self._check_state()
         if story and not self.has_class("-wide"):
@@ -227,9 +274,23 @@ class LessonScreen(Screen):
         status.update(Text(message))
         status.set_class(done, "-done")
 
+    def _reveal(self) -> None:
+        """Lift what the step concealed, now that its question is answered."""
+        view = self.view
+        if not self.step.scene.conceal or view is None:
+            return
+        reveal = getattr(view, "reveal", None)
+        if reveal is not None:
+            reveal()
+        else:
+            view.apply_scene(replace(self.step.scene, conceal=()))
+
     def _next_words(self) -> str:
         if self.number < len(self.lesson.steps):
             return "> next step"
+        left = self._first_unfinished(self.store.lesson(self.lesson.id).completed_steps, self.lesson)
+        if left is not None:
+            return f"> step {left}, still to do"
         following = self._following_lesson()
         return "> next lesson" if following else "q back to the menu"
 
@@ -250,11 +311,13 @@ class LessonScreen(Screen):
             self._say(outcome.message or KEYS_WORDS)
 
     def _complete(self) -> None:
+        was_completed = self.store.lesson(self.lesson.id).completed
         progress = self.store.complete_step(self.lesson.id, self.number, len(self.lesson.steps))
         self._save()
         self._show_task()
         self.query_one("#lesson-line").remove_class("-question")
-        finished = " Lesson complete!" if progress.completed and self.number == len(self.lesson.steps) else ""
+        self._reveal()
+        finished = " Lesson complete!" if progress.completed and not was_completed else ""
         self._say(f"✓ {self.step.success}{finished} {self._next_words()}", done=True)
         if self.step.check.is_question:
             self._focus_work()
@@ -319,13 +382,21 @@ class LessonScreen(Screen):
             keep = following.scene == self.step.scene
             self.run_worker(self.open_step(self.number + 1, story=True, keep=keep), exclusive=True)
             return
+        progress = self.store.lesson(self.lesson.id)
+        left = self._first_unfinished(progress.completed_steps, self.lesson)
+        if left is not None:
+            # The last step, but an earlier one was skipped: go and do that one.
+            if left == self.number:
+                self._say("Finish this step first (H for a hint), or q for the menu.")
+            else:
+                self.run_worker(self.open_step(left, story=True), exclusive=True)
+                self.notify(f"Step {left} is still to do.", timeout=4)
+            return
         following = self._following_lesson()
-        if following is not None and self.store.lesson(self.lesson.id).completed:
+        if following is not None:
             self.app.switch_screen(LessonScreen(self.course, following, self.store))
-        elif following is None:
-            self._say("This was the last lesson. q goes back to the menu.")
         else:
-            self._say("Finish this step first (H for a hint), or q for the menu.")
+            self._say("This was the last lesson. q goes back to the menu.")
 
     def action_previous_step(self) -> None:
         if self.number > 1:
@@ -341,6 +412,18 @@ class LessonScreen(Screen):
             event.stop()
             event.prevent_default()
             self._focus_view()
+
+    def action_menu(self) -> None:
+        """Back to the lesson menu, on this lesson; a lesson opened on its own gets one too."""
+        from tuiconv.app.screens.menu import MenuScreen
+
+        index = self.course.lessons.index(self.lesson)
+        below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
+        if isinstance(below, MenuScreen):
+            below.last_opened = index
+            self.app.pop_screen()
+        else:
+            self.app.switch_screen(MenuScreen(self.course, self.store, highlight=index))
 
     def _save(self) -> None:
         try:

@@ -22,13 +22,18 @@ class MenuScreen(Screen):
     MenuScreen > OptionList, MenuScreen > OptionList:focus { height: 1fr; border: none; padding: 0 1; }
     MenuScreen > #menu-summary { height: auto; min-height: 2; padding: 0 1; color: $text-muted; }
     """
-    BINDINGS = [Binding("enter", "open", "open lesson", show=False)]
+    BINDINGS = [
+        Binding("enter", "open", "open lesson", show=False),
+        # One escape too many (leaving a lesson) must not quit: only q quits from here.
+        Binding("escape", "stay", "", show=False),
+    ]
     HELP_TITLE = "Lesson menu (arrows choose, enter opens)"
 
-    def __init__(self, course: Course, store: ProgressStore) -> None:
+    def __init__(self, course: Course, store: ProgressStore, highlight: int | None = None) -> None:
         super().__init__()
         self.course = course
         self.store = store
+        self.last_opened = highlight  # the lesson the learner was last in: the cursor stays on it
         self.title = "tuiconv lessons"
 
     def compose(self) -> ComposeResult:
@@ -48,7 +53,7 @@ class MenuScreen(Screen):
     def refresh_marks(self) -> None:
         lessons = self.course.lessons
         options = self.query_one(OptionList)
-        keep = options.highlighted
+        keep = self.last_opened if self.last_opened is not None else options.highlighted
         options.clear_options()
         first_open = None
         done_count = 0
@@ -89,6 +94,9 @@ class MenuScreen(Screen):
         lesson = self.course.lessons[index]
         self.query_one("#menu-summary", Static).update(Text(lesson.summary))
 
+    def action_stay(self) -> None:
+        self.notify("q quits; enter opens a lesson.", timeout=3)
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.open_lesson(event.option_index)
 
@@ -100,4 +108,5 @@ class MenuScreen(Screen):
     def open_lesson(self, index: int) -> None:
         from tuiconv.app.screens.lesson import LessonScreen
 
+        self.last_opened = index
         self.app.push_screen(LessonScreen(self.course, self.course.lessons[index], self.store))
