@@ -53,12 +53,15 @@ def test_typed_numbers_are_read_as_a_learner_writes_them(text, value):
     assert parse_number(text) == value
 
 
-def test_number_within_tolerance_passes_and_otherwise_says_too_high_or_low():
+def test_number_within_tolerance_passes_and_otherwise_nudges_without_a_direction():
     check = Check("number", {"answer": 14, "tolerance": 0})
     state = stepper()
     assert evaluate(check, state, "14").passed
-    assert nudge(check, state, "15") == "15 is too high."
-    assert nudge(check, state, "9") == "9 is too low."
+    # "too high"/"too low" would let a learner halve their way to 14 without looking.
+    assert nudge(check, state, "15") == "Not 15: look at the screen again and count once more (H for a hint)."
+    assert nudge(check, state, "9") == "Not 9: look at the screen again and count once more (H for a hint)."
+    for wrong in ("15", "9", "100", "0"):
+        assert "high" not in nudge(check, state, wrong) and "low" not in nudge(check, state, wrong)
     assert nudge(check, state, "-14") == "Right size, wrong sign: check which products are negative."
     assert "Type a number" in nudge(check, state, "fourteen")
 
@@ -104,7 +107,7 @@ def test_output_size_follows_the_engine_formula_and_recognises_the_usual_slips()
     assert nudge(with_stride, state, "3.5") == "Close, but a size is a whole number of windows: round down."
     assert nudge(with_stride, state, "6") == "That is the size with stride 1; with stride 2 the window jumps 2 cells."
     assert nudge(with_stride, state, "8") == "That is the size of the input: the kernel cannot hang over the edge, so fewer windows fit."
-    assert nudge(with_stride, state, "3x5").startswith("5 is too high")
+    assert nudge(with_stride, state, "3x5") == "Not 5: put this question's numbers into (W − F + 2P)/S + 1, or count the window's places."
 
 
 def test_output_size_with_padding_knows_the_size_before_padding():
@@ -114,6 +117,8 @@ def test_output_size_with_padding_knows_the_size_before_padding():
     assert nudge(check, state, "3") == "That is the size before padding: count the border of zeros too."
     assert nudge(check, state, "6") == "Close: you counted the jumps between windows; count the first window too."
     assert nudge(check, state, "9") == "That is the padded input; how many windows fit in it?"
+    # With padding 2 the map (7) is bigger than the input (5): "fewer windows fit" would be wrong.
+    assert nudge(check, state, "5") == "That is the size of the input: count the windows over the padded input."
 
 
 def test_output_size_of_the_pooled_map():
@@ -207,3 +212,13 @@ def test_detects_judges_a_designed_layer2_kernel_on_real_shapes():
     assert evaluate(check, ViewState(screen="stepper", kernel=kernels.kernel("diamond"))).passed
     outcome = evaluate(check, ViewState(screen="stepper", kernel=kernels.kernel("rectangle")))
     assert not outcome.passed and "a rectangle makes it fire" in outcome.message
+
+
+def test_a_state_nudge_names_cells_and_maps_in_the_learners_words():
+    at = Check("state", {"equals": {"position": [1, 1]}})
+    assert nudge(at, stepper(position=(0, 2)), "") == "Not yet: position is row 0, column 2."
+    pick = Check("state", {"equals": {"selected_map": "conv2:1"}})
+    state = ViewState(screen="network", selected_map="pool:0", selected_cell=(0, 0))
+    assert nudge(pick, state, "") == "Not yet: selected map is pooled map 1 (horizontal edges)."
+    state.selected_map = "conv2:0"
+    assert "pool:" not in nudge(pick, state, "") and "rectangle detector" in nudge(pick, state, "")

@@ -12,7 +12,8 @@ Two families, a small vocabulary (documented in ``lessons/README.md``):
   numbers), ``choice`` (multiple choice), ``text`` (accepted answers).
 
 A wrong answer gets a nudge — the lesson's own ``feedback`` for that answer, else a generic one
-("too high", "that is the size before padding") — and never the answer itself.
+("that is the size before padding") — and never the answer itself, nor "too high"/"too low",
+which would let a learner halve their way to it without looking.
 """
 
 from __future__ import annotations
@@ -121,7 +122,10 @@ def _close(a: float, b: float, tolerance: float) -> bool:
     return abs(a - b) <= tolerance + 1e-9
 
 
-def _judge_number(params: dict, answer: str, right: float, tolerance: float, nudges: list[tuple[float, str]]) -> Outcome:
+COUNT_AGAIN = "look at the screen again and count once more (H for a hint)."
+
+
+def _judge_number(params: dict, answer: str, right: float, tolerance: float, nudges: list[tuple[float, str]], fallback: str = COUNT_AGAIN) -> Outcome:
     value = parse_number(answer)
     if value is None:
         return Outcome(False, f"Type a number, like 3 or -1.5 (you typed {answer!r}).")
@@ -135,7 +139,8 @@ def _judge_number(params: dict, answer: str, right: float, tolerance: float, nud
             return Outcome(False, message)
     if right != 0 and _close(-value, right, tolerance):
         return Outcome(False, "Right size, wrong sign: check which products are negative.")
-    return Outcome(False, f"{_fmt(value)} is too {'high' if value > right else 'low'}.")
+    # Never "too high"/"too low": a learner could halve their way to the answer without looking.
+    return Outcome(False, f"Not {_fmt(value)}: {fallback}")
 
 
 def _number(params: dict, state: ViewState, answer: str) -> Outcome:
@@ -178,7 +183,8 @@ def _predict(params: dict, state: ViewState, answer: str) -> Outcome:
         nudges.append((float(step.window.sum()), "That is the sum of the window alone: multiply each cell by its weight first."))
     elif of == "pooled" and state.output is not None:
         nudges.append((float(np.asarray(state.output).reshape(-1)[0]), "That is one cell of the feature map, not the pooled value of its block."))
-    return _judge_number(params, answer, right, float(params.get("tolerance", 0.01)), nudges)
+    fallback = "multiply each cell of the window by its weight, then add them up (H for a hint)."
+    return _judge_number(params, answer, right, float(params.get("tolerance", 0.01)), nudges, fallback)
 
 
 # ---------------------------------------------------------------- output-size
@@ -237,7 +243,10 @@ def _output_size(params: dict, state: ViewState, answer: str) -> Outcome:
             pad = p if isinstance(p, int) else None
             reach = d * (k - 1) + 1
             exact = (w + 2 * (pad or 0) - reach) / s + 1
-            nudges = [(w, "That is the size of the input: the kernel cannot hang over the edge, so fewer windows fit.")]
+            if right < w:
+                nudges = [(w, "That is the size of the input: the kernel cannot hang over the edge, so fewer windows fit.")]
+            else:
+                nudges = [(w, "That is the size of the input: count the windows over the padded input.")]
             if pad:
                 nudges.append((output_side(w, k, 0, s, d), "That is the size before padding: count the border of zeros too."))
                 nudges.append((w + 2 * pad, "That is the padded input; how many windows fit in it?"))
@@ -260,7 +269,8 @@ def _output_size(params: dict, state: ViewState, answer: str) -> Outcome:
     for value, message in nudges:
         if _close(wrong, value, 1e-6) and not _close(value, right, 0):
             return Outcome(False, message)
-    return Outcome(False, f"{_fmt(wrong)} is too {'high' if wrong > right else 'low'}: try the formula with the numbers on screen.")
+    numbers = "this question's numbers" if params.get("with") else "the numbers on screen"
+    return Outcome(False, f"Not {_fmt(wrong)}: put {numbers} into (W − F + 2P)/S + 1, or count the window's places.")
 
 
 # ---------------------------------------------------------------- choice and text
@@ -362,7 +372,29 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _shown(value: Any) -> str:
+def map_words(map_id: str) -> str:
+    """A network map in the learner's words: "pool:0" → "pooled map 1 (horizontal edges)"."""
+    from tuiconv.engine.kernels import EDGE_KERNELS
+    from tuiconv.engine.network import CLASSES
+
+    layer, _, channel = map_id.partition(":")
+    if not channel.isdigit():
+        return "the input" if layer == "input" else map_id
+    index = int(channel)
+    if layer in ("conv1", "pool"):
+        kind = f" ({EDGE_KERNELS[index]} edges)" if index < len(EDGE_KERNELS) else ""
+        return f"{'pooled map' if layer == 'pool' else 'layer-1 map'} {index + 1}{kind}"
+    if layer == "conv2":
+        kind = f" (the {CLASSES[index]} detector)" if index < len(CLASSES) else ""
+        return f"layer-2 map {index + 1}{kind}"
+    return map_id
+
+
+def _shown(value: Any, name: str = "") -> str:
+    if name in ("position", "selected_cell") and isinstance(value, (list, tuple)) and len(value) == 2:
+        return f"row {value[0]}, column {value[1]}"
+    if name == "selected_map" and isinstance(value, str):
+        return map_words(value)
     if isinstance(value, (list, tuple)) and len(value) == 2 and all(isinstance(v, (int, np.integer)) for v in value):
         return f"{value[0]}×{value[1]}"
     if isinstance(value, bool):
@@ -393,7 +425,7 @@ def _state(params: dict, state: ViewState, answer: None) -> Outcome:
             current = STATE_FIELDS[name][1](state)
             if not _condition_holds(condition, current, wanted):
                 label = name.replace("_", " ")
-                return Outcome(False, f"Not yet: {label} is {_shown(current)}.")
+                return Outcome(False, f"Not yet: {label} is {_shown(current, name)}.")
     return Outcome(True)
 
 
