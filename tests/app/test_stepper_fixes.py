@@ -154,3 +154,53 @@ async def test_a_library_kernel_brings_its_own_bias():
         assert (state.kernel_name, state.bias) == ("diamond", 0.0)
         text = screen_text(app)
         assert "bias −2" not in text.splitlines()[0] and "kernel diamond" in text
+
+
+def message_of(view: StepperView) -> str:
+    return str(view.query_one("#stepper-message").render())
+
+
+@pilot_test
+async def test_padding_stride_and_dilation_stop_at_their_limits_and_say_so():
+    app = app_for(StepperSession.build("rectangle:16", "vertical"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = view_of(app)
+        await pilot.press("D")  # D=1 is the smallest: no jump to 3
+        assert view.state().dilation == 1
+        assert "dilation 1 is the smallest" in message_of(view)
+        await pilot.press("d", "d", "d")
+        assert view.state().dilation == 3
+        assert "dilation 3 is the largest here" in message_of(view)
+        await pilot.press("z", "z", "z", "z")
+        assert view.state().padding == 3 and "padding 3 is the largest here" in message_of(view)
+        await pilot.press("S")
+        assert view.state().stride == 1 and "stride 1 is the smallest" in message_of(view)
+        await pilot.press(*"ssss")
+        assert view.state().stride == 4 and "stride 4 is the largest here" in message_of(view)
+        await pilot.press("S")
+        assert view.state().stride == 3 and message_of(view) == ""
+
+
+@pytest.mark.parametrize(
+    "build, keys",
+    [
+        (("rectangle", "vertical"), ("e",)),  # the kernel-edit instructions
+        (("rectangle", "vertical"), ("n",)),  # the drawing instructions
+        (("SMALL", "diagonal"), ("d", "d")),  # dilation 3 spans 7 cells of 5
+        (("SMALL", "diagonal"), ("z", "d", "d", "Z")),  # less padding at D=3 empties it
+    ],
+)
+@pilot_test
+async def test_messages_fit_one_line_at_80_columns(build, keys, tmp_path):
+    small = tmp_path / "small.txt"
+    small.write_text("#....\n.#...\n..#..\n...#.\n....#\n")
+    app = app_for(StepperSession.build(*[str(small) if b == "SMALL" else b for b in build]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = view_of(app)
+        await pilot.press(*keys)
+        await pilot.pause()
+        message = message_of(view)
+        assert message and view.query_one("#stepper-message").size.height == 1
+        assert message in screen_text(app)  # whole, on one row
+        if keys[-1] in "dZ":
+            assert "output would be empty" in message and "the kernel spans" in message

@@ -48,10 +48,6 @@ GAP = 2  # columns between the grids
 FIRST_NOTE = "Kernel not flipped: cross-correlation, as in every CNN library.  ? lists keys"
 
 
-def _cycle(value: int, low: int, high: int, delta: int) -> int:
-    return low + (value - low + delta) % (high - low + 1)
-
-
 class StepperView(Vertical):
     """The explorer: keys change a StepperSession, and the grids show what the engine says."""
 
@@ -402,16 +398,39 @@ class StepperView(Vertical):
     # -- set-up ---------------------------------------------------------------------------
 
     def action_padding(self, delta: int) -> None:
-        self._change_geometry("padding", _cycle(self.session.padding, 0, MAX_PADDING, delta))
+        self._change_geometry("padding", delta, 0, MAX_PADDING)
 
     def action_stride(self, delta: int) -> None:
-        self._change_geometry("stride", _cycle(self.session.stride, 1, MAX_STRIDE, delta))
+        self._change_geometry("stride", delta, 1, MAX_STRIDE)
 
     def action_dilation(self, delta: int) -> None:
-        self._change_geometry("dilation", _cycle(self.session.dilation, 1, MAX_DILATION, delta))
+        self._change_geometry("dilation", delta, 1, MAX_DILATION)
 
-    def _change_geometry(self, what: str, value: int) -> None:
-        self._apply(self.session.set_geometry, **{what: value})
+    def _change_geometry(self, what: str, delta: int, low: int, high: int) -> None:
+        """One more or one less; at a limit, nothing changes and the status line says so."""
+        value = getattr(self.session, what) + delta
+        if value > high:
+            self.say(f"{what} {high} is the largest here")
+            return
+        if value < low:
+            self.say(f"{what} {low} is the smallest")
+            return
+        try:
+            self.session.set_geometry(**{what: value})
+        except ValueError as error:
+            if "output would be empty" not in str(error):
+                self.say(str(error))
+                return
+            # The engine's message names the whole formula; one line here, the formula in help.
+            s = self.session
+            padding = s.padding if what != "padding" else value
+            dilation = s.dilation if what != "dilation" else value
+            reach = dilation * (s.kernel.shape[-1] - 1) + 1
+            room = min(s.input.shape[1:]) + 2 * padding
+            self.say(f"{what} {value}: output would be empty; the kernel spans {reach} cells, the input {room}")
+            return
+        self._message = ""
+        self.update_view()
 
     def action_relu(self) -> None:
         self._apply(self.session.set_relu, not self.session.relu)
@@ -450,11 +469,11 @@ class StepperView(Vertical):
 
     def action_edit_kernel(self) -> None:
         self.kernel_grid.focus()
-        self.say("Kernel: arrows pick a weight, + and − change it by one, 0 clears, enter types a value, b the bias; tab leaves.")
+        self.say("Kernel: arrows pick a weight, +/− by one, 0 clears, ⏎ types, b bias, esc leaves")
 
     def action_draw(self) -> None:
         self.input_grid.focus()
-        self.say("Drawing: arrows move the pen, space flips a cell between 0 and 1; tab leaves.")
+        self.say("Drawing: arrows move the pen, space flips a cell 0 ↔ 1, esc leaves")
 
     def action_choose_input(self) -> None:
         from tuiconv.app.widgets.picker import Picker  # only when asked: start-up stays light
@@ -560,9 +579,12 @@ class StepperView(Vertical):
             ("Step back", "move the filter to the previous output cell", self.action_back),
             ("Play / pause", "step automatically", self.action_play),
             ("Reset", "back to the first output cell", self.action_reset),
-            ("More padding", "add a ring of zeros (cycles 0–3)", lambda: self.action_padding(1)),
-            ("Larger stride", "skip cells between windows (cycles 1–4)", lambda: self.action_stride(1)),
-            ("More dilation", "spread the kernel's taps apart (cycles 1–3)", lambda: self.action_dilation(1)),
+            ("More padding", "add a ring of zeros (up to 3)", lambda: self.action_padding(1)),
+            ("Less padding", "remove a ring of zeros", lambda: self.action_padding(-1)),
+            ("Larger stride", "skip cells between windows (up to 4)", lambda: self.action_stride(1)),
+            ("Smaller stride", "windows closer together", lambda: self.action_stride(-1)),
+            ("More dilation", "spread the kernel's taps apart (up to 3)", lambda: self.action_dilation(1)),
+            ("Less dilation", "bring the kernel's taps closer", lambda: self.action_dilation(-1)),
             ("ReLU on/off", "max(0, x) on the feature map", self.action_relu),
             ("Pooling", "off → max → average", self.action_pool),
             ("Pool size", "2×2 or 3×3 windows", self.action_pool_size),
