@@ -204,3 +204,57 @@ async def test_messages_fit_one_line_at_80_columns(build, keys, tmp_path):
         assert message in screen_text(app)  # whole, on one row
         if keys[-1] in "dZ":
             assert "output would be empty" in message and "the kernel spans" in message
+
+
+def output_cells(view: StepperView) -> list[list[str]]:
+    """The text of every feature-map cell as drawn (without the gutter character)."""
+    grid = view.output_grid
+    _, cell = grid._layout(grid.size.width)
+    rows = []
+    for y in range(1, 1 + grid.values.shape[0]):
+        line = grid.render_line(y).text
+        rows.append([line[k + 1 : k + cell].strip() for k in range(0, grid.values.shape[1] * cell, cell)])
+    return rows
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(
+    "build, kwargs",
+    [
+        (("rectangle", "vertical"), {"bias": -20}),  # −23 needs 3 characters and a gutter
+        (("rectangle:16", "diamond"), {"padding": 1, "bias": -3}),  # a layer-2 8×8 map
+        (("rectangle:16", "sharpen"), {"bias": 1000}),
+    ],
+)
+@pilot_test
+async def test_feature_map_numbers_stay_readable(size, build, kwargs):
+    from tuiconv.engine import kernels
+
+    session = StepperSession.build(*build, **kwargs)
+    expected = loop_conv(session.input, kernels.kernel(build[1]).reshape(session.kernel.shape), kwargs.get("padding", 0)) + kwargs["bias"]
+    app = app_for(session)
+    async with app.run_test(size=size) as pilot:
+        view = view_of(app)
+        rows, cols = expected.shape
+        await pilot.press(*["down"] * rows, *["right"] * cols)  # every cell filled in
+        await pilot.pause()
+        shown = output_cells(view)
+        for (i, j), want in np.ndenumerate(expected):
+            text = shown[i][j]
+            assert text not in ("--", "++", "-", "+"), (i, j, text, want)
+            assert abs(float(text) - want) <= 0.5, (i, j, text, want)
+        # ... and the whole map is on the screen, not cut at its right edge.
+        last_row = " ".join(shown[-1])
+        assert last_row.split()[-1] in screen_text(app)
+
+
+@pytest.mark.parametrize(
+    "kwargs, title",
+    [({"dilation": 3}, "feature map 2×2"), ({"stride": 9}, "feature map 1×1"), ({"padding": 3, "stride": 4}, "feature map 3×3")],
+)
+@pilot_test
+async def test_the_feature_map_title_is_whole_at_80_columns(kwargs, title):
+    app = app_for(StepperSession.build("diamond", "vertical", **kwargs))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert title in screen_text(app)

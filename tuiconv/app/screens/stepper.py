@@ -33,7 +33,7 @@ from tuiconv.app.stepper_session import (
 )
 from tuiconv.app.widgets.arithmetic import ArithmeticPanel, FormulaPanel, format_exact
 from tuiconv.app.widgets.editable import CanvasGrid, KernelGrid
-from tuiconv.app.widgets.grid import Grid
+from tuiconv.app.widgets.grid import MIN_NUMBER_WIDTH, Grid, whole_number_width
 from tuiconv.app.widgets.keybar import KeyBar
 from tuiconv.app.widgets.line import Line
 from tuiconv.course.scene import Scene, ViewState
@@ -44,6 +44,7 @@ from tuiconv.errors import InputError
 SPEEDS = (2.0, 1.0, 0.5, 0.25, 0.1)
 DEFAULT_SPEED = 2
 KERNEL_CELL = 5  # kernel weights such as 0.11 need 4 characters
+OUTPUT_MAX_CELL = 9  # a gutter and ±9999999: an edited kernel with a large bias
 GAP = 2  # columns between the grids
 FIRST_NOTE = "Kernel not flipped: cross-correlation, as in every CNN library.  ? lists keys"
 
@@ -125,8 +126,8 @@ class StepperView(Vertical):
                 yield CanvasGrid(mode="auto", cell_width=in_cell, id="stepper-input")
                 with Vertical(id="stepper-middle"):
                     yield KernelGrid(mode="numbers", cell_width=kernel_cell, id="stepper-kernel")
-                    yield Grid(mode="auto", cursor_movable=True, cell_width=out_cell, id="stepper-pooled")
-                yield Grid(mode="auto", cursor_movable=True, cell_width=out_cell, id="stepper-output")
+                    yield Grid(mode="auto", cursor_movable=True, cell_width=out_cell, max_cell_width=OUTPUT_MAX_CELL, id="stepper-pooled")
+                yield Grid(mode="auto", cursor_movable=True, cell_width=out_cell, max_cell_width=OUTPUT_MAX_CELL, id="stepper-output")
             yield ArithmeticPanel(id="stepper-arithmetic")
             yield Line("", id="stepper-pool-line")
             yield FormulaPanel(id="stepper-formula")
@@ -171,15 +172,26 @@ class StepperView(Vertical):
         out_cols = s.output.shape[1]
         pooled_cols = 0 if s.pooled is None else s.pooled.shape[1]
         title = len(self._kernel_title())
+        out_title = len(self._output_title())
+        # A feature-map number must stay readable: never narrower than its whole part + gutter.
+        out_need = whole_number_width(s.output) + 1
+        in_need = whole_number_width(s.input) + 1
         choices = [(c, c, KERNEL_CELL) for c in (6, 5, 4, 3)]
         # Narrow (a lesson's column): the input's 0/1 cells go to shade glyphs first, so the
         # feature map keeps its numbers; the kernel's title then shortens to "kernel".
         choices += [(2, 3, KERNEL_CELL), (2, 3, 4), (1, 3, 4), (1, 2, 4), (1, 1, 3)]
         for in_cell, out_cell, kernel_cell in choices:
+            out_cell = min(max(out_cell, out_need), OUTPUT_MAX_CELL)
+            if MIN_NUMBER_WIDTH <= in_cell < in_need:
+                continue  # its numbers would not fit: a narrower (shade) input comes later
             middle = max(s.kernel.shape[2] * kernel_cell, pooled_cols * out_cell, min(title, len("kernel")) if in_cell == 1 else title)
-            if in_cols * in_cell + middle + out_cols * out_cell + 2 * GAP <= width:
+            if in_cols * in_cell + middle + max(out_cols * out_cell, out_title) + 2 * GAP <= width:
                 break
         return in_cell, out_cell, kernel_cell
+
+    def _output_title(self) -> str:
+        rows, cols = self.session.output.shape
+        return f"feature map {rows}×{cols}{' ReLU' if self.session.relu else ''}"
 
     def _kernel_title(self) -> str:
         return f"kernel {self.session.kernel_name or '(edited)'}"
@@ -220,8 +232,7 @@ class StepperView(Vertical):
         out.scale = out_scale
         out.values = s.shown_output()
         out.cursor = s.position
-        relu_note = " ReLU" if s.relu else ""
-        out.title = f"feature map {s.output.shape[0]}×{s.output.shape[1]}{relu_note}"
+        out.title = self._output_title()
 
         pooled = self.pooled_grid
         pooled.display = s.pooled is not None

@@ -94,6 +94,17 @@ def format_number(value: float, width: int) -> str:
     return ("-" if value < 0 else "+") * max(1, min(width, 2))
 
 
+def whole_number_width(values: np.ndarray) -> int:
+    """Characters the widest value needs to keep its whole part (``format_number`` drops
+    decimals first): a cell narrower than this plus its gutter would show ``--``/``++``."""
+    finite = np.asarray(values, dtype=np.float64)
+    finite = finite[np.isfinite(finite)]
+    if not finite.size:
+        return 1
+    widest = max(len(str(int(round(float(v))))) for v in (finite.min(), finite.max()))
+    return max(widest, 2 if finite.min() < 0 else 1)
+
+
 WINDOW_TINT: palette.RGB = (0, 190, 210)
 
 
