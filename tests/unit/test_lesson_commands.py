@@ -123,3 +123,17 @@ def test_a_broken_teachers_lesson_stops_the_menu_with_its_file_and_line(tmp_path
     assert main(["--lessons", str(teacher)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f'tuiconv: error: {teacher / "01-relu.toml"}:{line}: unknown check kind "strongestt" (did you mean "strongest"?)')
+
+
+def test_check_reports_a_broken_scene_and_a_wrong_answer_in_another_step_at_once(tmp_path, capsys):
+    teacher = tmp_path / "mine"
+    shutil.copytree(builtin_dir(), teacher)
+    padding = teacher / "05-padding.toml"
+    # step 1's kernel is unknown; the last step's solution answers 8 where 7 is right
+    text = padding.read_text().replace('kernel = "vertical"', 'kernel = "vertcal"', 1).replace("answer = 7", "answer = 8")
+    padding.write_text(text)
+    assert main(["lessons", "check", str(teacher)]) == 2
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 2, out
+    assert 'unknown kernel "vertcal"' in out[0]
+    assert out[1].startswith(f"{padding}:") and 'the solution\'s answer "8" fails its check' in out[1]

@@ -203,3 +203,41 @@ def test_every_shipped_step_has_a_solution_and_its_hints_and_success():
             assert step.solution, where
             assert step.hints, where
             assert step.success and step.success != "Well done.", where
+
+
+def test_conceal_takes_only_what_a_view_can_conceal(tmp_path):
+    text = GOOD.replace("stride = 1", 'stride = 1\nconceal = ["size", "sise"]')
+    problem = only(problems_of(text, tmp_path))
+    assert problem == f'{tmp_path / "01-x.toml"}:{line_of(text, "conceal")}: cannot conceal "sise" (did you mean "size"?); conceal: size, formula, uncovered, arithmetic, output, receptive-field'
+    (tmp_path / "01-x.toml").write_text(text.replace(', "sise"', ', "formula"'))
+    assert load_lesson(tmp_path / "01-x.toml").steps[0].scene.conceal == ("size", "formula")
+
+
+def test_a_hint_too_long_to_read_at_80_columns_is_a_problem(tmp_path):
+    # Beside the answer box the status line is 51 columns wide and 3 lines tall.
+    fits = "Look at the " + "window " * 14  # 110 characters with "hint 1/1: ": 3 lines of 51
+    too_long = "Look at the " + "window " * 20  # 4 lines
+    assert problems_of(GOOD.replace('task = "Type 6."', f'task = "Type 6."\nhints = ["{fits.strip()}"]'), tmp_path) == []
+    text = GOOD.replace('task = "Type 6."', f'task = "Type 6."\nhints = ["{too_long.strip()}"]')
+    problem = only(problems_of(text, tmp_path))
+    assert problem == f"{tmp_path / '01-x.toml'}:{line_of(text, 'hints')}: hint 1 takes 4 lines at 80 columns (at most 3 are shown, 51 columns wide): shorten it"
+
+
+def test_a_question_whose_answer_is_on_screen_is_a_problem(tmp_path):
+    size = GOOD.replace('kind = "choice"\noptions = ["a", "b"]\nanswer = "a"', 'kind = "output-size"')
+    problem = only(problems_of(size, tmp_path))
+    assert 'the screen shows the answer (the output size): add conceal = ["size", "formula"]' in problem
+    assert problems_of(size.replace("stride = 1", 'stride = 1\nconceal = ["size", "formula"]'), tmp_path) == []
+    predict = GOOD.replace("stride = 1", "stride = 1\nposition = [1, 1]").replace('kind = "choice"\noptions = ["a", "b"]\nanswer = "a"', 'kind = "predict"\nat = [1, 1]')
+    assert "the window is on the cell asked about" in only(problems_of(predict, tmp_path))
+    assert problems_of(predict.replace("at = [1, 1]", "at = [2, 1]"), tmp_path) == []
+
+
+def test_every_shipped_hint_feedback_and_success_fits_at_80_columns():
+    from tuiconv.course.lesson import STATUS_COLUMNS_BESIDE_ANSWER, STATUS_LINES
+
+    for lesson in load_course().lessons:
+        for step in lesson.steps:
+            for text in [*step.hints, *step.check.params.get("feedback", {}).values()]:
+                lines = textwrap.wrap(f"hint 9/9: {text}", STATUS_COLUMNS_BESIDE_ANSWER)
+                assert len(lines) <= STATUS_LINES, (lesson.id, step.number, text)

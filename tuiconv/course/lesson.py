@@ -253,6 +253,7 @@ def _step(raw: dict, index: int, path: Path, report: _Report) -> Step | None:
     if len(report.problems) > before or scene is None or check is None:
         return None
     _check_fits(raw, check, where, report)
+    _check_hidden(scene, check, where, report)
     if len(report.problems) > before:
         return None
     return Step(
@@ -288,6 +289,19 @@ def _check_fits(raw: dict, check: Check, where: tuple, report: _Report) -> None:
         lines = status_lines(text, width)
         if lines > STATUS_LINES:
             report.add(where + key, f"{what} takes {lines} lines at 80 columns (at most {STATUS_LINES} are shown, {width} columns wide): shorten it")
+
+
+def _check_hidden(scene: Scene, check: Check, where: tuple, report: _Report) -> None:
+    """A question must not show its own answer: the stepper prints sizes and sums for what it shows."""
+    if scene.screen != "stepper":
+        return
+    hidden = set(scene.conceal)
+    if check.kind == "output-size" and not check.params.get("with") and not {"size", "formula"} <= hidden:
+        report.add(where + ("scene",), 'the screen shows the answer (the output size): add conceal = ["size", "formula"] to the scene')
+    if check.kind == "predict" and check.params.get("of", "output") == "output" and not {"arithmetic", "output"} <= hidden:
+        at = check.params.get("at")
+        if at is None or (scene.position is not None and tuple(at) == tuple(scene.position)):
+            report.add(where + ("scene",), 'the screen shows the answer (the window is on the cell asked about): move it, or add conceal = ["arithmetic", "output"]')
 
 
 def _did_you_mean(word: str, known: list[str] | tuple[str, ...]) -> str:
