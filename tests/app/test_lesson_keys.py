@@ -1,0 +1,216 @@
+"""The lesson runner as the QA learner drove it: keys from the answer box, escape, skipped steps,
+concealed answers revealed once answered, long hints read whole."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from textual.widgets import OptionList
+
+from tuiconv.app.app import TuiconvApp
+from tuiconv.app.screens.lesson import LessonScreen, StoryCard
+from tuiconv.app.screens.menu import MenuScreen
+from tuiconv.course.library import load_course
+from tuiconv.course.progress import ProgressStore
+
+COURSE = load_course()
+
+
+@pytest.fixture(autouse=True)
+def data_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+async def settle(pilot, times: int = 3) -> None:
+    for _ in range(times):
+        await pilot.pause()
+
+
+def status(screen: LessonScreen) -> str:
+    return str(screen.query_one("#lesson-status").render())
+
+
+def open_lesson(lesson_id: str, step: int | None = None) -> TuiconvApp:
+    lesson = COURSE.find(lesson_id)
+    return TuiconvApp(first_screen=lambda: LessonScreen(COURSE, lesson, ProgressStore(COURSE.key), step))
+
+
+def test_hint_story_and_steps_work_from_the_answer_box_without_typing_into_it():
+    async def go():
+        app = open_lesson("sliding-makes-a-feature-map")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            lesson = app.screen_stack[1]
+            await pilot.press("enter")  # close the story: the answer box has the keys
+            await settle(pilot)
+            answer = lesson.query_one("#lesson-answer")
+            assert app.focused is answer
+            await pilot.press("H")
+            await settle(pilot, 1)
+            assert answer.value == "" and status(lesson).startswith("hint 1/2: ")
+            await pilot.press("x")
+            await settle(pilot)
+            assert isinstance(app.screen, StoryCard) and answer.value == ""
+            await pilot.press("enter")
+            await settle(pilot)
+            # a size is typed with an x inside it: only a first key is taken as the lesson's
+            await pilot.press("4", "x", "4")
+            assert answer.value == "4x4"
+            await pilot.press("enter")
+            await settle(pilot)
+            assert status(lesson).startswith("✓ 4: ")
+            await pilot.press("greater_than_sign")
+            await settle(pilot)
+            assert lesson.number == 2
+
+    run(go())
+
+
+def test_greater_than_in_the_answer_box_moves_on_instead_of_typing():
+    async def go():
+        app = open_lesson("one-dot-product")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            lesson = app.screen_stack[1]
+            await pilot.press("enter", "greater_than_sign")
+            await settle(pilot)
+            assert lesson.number == 2 and lesson.query_one("#lesson-answer").value == ""
+
+    run(go())
+
+
+def test_a_long_hint_is_readable_whole_at_80_columns():
+    async def go():
+        app = open_lesson("sliding-makes-a-feature-map")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            lesson = app.screen_stack[1]
+            await pilot.press("enter", "H")
+            await settle(pilot)
+            hint = lesson.step.hints[0]
+            shown = lesson.query_one("#lesson-status")
+            lines = shown.render_lines(shown.region.reset_offset)
+            words = " ".join("".join(segment.text for segment in line).strip() for line in lines)
+            assert words.split() == f"hint 1/2: {hint}".split()  # every word on screen, none cut off
+
+    run(go())
+
+
+def test_escape_from_a_lesson_goes_to_the_menu_on_that_lesson_and_escape_there_does_not_quit():
+    async def go():
+        app = open_lesson("padding")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("enter", "escape")  # story closed; answer box hands keys to the view
+            await settle(pilot)
+            assert isinstance(app.screen, LessonScreen)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, MenuScreen)
+            options = app.screen.query_one(OptionList)
+            assert options.highlighted == COURSE.lessons.index(COURSE.find("padding"))
+            await pilot.press("escape", "escape")
+            await settle(pilot)
+            assert app.is_running and isinstance(app.screen, MenuScreen)
+
+    run(go())
+
+
+def test_leaving_a_lesson_with_q_keeps_the_menu_cursor_on_it():
+    async def go():
+        app = TuiconvApp(first_screen=lambda: MenuScreen(COURSE, ProgressStore(COURSE.key)))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("down", "down", "down", "enter")
+            await settle(pilot)
+            await pilot.press("enter", "escape", "q")  # story, answer box, back to the menu
+            await settle(pilot)
+            assert isinstance(app.screen, MenuScreen)
+            assert app.screen.query_one(OptionList).highlighted == 3
+
+    run(go())
+
+
+def test_a_skipped_step_is_where_the_lesson_resumes_and_finishing_it_completes_the_lesson():
+    dot = COURSE.find("one-dot-product")
+    store = ProgressStore(COURSE.key)
+    for step in (2, 3, 4):
+        store.complete_step(dot.id, step, 4)
+    store.visit(dot.id, 4)
+    store.save()
+
+    async def go():
+        app = TuiconvApp(first_screen=lambda: LessonScreen(COURSE, dot, ProgressStore(COURSE.key), 4))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            lesson = app.screen_stack[1]
+            assert lesson.number == 4 and status(lesson) == "✓ done before. > step 1, still to do"
+            await pilot.press("enter", "greater_than_sign")  # the last step is done: > goes to step 1
+            await settle(pilot)
+            assert lesson.number == 1
+        app = TuiconvApp(first_screen=lambda: LessonScreen(COURSE, dot, ProgressStore(COURSE.key)))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            lesson = app.screen_stack[1]
+            assert lesson.number == 1  # reopening returns to the unfinished step
+            # step 1: a vertical line under the kernel's middle column of 2s: 2 + 2 + 2 = 6
+            await pilot.press("enter", "6", "enter")
+            await settle(pilot)
+            assert "Lesson complete!" in status(lesson)
+            assert ProgressStore(COURSE.key).lesson(dot.id).completed
+
+    run(go())
+
+
+class Recorder:
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+
+
+def test_a_concealed_answer_is_revealed_once_the_question_is_answered():
+    async def go():
+        app = open_lesson("sliding-makes-a-feature-map")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            lesson = app.screen_stack[1]
+            assert lesson.step.scene.conceal  # the size question keeps the size covered
+            view = lesson.view
+            reveal = Recorder()
+            view.reveal = reveal
+            await pilot.press("enter", "5", "enter")
+            await settle(pilot)
+            assert reveal.calls == 0  # a wrong answer reveals nothing
+            await pilot.press("4", "enter")
+            await settle(pilot)
+            assert reveal.calls == 1
+
+    run(go())
+
+
+def test_a_done_question_reopens_with_nothing_concealed():
+    sliding = COURSE.find("sliding-makes-a-feature-map")
+    store = ProgressStore(COURSE.key)
+    store.complete_step(sliding.id, 1, len(sliding.steps))
+    store.save()
+
+    async def go():
+        app = TuiconvApp(first_screen=lambda: LessonScreen(COURSE, sliding, ProgressStore(COURSE.key), 2))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            lesson = app.screen_stack[1]
+            applied = []
+            original = lesson.view.apply_scene
+            lesson.view.apply_scene = lambda scene: (applied.append(scene), original(scene))
+            await pilot.press("enter", "less_than_sign")
+            await settle(pilot)
+            assert lesson.number == 1 and applied and applied[-1].conceal == ()
+
+    run(go())
