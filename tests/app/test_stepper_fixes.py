@@ -258,3 +258,59 @@ async def test_the_feature_map_title_is_whole_at_80_columns(kwargs, title):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert title in screen_text(app)
+
+
+# ---------------------------------------------------------------- a lesson's question keeps its answer hidden
+
+
+@pilot_test
+async def test_a_scene_conceals_what_its_question_asks_until_revealed():
+    from tuiconv.course.scene import Scene
+
+    # 8×8 rectangle, F=3, S=2: (8 − 3)/2 + 1 = 3.5 → 3 cells; row and column 7 never covered.
+    scene = Scene(input="rectangle", size=8, kernel="vertical", stride=2, conceal=("size", "uncovered", "arithmetic", "output"))
+    app = app_for(StepperSession.build())
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = view_of(app)
+        view.apply_scene(scene)
+        await pilot.press("space", "space")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "feature map ?×?" in text and "3×3" not in text
+        assert "step 3/?" in text and "/9" not in text
+        assert "= ?" in text and "3.5" not in text and "→ 3" not in text
+        assert "never covered" not in text
+        assert not view.input_grid.marks.get("uncovered")
+        assert not view.query_one("#stepper-arithmetic").display
+        assert output_cells(view)[0] == ["?", "?", "?"]  # stepped through, but hidden
+        state = view.state()  # the course still sees the true numbers
+        assert state.output.shape == (3, 3) and state.filled == 3
+
+        view.reveal()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "feature map 3×3" in text and "step 3/9" in text and "3.5 → 3" in text
+        assert "never covered" in text and view.input_grid.marks["uncovered"]
+        assert view.query_one("#stepper-arithmetic").display
+        from tuiconv.engine import kernels
+        from tuiconv.engine.shapes import make_shape
+
+        image = make_shape("rectangle", 8, 0)
+        expected = loop_conv(image[None], kernels.kernel("vertical")[None])[::2, ::2][:3, :3]
+        assert [float(t) for t in output_cells(view)[0]] == pytest.approx(list(expected[0]), abs=0.5)
+
+
+@pilot_test
+async def test_concealing_the_formula_says_it_is_hidden():
+    from tuiconv.course.scene import Scene
+
+    app = app_for(StepperSession.build())
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = view_of(app)
+        view.apply_scene(Scene(input="rectangle", size=8, kernel="vertical", padding=1, conceal=("formula",)))
+        await pilot.pause()
+        text = screen_text(app)
+        assert "hidden until the question is answered" in text and "(8 − 3 + 2×1)" not in text
+        view.reveal()
+        await pilot.pause()
+        assert "(8 − 3 + 2×1)/1 + 1 = 8" in screen_text(app)

@@ -55,8 +55,8 @@ class Geometry:
         span = self.size + 2 * self.padding - self.dilation * (self.kernel - 1) - 1
         return Fraction(span, self.stride) + 1
 
-    def formula(self, axis: str = "W") -> str:
-        """The formula with the live numbers, e.g. ``(8 − 3 + 2×1)/2 + 1 = 4.5 → 4``."""
+    def formula(self, axis: str = "W", hide_result: bool = False) -> str:
+        """The formula with the live numbers, e.g. ``(8 − 3 + 2×1)/2 + 1 = 4.5 → 4`` (``= ?`` hidden)."""
         if self.dilation == 1:
             general = f"({axis} − F + 2P)/S + 1"
             filled = f"({self.size} − {self.kernel} + 2×{self.padding})/{self.stride} + 1"
@@ -64,6 +64,8 @@ class Geometry:
             general = f"({axis} + 2P − D(F−1) − 1)/S + 1"
             filled = f"({self.size} + 2×{self.padding} − {self.dilation}×{self.kernel - 1} − 1)/{self.stride} + 1"
         exact = self.exact
+        if hide_result:
+            return f"{general} = {filled} = ?"
         if exact.denominator == 1:
             return f"{general} = {filled} = {self.cells}"
         return f"{general} = {filled} = {float(exact):g} → {self.cells}"

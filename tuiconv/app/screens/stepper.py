@@ -111,6 +111,8 @@ class StepperView(Vertical):
         self._timer = None
         self._playing = False
         self._message = FIRST_NOTE
+        # What a lesson's question keeps hidden until it is answered (Scene.conceal).
+        self._conceal: frozenset[str] = frozenset()
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -190,7 +192,7 @@ class StepperView(Vertical):
         return in_cell, out_cell, kernel_cell
 
     def _output_title(self) -> str:
-        rows, cols = self.session.output.shape
+        rows, cols = ("?", "?") if "size" in self._conceal else self.session.output.shape
         return f"feature map {rows}×{cols}{' ReLU' if self.session.relu else ''}"
 
     def _kernel_title(self) -> str:
@@ -218,7 +220,8 @@ class StepperView(Vertical):
         inp = self.input_grid
         inp.scale = input_scale
         inp.values = s.padded_input()
-        inp.marks = {"padding": s.padding_cells(), "uncovered": s.uncovered_cells()}
+        uncovered = frozenset() if "uncovered" in self._conceal else s.uncovered_cells()
+        inp.marks = {"padding": s.padding_cells(), "uncovered": uncovered}
         inp.window = s.window_cells()
         inp.title = f"input: {s.channel_names[channel]} map" if many else f"input {s.input_name}"
 
@@ -231,12 +234,14 @@ class StepperView(Vertical):
         out_scale = Scale.for_values(s.output)
         out.scale = out_scale
         out.values = s.shown_output()
+        out.concealed = "output" in self._conceal
         out.cursor = s.position
         out.title = self._output_title()
 
         pooled = self.pooled_grid
         pooled.display = s.pooled is not None
         if s.pooled is not None:
+            pooled.concealed = "output" in self._conceal
             pooled.scale = out_scale
             pooled.values = s.pooled
             pooled.cursor = s.pool_position
@@ -249,19 +254,21 @@ class StepperView(Vertical):
             out.window = ()
             out.marks = {}
         pool_line = self.query_one("#stepper-pool-line", Line)
-        pool_line.display = s.pooled is not None
+        pool_line.display = s.pooled is not None and "output" not in self._conceal
         if s.pooled is not None:
             pool_line.show(self._pool_text())
 
         products_scale = Scale.for_values(s.step.products, signed=True)
-        self.query_one(ArithmeticPanel).show(
+        arithmetic = self.query_one(ArithmeticPanel)
+        arithmetic.display = "arithmetic" not in self._conceal
+        arithmetic.show(
             s.step,
             channel=channel,
             channel_names=s.channel_names,
             relu=s.relu,
             scales=(input_scale, kernel_scale, products_scale),
         )
-        self.query_one(FormulaPanel).show(s.rows_geometry, s.cols_geometry)
+        self.query_one(FormulaPanel).show(s.rows_geometry, s.cols_geometry, self._conceal)
         self._show_status()
         self._fit_cells()
         if changed:
@@ -287,7 +294,9 @@ class StepperView(Vertical):
         playing = self._playing
         # Padded so the width only changes with the number of digits (no layout each step).
         digits = len(str(s.steps))
-        self.query_one("#stepper-step", Line).show(f"step {s.index + 1:>{digits}}/{s.steps}")
+        # The number of steps is the output size: a lesson asking for it shows "?".
+        steps = "?" if "size" in self._conceal else s.steps
+        self.query_one("#stepper-step", Line).show(f"step {s.index + 1:>{digits}}/{steps}")
         text = Text()
         text.append(f"  P={s.padding} S={s.stride} D={s.dilation}")
         if s.bias:
@@ -325,10 +334,18 @@ class StepperView(Vertical):
     def apply_scene(self, scene: Scene) -> None:
         """Set up what a lesson step describes; ``None`` fields keep the session's defaults."""
         self.session = session_from_scene(scene)
+        self._conceal = frozenset(scene.conceal or ())
         self._message = ""
         self._pause()
         if self.is_mounted:
             self.update_view()
+
+    def reveal(self) -> None:
+        """Lift every concealment (Scene.conceal): the lesson calls this once a step is done."""
+        if self._conceal:
+            self._conceal = frozenset()
+            if self.is_mounted:
+                self.update_view(changed=False)
 
     def state(self) -> ViewState:
         s = self.session

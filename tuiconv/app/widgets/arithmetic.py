@@ -133,13 +133,26 @@ class FormulaPanel(Line):
     FormulaPanel { height: auto; width: 1fr; }
     """
 
-    def show(self, rows, cols) -> None:
-        """``rows``/``cols``: stepper_session.Geometry for each axis (H and W)."""
+    def show(self, rows, cols, conceal: frozenset[str] = frozenset()) -> None:
+        """``rows``/``cols``: stepper_session.Geometry for each axis (H and W).
+
+        ``conceal`` (a lesson's question): "formula" hides the panel, "size" the result, and
+        "uncovered" the note on which rows and columns are never covered.
+        """
         text = Text()
+        if "formula" in conceal:
+            text.append("output size ", style="bold")
+            text.append("formula: hidden until the question is answered", style="italic")
+            super().show(text)
+            return
         axes = [("W", cols)] if (rows.size, rows.left_out) == (cols.size, cols.left_out) else [("W", cols), ("H", rows)]
         for letter, geometry in axes:
             text.append("output size ", style="bold")
-            text.append(geometry.formula(letter) + "\n")
+            text.append(geometry.formula(letter, hide_result="size" in conceal) + "\n")
+        if "uncovered" in conceal:
+            text.append("which input cells are covered: hidden until the question is answered", style="italic")
+            super().show(text)
+            return
         notes = []
         for word, geometry in (("rows", rows), ("columns", cols)):
             if geometry.left_out:

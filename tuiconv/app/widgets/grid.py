@@ -11,6 +11,7 @@ Usage::
     grid.cursor = (0, 0)              # the cursor cell, or None
     grid.marks = {"padding": cells, "winner": {(1, 1)}}  # kinds: see MARKS (a glyph each)
     grid.cursor_movable = True        # arrows/hjkl move the cursor and post Grid.CursorMoved
+    grid.concealed = True             # computed cells show "?" in a neutral colour (a lesson's question)
     Grid(values, focusable=False)     # a grid tab skips (one that only illustrates)
 
     def on_grid_cursor_moved(self, event: Grid.CursorMoved) -> None:
@@ -310,6 +311,17 @@ class Grid(Widget, can_focus=True):
             self._refresh_line(0)
 
     @property
+    def concealed(self) -> bool:
+        """Computed cells drawn as a colourless "?": a lesson asks for values it keeps hidden."""
+        return getattr(self, "_concealed", False)
+
+    @concealed.setter
+    def concealed(self, concealed: bool) -> None:
+        if concealed != self.concealed:
+            self._concealed = concealed
+            self._redraw_all()
+
+    @property
     def cursor(self) -> Cell | None:
         return self._cursor
 
@@ -481,9 +493,10 @@ class Grid(Widget, can_focus=True):
         return segments
 
     def _number_cell(self, here: Cell, value: float, cell: int, scale: Scale, mark: str | None, in_window: bool, is_cursor: bool) -> Segment:
-        text = format_number(value, cell - 1)
+        hidden = self.concealed and np.isfinite(value) and here not in self._padding
+        text = "?" if hidden else format_number(value, cell - 1)
         gutter = "▸" if is_cursor else MARKS[mark] if mark else " "
-        if here in self._padding or not np.isfinite(value):
+        if hidden or here in self._padding or not np.isfinite(value):
             style = palette.padding_style(bold=is_cursor, underline=is_cursor, reverse=in_window)
         else:
             style = palette.cell_style(
@@ -492,15 +505,18 @@ class Grid(Widget, can_focus=True):
         return Segment(gutter + text.rjust(cell - 1), style)
 
     def _shade_cell(self, here: Cell, value: float, cell: int, scale: Scale, mark: str | None, in_window: bool, is_cursor: bool) -> Segment:
+        hidden = self.concealed and np.isfinite(value) and here not in self._padding
         if is_cursor:
             glyph = "▸"
         elif mark:
             glyph = MARKS[mark]
         elif not np.isfinite(value):
             glyph = EMPTY_GLYPH
+        elif hidden:
+            glyph = "?"
         else:
             glyph = palette.shade_glyph(value, scale)
-        colour = palette.PADDING_FG if (here in self._padding or not np.isfinite(value)) else palette.colour(value, scale)
+        colour = palette.PADDING_FG if (hidden or here in self._padding or not np.isfinite(value)) else palette.colour(value, scale)
         return Segment(glyph * cell, palette.glyph_style(colour, reverse=in_window or is_cursor))
 
     def _halfblock_segments(self, top_row: int) -> list[Segment]:
@@ -528,7 +544,7 @@ class Grid(Widget, can_focus=True):
 
     def _pixel(self, row: int, col: int, values: np.ndarray, scale: Scale) -> palette.RGB:
         value = values[row, col]
-        if (row, col) in self._padding or not np.isfinite(value):
+        if self.concealed or (row, col) in self._padding or not np.isfinite(value):
             return palette.PADDING_BG
         return palette.colour(value, scale)
 
