@@ -79,6 +79,9 @@ def binding_sections(screen: Screen) -> list[Section]:
         # A widget's keys work only when it has focus, or inside a view that names its keys.
         if getattr(cls, "HELP_TITLE", None) is None and not node.focusable:
             continue
+        # Nor does a widget that can never take focus and holds nothing that can (a view's grids).
+        if not node.can_focus and not any(child.can_focus for child in node.walk_children()):
+            continue
         seen_classes.add(cls)
         add(getattr(cls, "HELP_TITLE", None) or cls.__name__, node)
     add("Everywhere", screen.app)

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
+from rich.cells import cell_len
 from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult, SystemCommand
@@ -27,7 +29,7 @@ from tuiconv.app.widgets.arithmetic import ArithmeticPanel
 from tuiconv.app.widgets.grid import Grid
 from tuiconv.app.widgets.keybar import KeyBar
 from tuiconv.app.widgets.line import Line
-from tuiconv.app.widgets.unit_inspector import EDGE_GLYPHS, UnitInspector, number
+from tuiconv.app.widgets.unit_inspector import EDGE_GLYPHS, UnitInspector, ViewGrid, number
 from tuiconv.course.scene import Scene, ViewState, input_grid
 from tuiconv.engine import network as engine
 from tuiconv.engine import shapes
@@ -96,6 +98,33 @@ def bar(fraction: float, width: int) -> str:
     eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
     full, part = divmod(eighths, 8)
     return ("█" * full + (" ▏▎▍▌▋▊▉"[part] if part else "")).ljust(width)
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """How many rows ``text`` (console markup) takes when wrapped at spaces to ``width`` columns."""
+    rows, used = 1, 0
+    for word in Text.from_markup(text).plain.split(" "):
+        length = cell_len(word)
+        if used and used + 1 + length > width:
+            rows, used = rows + 1, length
+        else:
+            used += length + (1 if used else 0)
+        while used > width:  # a word longer than the line is cut onto the next one
+            rows, used = rows + 1, used - width
+    return rows
+
+
+def fit_parts(parts: list[tuple[int, str]], width: int, lines: int) -> str:
+    """The parts joined with " · ", leaving out the highest ranks until the text fits in
+    ``lines`` rows of ``width`` columns (rank 0 is always kept)."""
+    kept = list(parts)
+    while True:
+        text = " · ".join(part for _, part in kept)
+        droppable = [rank for rank, _ in kept if rank > 0]
+        if width <= 0 or not droppable or wrapped_lines(text, width) <= lines:
+            return text
+        worst = max(droppable)
+        kept = [part for part in kept if part[0] != worst]
 
 
 class NetworkView(Widget, can_focus=True):
@@ -175,21 +204,21 @@ class NetworkView(Widget, can_focus=True):
         # None when they move the cell cursor on the unit's map.
         self._slice: int | None = None
         self._slice_cell = (1, 1)
+        # What a lesson's question keeps covered until it is answered (Scene.conceal).
+        self.concealed: frozenset[str] = frozenset()
         s = session
         for map_id in s.maps:
             layer, _ = split_map_id(map_id)
-            grid = Grid(
+            # The view keeps the focus: moving it between grids would repaint the whole screen.
+            grid = ViewGrid(
                 s.values(map_id),
                 title=self._map_title(map_id),
                 mode="halfblock",
                 id=_widget_id(map_id),
             )
-            # The view keeps the focus: moving it between grids would repaint the whole screen.
-            grid.can_focus = False
             self.grids[map_id] = grid
         # In a tall terminal: the selected map's numbers around the cursor.
-        self.zoom = Grid(np.zeros((1, 1)), title="", mode="numbers", cell_width=4, id="zoom")
-        self.zoom.can_focus = False
+        self.zoom = ViewGrid(np.zeros((1, 1)), title="", mode="numbers", cell_width=4, id="zoom")
         self.inspector = UnitInspector([s.name("conv1", k) for k in range(s.forward.pool1.shape[0])], id="inspector")
 
     def _map_title(self, map_id: str) -> str:
@@ -248,7 +277,8 @@ class NetworkView(Widget, can_focus=True):
         # Hosted under a lesson's task lines the view may get 20-22 rows: the status line goes
         # first (its news moves to the scores line), then the column headers; the maps stay.
         self.set_class(self.size.height < FULL_HEIGHT, "-short")
-        self.set_class(self.size.height < FULL_HEIGHT - 2, "-shorter")
+        # At 21 rows the headers go too: the detail's second line (the receptive field) matters more.
+        self.set_class(self.size.height < FULL_HEIGHT - 1, "-shorter")
         self.refresh_all()
 
     # ---- drawing -----------------------------------------------------------------------------
@@ -377,47 +407,93 @@ class NetworkView(Widget, can_focus=True):
         return "  ".join(parts) + f"  → [b reverse] {s.verdict.upper()} [/]{truth}"
 
     def _detail_text(self) -> str:
-        s = self.session
+        """The selected cell's line: its value, its receptive field, then what fits of the rest."""
         if self.message_line:
             return self.message_line
+        width, lines = self.size.width, self._detail_lines()
+        text = fit_parts(self._detail_parts(), width, lines)
+        if width and wrapped_lines(text, width) > lines:  # squeezed to one line: the short words
+            text = fit_parts(self._detail_parts(short=True), width, lines)
+        return text
+
+    def _detail_lines(self) -> int:
+        """Rows left for the detail under the maps and scores (2 at 80×24, also under a lesson's
+        task lines, 1 when the view is squeezed harder); an edited weight's keys get one line."""
+        if self._weight_cursor() is not None:
+            return 1
+        if self.has_class("-roomy-y"):
+            return 3
+        h = self.session.image.shape[-2]
+        used = 2 * (1 + (h + 1) // 2) + 1  # two rows of titled maps, the scores
+        used += (not self.has_class("-short")) + (not self.has_class("-shorter"))  # status, headers
+        return max(1, min(3, self.size.height - used))
+
+    def _detail_parts(self, short: bool = False) -> list[tuple[int, str]]:
+        """(rank, text) in reading order; when the line is short, the highest rank goes first.
+
+        Rank 0 stays: what the cell is and, above the input, the receptive field this screen is about.
+        """
+        s = self.session
         where = self._weight_cursor()
         if where is not None:
             unit, channel, row, col = where
             weight = number(float(s.net.w2[where]))
-            return (
-                f"{s.name('conv2', unit)}'s {s.name('conv1', channel)} slice ({row},{col}) = {weight}"
-                f" · + / − change it by {WEIGHT_STEP:g} · enter types it · 0 zeroes · b bias · R resets · esc: back"
-            )
+            return [
+                (0, f"{s.name('conv2', unit)}'s {s.name('conv1', channel)} slice ({row},{col}) = {weight}"),
+                (0, f"+/− by {WEIGHT_STEP:g}"),
+                (1, "enter types it"),
+                (2, "0 zeroes"),
+                (4, "b bias"),
+                (5, "R resets"),
+                (3, "esc back"),
+            ]
         i, j = s.cell
         value = number(s.cell_value)
-        top, left, bottom, right = field = s.receptive_field()
-        count = field.height * field.width
-        sees = (
-            f"sees input rows {top}–{bottom}, cols {left}–{right}: "
-            f"{field.height}×{field.width} = {count} pixels"
-        )
-        if (field.height, field.width) != (field.size, field.size):
-            article = "an" if str(field.size).startswith("8") else "a"
-            sees += f" ({article} {field.size}×{field.size} field cut by the border)"
         name = s.name(s.layer, s.channel)
+        if short:
+            name = SHORT_NAMES.get(name, name)
         if s.layer == "input":
-            return f"input ({i},{j}) = {value} · space draws · c clears · n next shape · i choose input"
+            return [
+                (0, f"input ({i},{j}) = {value}"),
+                (0, "space draws"),
+                (1, "c clears"),
+                (3, "n next shape"),
+                (2, "i choose input"),
+            ]
+        sees = self._sees_text(short)
+        if short:
+            layer = "pooled " if s.layer == "pool" else ""
+            return [(0, f"{layer}{name} ({i},{j}) = {value}"), (0, sees)]
         if s.layer == "conv1":
             step = s.conv1_step()
             kernel = "/".join(" ".join(number(float(v)) for v in row) for row in step.weights[0])
-            return (
-                f"layer 1 {name} ({i},{j}) = ReLU({number(step.total)}) = {value} · "
-                f"kernel {kernel}, bias {number(step.bias)} · {sees}"
-            )
+            return [
+                (0, f"layer 1 {name} ({i},{j}) = ReLU({number(step.total)}) = {value}"),
+                (0, sees),
+                (1, f"kernel {kernel}, bias {number(step.bias)}"),
+            ]
         if s.layer == "pool":
             r, c = (int(v) for v in s.forward.pool1_argmax[s.channel][i, j])
             size = engine.POOL_SIZE
-            return f"pooled {name} ({i},{j}) = max of its {size}×{size} block = {value}, from ({r},{c}) · {sees}"
+            return [(0, f"pooled {name} ({i},{j}) = max of its {size}×{size} block = {value}, from ({r},{c})"), (0, sees)]
         if self.has_class("-inspecting"):
             hint = "tab: edit its weights · esc: back to the maps"
         else:
             hint = "enter: edit its weights" if self.has_class("-roomy-x") else "enter: look inside"
-        return f"layer 2 {name} ({i},{j}) = {value} · {sees} · {hint}"
+        return [(0, f"layer 2 {name} ({i},{j}) = {value}"), (0, sees), (1, hint)]
+
+    def _sees_text(self, short: bool = False) -> str:
+        """The selected cell's receptive field in words, or "?" while a lesson's question conceals it."""
+        where = "rows" if short else "input rows"
+        if "receptive-field" in self.concealed:
+            return f"sees {where} ?–?, cols ?–?: ?×? = ? pixels (hidden until you answer)"
+        top, left, bottom, right = field = self.session.receptive_field()
+        count = field.height * field.width
+        sees = f"sees {where} {top}–{bottom}, cols {left}–{right}: {field.height}×{field.width} = {count} pixels"
+        if (field.height, field.width) != (field.size, field.size):
+            article = "an" if str(field.size).startswith("8") else "a"
+            sees += f" ({field.size}×{field.size} cut)" if short else f" ({article} {field.size}×{field.size} field cut by the border)"
+        return sees
 
     # ---- the lesson contract -----------------------------------------------------------------
     def state(self) -> ViewState:
@@ -470,7 +546,14 @@ class NetworkView(Widget, can_focus=True):
         elif scene.position is not None:
             s.select(s.selected, tuple(scene.position))
         self._stop_inspecting()
+        self.concealed = frozenset(scene.conceal)
         self._changed()
+
+    def reveal(self) -> None:
+        """Show what the step's scene concealed (its question is answered); ``state()`` never hid it."""
+        if self.concealed:
+            self.concealed = frozenset()
+            self.refresh_all()
 
     def _changed(self) -> None:
         self.refresh_all()
@@ -716,6 +799,9 @@ class NetworkScreen(Screen):
     """``tuiconv network``: the NetworkView and a footer of its keys (? and q come from the app)."""
 
     TITLE = "the layer stack"
+    # The view keeps the focus and takes tab for the next map: Textual's "focus next" never runs
+    # here, so it goes undescribed (and out of ? help).
+    BINDINGS = [Binding("tab", "app.focus_next", show=False), Binding("shift+tab", "app.focus_previous", show=False)]
 
     def __init__(self, session: NetworkSession):
         super().__init__()

@@ -28,6 +28,20 @@ def number(value: float) -> str:
     return format_number(value, 7)
 
 
+class ViewGrid(Grid):
+    """A grid inside the network view, which keeps the focus and moves the cursors itself.
+
+    It never takes focus, so the grid's own keys never work here: ``?`` help leaves them out
+    (a widget class without a HELP_TITLE that cannot focus is not listed).
+    """
+
+    HELP_TITLE = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.can_focus = False
+
+
 class ChannelRow(Horizontal):
     """One channel: its pooled window × the unit's slice = products, and their sum."""
 
@@ -41,12 +55,10 @@ class ChannelRow(Horizontal):
         super().__init__(id=id)
         self.channel = channel
         blank = np.zeros((3, 3))
-        self.window = Grid(blank, mode="numbers", cell_width=4, id=f"window-{channel}")
+        self.window = ViewGrid(blank, mode="numbers", cell_width=4, id=f"window-{channel}")
         # One more character for weights: an edited weight such as −1.5 must show exactly.
-        self.slice = Grid(blank, mode="numbers", cell_width=5, id=f"slice-{channel}")
-        self.products = Grid(blank, mode="numbers", cell_width=4, id=f"products-{channel}", classes="products-part")
-        for grid in (self.window, self.slice, self.products):
-            grid.can_focus = False  # the network view keeps the focus and moves the weight cursor
+        self.slice = ViewGrid(blank, mode="numbers", cell_width=5, id=f"slice-{channel}")
+        self.products = ViewGrid(blank, mode="numbers", cell_width=4, id=f"products-{channel}", classes="products-part")
         self.sum = Line("", classes="sum")
 
     def compose(self) -> ComposeResult:
