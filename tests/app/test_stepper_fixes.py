@@ -283,6 +283,7 @@ async def test_a_scene_conceals_what_its_question_asks_until_revealed():
         assert not view.input_grid.marks.get("uncovered")
         assert not view.query_one("#stepper-arithmetic").display
         assert output_cells(view)[0] == ["?", "?", "?"]  # stepped through, but hidden
+        assert output_cells(view)[1] == ["", "", ""]  # not yet stepped: nothing to count
         state = view.state()  # the course still sees the true numbers
         assert state.output.shape == (3, 3) and state.filled == 3
 

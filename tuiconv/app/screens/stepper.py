@@ -235,6 +235,7 @@ class StepperView(Vertical):
         out.scale = out_scale
         out.values = s.shown_output()
         out.concealed = "output" in self._conceal
+        out.blank_unfilled = "size" in self._conceal
         out.cursor = s.position
         out.title = self._output_title()
 
@@ -293,9 +294,9 @@ class StepperView(Vertical):
         s = self.session
         playing = self._playing
         # Padded so the width only changes with the number of digits (no layout each step).
-        digits = len(str(s.steps))
         # The number of steps is the output size: a lesson asking for it shows "?".
         steps = "?" if "size" in self._conceal else s.steps
+        digits = len(str(steps))
         self.query_one("#stepper-step", Line).show(f"step {s.index + 1:>{digits}}/{steps}")
         text = Text()
         text.append(f"  P={s.padding} S={s.stride} D={s.dilation}")

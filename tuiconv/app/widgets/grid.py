@@ -12,6 +12,7 @@ Usage::
     grid.marks = {"padding": cells, "winner": {(1, 1)}}  # kinds: see MARKS (a glyph each)
     grid.cursor_movable = True        # arrows/hjkl move the cursor and post Grid.CursorMoved
     grid.concealed = True             # computed cells show "?" in a neutral colour (a lesson's question)
+    grid.blank_unfilled = True        # NaN cells drawn as nothing, so the grid's size is not told
     Grid(values, focusable=False)     # a grid tab skips (one that only illustrates)
 
     def on_grid_cursor_moved(self, event: Grid.CursorMoved) -> None:
@@ -322,6 +323,18 @@ class Grid(Widget, can_focus=True):
             self._redraw_all()
 
     @property
+    def blank_unfilled(self) -> bool:
+        """Not-yet-computed (NaN) cells drawn as blank space, not "·": counting them would
+        answer a question about the grid's size."""
+        return getattr(self, "_blank_unfilled", False)
+
+    @blank_unfilled.setter
+    def blank_unfilled(self, blank: bool) -> None:
+        if blank != self.blank_unfilled:
+            self._blank_unfilled = blank
+            self._redraw_all()
+
+    @property
     def cursor(self) -> Cell | None:
         return self._cursor
 
@@ -486,7 +499,9 @@ class Grid(Widget, can_focus=True):
             mark = self._mark_of.get(here)
             in_window = here in self._window
             is_cursor = here == self._cursor
-            if mode == "numbers":
+            if self.blank_unfilled and not np.isfinite(value) and not in_window and not is_cursor:
+                segments.append(Segment(" " * cell, self.rich_style))
+            elif mode == "numbers":
                 segments.append(self._number_cell(here, value, cell, scale, mark, in_window, is_cursor))
             else:
                 segments.append(self._shade_cell(here, value, cell, scale, mark, in_window, is_cursor))
