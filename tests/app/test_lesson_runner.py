@@ -137,11 +137,12 @@ def test_a_wrong_answer_is_cleared_and_nudged_and_the_right_one_passes():
             lesson = app.screen_stack[1]
             await pilot.press("enter", "2", "0", "enter")
             await settle(pilot)
-            assert status(lesson) == "That counts the full rows and columns of the outline, corners twice. Count each 1 once."
+            # 20 is 5 × 4, the whole rectangle (the old text described 18, corners counted twice)
+            assert status(lesson) == "That is 5 × 4, every cell of the rectangle, the dark 0s inside too. Count only the 1s."
             assert lesson.query_one(Input).value == ""
             await pilot.press("1", "3", "enter")
             await settle(pilot)
-            assert status(lesson) == "13 is too low."
+            assert status(lesson) == "Not 13: look at the screen again and count once more (H for a hint)."  # no direction to halve on
             await pilot.press("1", "4", "enter")
             await settle(pilot)
             assert status(lesson).startswith("✓ 14 bright pixels")
