@@ -1,35 +1,17 @@
 """What a QA pass found in the stepper, as a learner meets it: each test fails without its fix."""
 
-import asyncio
-import functools
-
 import numpy as np
 import pytest
 
+from tests.app.test_stepper import app_for, loop_conv, pilot_test, view_of
 from tuiconv.app.app import TuiconvApp
-from tuiconv.app.screens.stepper import StepperScreen, StepperView
+from tuiconv.app.screens.stepper import StepperView
 from tuiconv.app.stepper_session import StepperSession
-
-
-def pilot_test(test):
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        asyncio.run(test(*args, **kwargs))
-
-    return run
 
 
 def screen_text(app: TuiconvApp) -> str:
     """Every character on the terminal, one line per row, as the learner sees it."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-def app_for(session: StepperSession) -> TuiconvApp:
-    return TuiconvApp(lambda: StepperScreen(session))
-
-
-def view_of(app) -> StepperView:
-    return app.screen.query_one(StepperView)
 
 
 SIZES = [(80, 24), (120, 40)]
@@ -90,22 +72,6 @@ def kernel_keys(name: str) -> list[str]:
 
     order = list(kernels.LAYER1) + list(kernels.LAYER2)
     return ["f", *["down"] * order.index(name), "enter"]
-
-
-def loop_conv(x, w, padding=0):
-    """Cross-correlation by nested loops, stride 1: x (C, H, W), w (C, F, F) → (H2, W2)."""
-    c_count, h, wd = x.shape
-    f = w.shape[-1]
-    xp = np.zeros((c_count, h + 2 * padding, wd + 2 * padding))
-    xp[:, padding : padding + h, padding : padding + wd] = x
-    out = np.zeros((h + 2 * padding - f + 1, wd + 2 * padding - f + 1))
-    for i in range(out.shape[0]):
-        for j in range(out.shape[1]):
-            for c in range(c_count):
-                for a in range(f):
-                    for b in range(f):
-                        out[i, j] += xp[c, i + a, j + b] * w[c, a, b]
-    return out
 
 
 @pilot_test
@@ -231,7 +197,7 @@ async def test_feature_map_numbers_stay_readable(size, build, kwargs):
     from tuiconv.engine import kernels
 
     session = StepperSession.build(*build, **kwargs)
-    expected = loop_conv(session.input, kernels.kernel(build[1]).reshape(session.kernel.shape), kwargs.get("padding", 0)) + kwargs["bias"]
+    expected = loop_conv(session.input, kernels.kernel(build[1]).reshape(session.kernel.shape), 0.0, 1, kwargs.get("padding", 0)) + kwargs["bias"]
     app = app_for(session)
     async with app.run_test(size=size) as pilot:
         view = view_of(app)
