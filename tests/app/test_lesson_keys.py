@@ -214,3 +214,17 @@ def test_a_done_question_reopens_with_nothing_concealed():
             assert lesson.number == 1 and applied and applied[-1].conceal == ()
 
     run(go())
+
+
+def test_a_hint_key_after_digits_still_asks_for_a_hint_in_a_number_question():
+    async def go():
+        app = open_lesson("one-dot-product")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            lesson = app.screen_stack[1]
+            await pilot.press("enter", "1", "H")
+            await settle(pilot, 1)
+            assert lesson.query_one("#lesson-answer").value == "1"
+            assert status(lesson).startswith("hint 1/")
+
+    run(go())

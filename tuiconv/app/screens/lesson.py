@@ -51,13 +51,15 @@ class AnswerInput(Input):
         super().__init__(*args, **kwargs)
         self.typed_first: set[str] = set()  # letters an answer may start with: typed, not handed over
         self.words = False  # the answer is free text: every letter is typed
+        self.never_typed: set[str] = set()  # letters no answer of this kind can hold: always handed over
 
     @property
     def focusable(self) -> bool:
         return super().focusable and self.parent is not None and self.parent.has_class("-question")
 
     async def _on_key(self, event) -> None:
-        letter = LETTER_KEYS.get(event.key) if not (self.words or self.value or event.key.lower() in self.typed_first) else None
+        first = not (self.words or self.value or event.key.lower() in self.typed_first)
+        letter = LETTER_KEYS.get(event.key) if first or event.key in self.never_typed else None
         action = LESSON_KEYS.get(event.key) or letter
         if action is not None:
             event.stop()
@@ -224,6 +226,9 @@ class LessonScreen(Screen):
         answer.value = ""
         answer.words = self.step.check.kind == "text"
         answer.typed_first = {option[:1].lower() for option in self.step.check.options}
+        # A number never holds a letter; a size holds an x ("4x4") but never an H or a q.
+        kind = self.step.check.kind
+        answer.never_typed = {"H", "x", "q"} if kind in ("number", "predict") else {"H", "q"} if kind == "output-size" else set()
         question = self.step.check.is_question
         self.query_one("#lesson-line").set_class(question and not self.done, "-question")
         if self.done:
