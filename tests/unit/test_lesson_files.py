@@ -241,3 +241,11 @@ def test_every_shipped_hint_feedback_and_success_fits_at_80_columns():
             for text in [*step.hints, *step.check.params.get("feedback", {}).values()]:
                 lines = textwrap.wrap(f"hint 9/9: {text}", STATUS_COLUMNS_BESIDE_ANSWER)
                 assert len(lines) <= STATUS_LINES, (lesson.id, step.number, text)
+
+
+def test_an_unknown_scene_key_does_not_hide_the_scenes_other_problems(tmp_path):
+    text = GOOD.replace('kernel = "vertical"', 'kernel = "vertcal"\ncolour = "red"')
+    problems = problems_of(text, tmp_path)
+    assert [p.split(":")[1] for p in problems] == [str(line_of(text, "colour")), str(line_of(text, "vertcal"))]
+    assert 'unknown key "colour" in a scene; a scene can have: screen, input' in problems[0]
+    assert 'unknown kernel "vertcal" (did you mean "vertical"?)' in problems[1]

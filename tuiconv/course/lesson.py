@@ -312,8 +312,8 @@ def _did_you_mean(word: str, known: list[str] | tuple[str, ...]) -> str:
 def _scene(raw: dict, where: tuple, path: Path, report: _Report) -> Scene | None:
     before = len(report.problems)
     report.keys(raw, SCENE_KEYS, where, "a scene")
-    if len(report.problems) > before:
-        return None
+    # Go on without the keys just reported, so the rest of the scene is checked in the same run.
+    raw = {k: v for k, v in raw.items() if k in SCENE_KEYS and SCENE_KEYS[k].accepts(v)}
     screen = raw.get("screen", "stepper")
     if screen not in SCREENS:
         report.add(where + ("screen",), f'unknown screen "{screen}"{_did_you_mean(screen, SCREENS)}; screens: {", ".join(SCREENS)}')
