@@ -33,8 +33,8 @@ KEYS_WORDS = "x story · H hint · < > steps"
 WIDE = 124  # columns from which the story stays beside the view (the stepper needs about 80)
 # While the answer box has the keys, the lesson's keys still work (they are never part of a
 # number or an option); escape gives the keys back to the view.
-ANSWER_WORDS = "enter checks · H hint · x story · < > steps · esc: the view"
-TEXT_ANSWER_WORDS = "enter checks · < > steps · esc: the view, then x story, H hint"
+ANSWER_WORDS = "enter checks · H hint · x story · esc: view keys"  # fits 51 columns: one line
+TEXT_ANSWER_WORDS = "enter checks · esc: view keys, then x story, H hint"
 # Keys the answer box hands to the lesson: an answer never contains them. A letter is handed
 # over only as the first key in an empty box, when no accepted answer starts with it ("4x4"
 # has an x, but not first).
