@@ -3,41 +3,15 @@ concealed answers revealed once answered, long hints read whole."""
 
 from __future__ import annotations
 
-import asyncio
 
-import pytest
 from textual.widgets import OptionList
 
 from tuiconv.app.app import TuiconvApp
 from tuiconv.app.screens.lesson import LessonScreen, StoryCard
 from tuiconv.app.screens.menu import MenuScreen
-from tuiconv.course.library import load_course
 from tuiconv.course.progress import ProgressStore
 
-COURSE = load_course()
-
-
-@pytest.fixture(autouse=True)
-def data_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
-
-
-async def settle(pilot, times: int = 3) -> None:
-    for _ in range(times):
-        await pilot.pause()
-
-
-def status(screen: LessonScreen) -> str:
-    return str(screen.query_one("#lesson-status").render())
-
-
-def open_lesson(lesson_id: str, step: int | None = None) -> TuiconvApp:
-    lesson = COURSE.find(lesson_id)
-    return TuiconvApp(first_screen=lambda: LessonScreen(COURSE, lesson, ProgressStore(COURSE.key), step))
+from tests.app.lesson_driving import COURSE, data_home, open_lesson, run, settle, status  # noqa: F401 (data_home is an autouse fixture)
 
 
 def test_hint_story_and_steps_work_from_the_answer_box_without_typing_into_it():

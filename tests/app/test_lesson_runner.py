@@ -4,34 +4,14 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
 from textual.widgets import Input, OptionList
 
 from tuiconv.app.app import TuiconvApp
 from tuiconv.app.screens.lesson import LessonScreen, StoryCard
 from tuiconv.app.screens.menu import MenuScreen
-from tuiconv.course.library import load_course
 from tuiconv.course.progress import ProgressStore
 
-COURSE = load_course()
-
-
-@pytest.fixture(autouse=True)
-def data_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
-
-
-async def settle(pilot, times: int = 3) -> None:
-    for _ in range(times):
-        await pilot.pause()
-
-
-def status(screen: LessonScreen) -> str:
-    return str(screen.query_one("#lesson-status").render())
+from tests.app.lesson_driving import COURSE, data_home, run, settle, status  # noqa: F401 (data_home is an autouse fixture)
 
 
 def test_the_menu_marks_done_lessons_and_opens_the_first_unfinished_one():
