@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from tuiconv.commands.options import add_shape_options, add_weights_option
+
 HELP = "print the network's verdict (rectangle or diamond) and both scores for each shape file"
 
 
@@ -14,13 +16,8 @@ def add_arguments(parser) -> None:
         metavar="FILE|NAME",
         help="shape files (rows of . and #, or numbers), or shape names such as diamond:20",
     )
-    parser.add_argument(
-        "--weights",
-        metavar="FILE.npz",
-        help="a network saved as .npz (e.g. by `tuiconv train`); default: the hand-designed one",
-    )
-    parser.add_argument("--size", type=int, default=16, metavar="N", help="grid size of generated shapes (default: 16)")
-    parser.add_argument("--seed", type=int, default=0, metavar="N", help="seed for generated shapes (default: 0)")
+    add_weights_option(parser)
+    add_shape_options(parser)
 
 
 def run(args) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tuiconv.commands.options import add_shape_options, add_weights_option
+
 HELP = "see every layer of the two-layer network at once, and why its verdict is what it is"
 
 
@@ -12,13 +14,8 @@ def add_arguments(parser) -> None:
         default="rectangle",
         help="a shape name (rectangle, diamond, ...) or a shape file (default: rectangle)",
     )
-    parser.add_argument(
-        "--weights",
-        metavar="FILE",
-        help="a network saved as .npz (e.g. by `tuiconv train --out`); default: the hand-designed one",
-    )
-    parser.add_argument("--size", type=int, default=16, metavar="N", help="grid size of generated shapes (default: 16)")
-    parser.add_argument("--seed", type=int, default=0, metavar="N", help="seed for generated shapes (default: 0)")
+    add_weights_option(parser)
+    add_shape_options(parser)
 
 
 def run(args) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tuiconv.commands.options import add_shape_options
+
 HELP = "print a shape file, or a generated shape, as coloured cells with their values"
 
 
@@ -11,8 +13,7 @@ def add_arguments(parser) -> None:
         metavar="FILE|NAME",
         help="a shape file (rows of . and #, or numbers), or a shape name such as diamond or diamond:20",
     )
-    parser.add_argument("--size", type=int, default=16, metavar="N", help="grid size of generated shapes (default: 16)")
-    parser.add_argument("--seed", type=int, default=0, metavar="N", help="seed for generated shapes (default: 0)")
+    add_shape_options(parser)
 
 
 def format_value(value: float) -> str:
