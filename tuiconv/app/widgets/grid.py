@@ -41,7 +41,9 @@ cells over the wire, not the screen.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 import numpy as np
 from rich.segment import Segment
@@ -138,6 +140,41 @@ def _cells_region(run: tuple[int, int], lines: list[int], cell: int) -> Region:
     return Region(first * cell, top, (last - first + 1) * cell, bottom - top + 1)
 
 
+# A cell's look depends only on these arguments, and a step redraws mostly cells it drew before:
+# caching them keeps a repaint to a dictionary lookup per cell. ``value`` is None when not finite.
+@lru_cache(maxsize=8192)
+def _number_segment(
+    value: float | None, cell: int, scale: Scale, mark: str | None, in_window: bool, is_cursor: bool, hidden: bool, padded: bool
+) -> Segment:
+    text = "?" if hidden else format_number(math.nan if value is None else value, cell - 1)
+    gutter = "▸" if is_cursor else MARKS[mark] if mark else " "
+    if hidden or padded or value is None:
+        style = palette.padding_style(bold=is_cursor, underline=is_cursor, reverse=in_window)
+    else:
+        style = palette.cell_style(
+            value, scale, bold=in_window or is_cursor or mark == "winner", underline=is_cursor, reverse=in_window
+        )
+    return Segment(gutter + text.rjust(cell - 1), style)
+
+
+@lru_cache(maxsize=8192)
+def _shade_segment(
+    value: float | None, cell: int, scale: Scale, mark: str | None, in_window: bool, is_cursor: bool, hidden: bool, padded: bool
+) -> Segment:
+    if is_cursor:
+        glyph = "▸"
+    elif mark:
+        glyph = MARKS[mark]
+    elif value is None:
+        glyph = EMPTY_GLYPH
+    elif hidden:
+        glyph = "?"
+    else:
+        glyph = palette.shade_glyph(value, scale)
+    colour = palette.PADDING_FG if (hidden or padded or value is None) else palette.colour(value, scale)
+    return Segment(glyph * cell, palette.glyph_style(colour, reverse=in_window or is_cursor))
+
+
 class Grid(Widget, can_focus=True):
     """A 2-D array drawn as coloured cells, with a highlighted window, a cursor and marks."""
 
@@ -202,6 +239,7 @@ class Grid(Widget, can_focus=True):
         self._mark_of: dict[Cell, str] = {}
         self._padding: frozenset[Cell] = frozenset()
         self._strips: dict[int, tuple[tuple, Strip]] = {}
+        self._base: Style | None = None  # see _base_style
         self._scale_used = self._effective_scale()
         self._single_digits = _single_digits(self._values)
 
@@ -416,6 +454,7 @@ class Grid(Widget, can_focus=True):
 
     def _redraw_all(self, layout: bool = False) -> None:
         self._strips.clear()
+        self._base = None
         if self.is_mounted:
             self.refresh(layout=layout)
 
@@ -460,9 +499,23 @@ class Grid(Widget, can_focus=True):
     def on_blur(self) -> None:
         self._refresh_line(0)
 
+    def notify_style_update(self) -> None:
+        # Textual calls this on a widget and all its descendants whenever CSS is applied to
+        # them (focus, classes, theme): the colours an ancestor gives the grid may have changed.
+        self._base = None
+        super().notify_style_update()
+
+    def _base_style(self) -> Style:
+        """The colours the grid inherits (``rich_style``), kept between renders: Textual walks
+        every ancestor to compute it, which costs more than drawing a row of cells."""
+        base = self._base
+        if base is None:
+            base = self._base = self.rich_style
+        return base
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self._base_style()
         mode, cell = self._layout(width)
         key = (width, mode, cell, base, self.has_focus or self.selected)
         cached = self._strips.get(y)
@@ -493,46 +546,32 @@ class Grid(Widget, can_focus=True):
 
     def _row_segments(self, row: int, mode: str, cell: int) -> list[Segment]:
         scale = self._scale_used
+        window, cursor, mark_of, padding = self._window, self._cursor, self._mark_of, self._padding
+        concealed, blank_unfilled = self.concealed, self.blank_unfilled
+        cell_segment = _number_segment if mode == "numbers" else _shade_segment
         segments = []
-        for col, value in enumerate(self._values[row]):
+        for col, value in enumerate(self._values[row].tolist()):
             here = (row, col)
-            mark = self._mark_of.get(here)
-            in_window = here in self._window
-            is_cursor = here == self._cursor
-            if self.blank_unfilled and not np.isfinite(value) and not in_window and not is_cursor:
-                segments.append(Segment(" " * cell, self.rich_style))
-            elif mode == "numbers":
-                segments.append(self._number_cell(here, value, cell, scale, mark, in_window, is_cursor))
-            else:
-                segments.append(self._shade_cell(here, value, cell, scale, mark, in_window, is_cursor))
-        return segments
-
-    def _number_cell(self, here: Cell, value: float, cell: int, scale: Scale, mark: str | None, in_window: bool, is_cursor: bool) -> Segment:
-        hidden = self.concealed and np.isfinite(value) and here not in self._padding
-        text = "?" if hidden else format_number(value, cell - 1)
-        gutter = "▸" if is_cursor else MARKS[mark] if mark else " "
-        if hidden or here in self._padding or not np.isfinite(value):
-            style = palette.padding_style(bold=is_cursor, underline=is_cursor, reverse=in_window)
-        else:
-            style = palette.cell_style(
-                value, scale, bold=in_window or is_cursor or mark == "winner", underline=is_cursor, reverse=in_window
+            finite = math.isfinite(value)
+            in_window = here in window
+            is_cursor = here == cursor
+            if blank_unfilled and not finite and not in_window and not is_cursor:
+                segments.append(Segment(" " * cell, self._base_style()))
+                continue
+            padded = here in padding
+            segments.append(
+                cell_segment(
+                    value if finite else None,
+                    cell,
+                    scale,
+                    mark_of.get(here),
+                    in_window,
+                    is_cursor,
+                    concealed and finite and not padded,
+                    padded,
+                )
             )
-        return Segment(gutter + text.rjust(cell - 1), style)
-
-    def _shade_cell(self, here: Cell, value: float, cell: int, scale: Scale, mark: str | None, in_window: bool, is_cursor: bool) -> Segment:
-        hidden = self.concealed and np.isfinite(value) and here not in self._padding
-        if is_cursor:
-            glyph = "▸"
-        elif mark:
-            glyph = MARKS[mark]
-        elif not np.isfinite(value):
-            glyph = EMPTY_GLYPH
-        elif hidden:
-            glyph = "?"
-        else:
-            glyph = palette.shade_glyph(value, scale)
-        colour = palette.PADDING_FG if (hidden or here in self._padding or not np.isfinite(value)) else palette.colour(value, scale)
-        return Segment(glyph * cell, palette.glyph_style(colour, reverse=in_window or is_cursor))
+        return segments
 
     def _halfblock_segments(self, top_row: int) -> list[Segment]:
         values, scale = self._values, self._scale_used
