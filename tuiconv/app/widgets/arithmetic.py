@@ -17,14 +17,17 @@ engine computed (``ConvStep``); it never multiplies anything itself.
 from __future__ import annotations
 
 import numpy as np
+from rich.segment import Segment
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Static
+from textual.strip import Strip
+from textual.style import Style
 
 from tuiconv.app.palette import Scale
 from tuiconv.app.widgets.grid import Grid
 from tuiconv.app.widgets.line import Line
+from tuiconv.app.widgets.repaint import KeepsLines
 from tuiconv.engine import ConvStep, relu as engine_relu
 
 MAX_TERMS = 16  # beyond this many products, the sum line gives the total only
@@ -47,25 +50,57 @@ def _term(value: float) -> str:
     return f"({text})" if text.startswith("−") else text
 
 
-class ArithmeticPanel(Vertical):
+OPERATOR_GAP = 3  # columns between two grids of the products row, the operator in the middle
+
+
+class ProductsRow(KeepsLines, Horizontal):
+    """window × weights = products: the three grids side by side, with the operators drawn in
+    the gaps between them by the row itself (two widgets fewer to repaint at every step)."""
+
+    DEFAULT_CSS = f"""
+    ProductsRow {{ height: auto; width: auto; }}
+    ProductsRow > .after-operator {{ margin-left: {OPERATOR_GAP}; }}
+    """
+    OPERATORS = ("×", "=")
+
+    def render_line(self, y: int) -> Strip:
+        width, height = self.size
+        style = self.visual_style
+        blank_style = (style + Style(reverse=False)).rich_style
+        if y != (height - 1) // 2 or not width:  # the operators sit level with the first row of numbers
+            return Strip.blank(width, blank_style)
+        # As a Static of width 3 with its text centred drew them, so the screen looks the same.
+        origin = self.content_region.x
+        segments: list[Segment] = []
+        x = 0
+        for grid, operator in zip(self.query(".after-operator"), self.OPERATORS):
+            middle = grid.region.x - origin - OPERATOR_GAP + OPERATOR_GAP // 2
+            if middle < x or middle >= width:
+                continue
+            if middle > x:
+                segments.append(Segment(" " * (middle - x), blank_style))
+            segments.append(Segment(operator, (style + style).rich_style_with_offset(0, 0)))
+            x = middle + 1
+        if x < width:
+            segments.append(Segment(" " * (width - x), blank_style))
+        return Strip(segments, width)
+
+
+class ArithmeticPanel(KeepsLines, Vertical):
     """window × weights = products, their sum, the bias and the output value of one step."""
 
     DEFAULT_CSS = """
     ArithmeticPanel { height: auto; width: 1fr; }
     ArithmeticPanel > #arith-title { height: 1; }
-    ArithmeticPanel > Horizontal { height: auto; width: auto; }
-    ArithmeticPanel .operator { width: 3; height: 100%; content-align: center middle; }
     ArithmeticPanel > .sum { height: auto; }
     """
 
     def compose(self) -> ComposeResult:
         yield Line("", id="arith-title")
-        with Horizontal():
+        with ProductsRow():
             yield Grid(title="window", mode="numbers", cell_width=5, focusable=False, id="arith-window")
-            yield Static("×", classes="operator")
-            yield Grid(title="weights", mode="numbers", cell_width=5, focusable=False, id="arith-weights")
-            yield Static("=", classes="operator")
-            yield Grid(title="products", mode="numbers", cell_width=5, focusable=False, id="arith-products")
+            yield Grid(title="weights", mode="numbers", cell_width=5, focusable=False, id="arith-weights", classes="after-operator")
+            yield Grid(title="products", mode="numbers", cell_width=5, focusable=False, id="arith-products", classes="after-operator")
         yield Line("", id="arith-sum", classes="sum")
 
     def on_resize(self) -> None:

@@ -58,6 +58,8 @@ from textual.widget import Widget
 from tuiconv.app import palette
 from tuiconv.app.palette import Scale
 
+from tuiconv.app.widgets.repaint import KeepsLines
+
 Cell = tuple[int, int]
 
 # Mark kinds a grid knows how to draw, and the character that shows each without colour
@@ -175,7 +177,7 @@ def _shade_segment(
     return Segment(glyph * cell, palette.glyph_style(colour, reverse=in_window or is_cursor))
 
 
-class Grid(Widget, can_focus=True):
+class Grid(KeepsLines, Widget, can_focus=True):
     """A 2-D array drawn as coloured cells, with a highlighted window, a cursor and marks."""
 
     HELP_TITLE = "Grids (when focused)"
@@ -262,6 +264,8 @@ class Grid(Widget, can_focus=True):
         if new.ndim != 2:
             raise ValueError(f"a grid shows a 2-D array, got shape {new.shape}")
         old = self._values
+        if new.shape == old.shape and np.array_equal(old, new, equal_nan=True):
+            return  # most of a step's grids keep their numbers: nothing to redraw
         self._values = new
         self._single_digits = _single_digits(new)
         old_scale, self._scale_used = self._scale_used, self._effective_scale()
@@ -461,11 +465,14 @@ class Grid(Widget, can_focus=True):
     def _refresh_line(self, y: int) -> None:
         self._strips.pop(y, None)
         if self.is_mounted:
-            self.refresh(Region(0, y, self.size.width, 1))
+            self.refresh(Region(0, y, self._content_width(), 1))
 
     def _redraw_cells(self, cells: Iterable[Cell]) -> None:
         """Repaint just these cells: over SSH a step then sends a few cells, not whole rows."""
-        mode, cell = self._layout(self.size.width or None)
+        cells = list(cells)
+        if not cells:
+            return
+        mode, cell = self._layout(self._content_width() or None)
         columns_of: dict[int, set[int]] = {}
         for row, col in cells:
             y = self._title_lines() + (int(row) // 2 if mode == "halfblock" else int(row))
@@ -513,8 +520,13 @@ class Grid(Widget, can_focus=True):
             base = self._base = self.rich_style
         return base
 
+    def _content_width(self) -> int:
+        """``self.size.width`` without the lookup of the widget's region on the screen that
+        Textual's ``size`` makes (the grid asks for its width on every line it draws)."""
+        return max(0, self.outer_size.width - self.styles.gutter.width)
+
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self._content_width()
         base = self._base_style()
         mode, cell = self._layout(width)
         key = (width, mode, cell, base, self.has_focus or self.selected)

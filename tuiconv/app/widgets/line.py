@@ -18,8 +18,10 @@ from textual.strip import Strip
 from textual.visual import Visual
 from textual.widgets import Static
 
+from tuiconv.app.widgets.repaint import KeepsLines
 
-class Line(Static):
+
+class Line(KeepsLines, Static):
     """``line.show(text)``: like ``update``, but a no-op when the text (and its styles) is the same."""
 
     _shown: Text | str | None = None
@@ -44,7 +46,9 @@ class Line(Static):
         return any(length > width for length in before + after)  # text that wraps
 
     def render_line(self, y: int) -> Strip:
-        width, height = self.size
+        # self.size without looking up the widget's region on the screen (Textual's ``size``).
+        outer, (gutter_width, gutter_height) = self.outer_size, self.styles.gutter.totals
+        width, height = max(0, outer.width - gutter_width), max(0, outer.height - gutter_height)
         visual = self.visual
         style = self.visual_style
         key = (width, height, style)
