@@ -19,7 +19,7 @@ def test_hint_story_and_steps_work_from_the_answer_box_without_typing_into_it():
         app = open_lesson("sliding-makes-a-feature-map")
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            lesson = app.screen_stack[1]
+            lesson = app.screen_stack[0]
             await pilot.press("enter")  # close the story: the answer box has the keys
             await settle(pilot)
             answer = lesson.query_one("#lesson-answer")
@@ -50,7 +50,7 @@ def test_greater_than_in_the_answer_box_moves_on_instead_of_typing():
         app = open_lesson("one-dot-product")
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            lesson = app.screen_stack[1]
+            lesson = app.screen_stack[0]
             await pilot.press("enter", "greater_than_sign")
             await settle(pilot)
             assert lesson.number == 2 and lesson.query_one("#lesson-answer").value == ""
@@ -63,7 +63,7 @@ def test_a_long_hint_is_readable_whole_at_80_columns():
         app = open_lesson("sliding-makes-a-feature-map")
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            lesson = app.screen_stack[1]
+            lesson = app.screen_stack[0]
             await pilot.press("enter", "H")
             await settle(pilot)
             hint = lesson.step.hints[0]
@@ -122,7 +122,7 @@ def test_a_skipped_step_is_where_the_lesson_resumes_and_finishing_it_completes_t
         app = TuiconvApp(first_screen=lambda: LessonScreen(COURSE, dot, ProgressStore(COURSE.key), 4))
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            lesson = app.screen_stack[1]
+            lesson = app.screen_stack[0]
             assert lesson.number == 4 and status(lesson) == "✓ done before. > step 1, still to do"
             await pilot.press("enter", "greater_than_sign")  # the last step is done: > goes to step 1
             await settle(pilot)
@@ -130,7 +130,7 @@ def test_a_skipped_step_is_where_the_lesson_resumes_and_finishing_it_completes_t
         app = TuiconvApp(first_screen=lambda: LessonScreen(COURSE, dot, ProgressStore(COURSE.key)))
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            lesson = app.screen_stack[1]
+            lesson = app.screen_stack[0]
             assert lesson.number == 1  # reopening returns to the unfinished step
             # step 1: a vertical line under the kernel's middle column of 2s: 2 + 2 + 2 = 6
             await pilot.press("enter", "6", "enter")
@@ -154,7 +154,7 @@ def test_a_concealed_answer_is_revealed_once_the_question_is_answered():
         app = open_lesson("sliding-makes-a-feature-map")
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            lesson = app.screen_stack[1]
+            lesson = app.screen_stack[0]
             assert lesson.step.scene.conceal  # the size question keeps the size covered
             view = lesson.view
             reveal = Recorder()
@@ -179,7 +179,7 @@ def test_a_done_question_reopens_with_nothing_concealed():
         app = TuiconvApp(first_screen=lambda: LessonScreen(COURSE, sliding, ProgressStore(COURSE.key), 2))
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            lesson = app.screen_stack[1]
+            lesson = app.screen_stack[0]
             applied = []
             original = lesson.view.apply_scene
             lesson.view.apply_scene = lambda scene: (applied.append(scene), original(scene))
@@ -195,7 +195,7 @@ def test_a_hint_key_after_digits_still_asks_for_a_hint_in_a_number_question():
         app = open_lesson("one-dot-product")
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            lesson = app.screen_stack[1]
+            lesson = app.screen_stack[0]
             await pilot.press("enter", "1", "H")
             await settle(pilot, 1)
             assert lesson.query_one("#lesson-answer").value == "1"

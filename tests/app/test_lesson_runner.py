@@ -61,7 +61,7 @@ def test_a_lesson_resumes_at_the_step_where_the_learner_left():
         app = TuiconvApp(first_screen=lambda: LessonScreen(COURSE, relu, ProgressStore(COURSE.key)))
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            lesson = app.screen_stack[1]
+            lesson = app.screen_stack[0]
             assert lesson.number == 3
             task = str(lesson.query_one("#lesson-task").render())
             assert task.startswith("3/4 ✓✓▸· What is the output at row 2, column 1 now?")
@@ -75,7 +75,7 @@ def test_back_shows_a_done_step_as_done_and_next_moves_on():
         app = TuiconvApp(first_screen=lambda: LessonScreen(COURSE, COURSE.lessons[0], store))
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            lesson = app.screen_stack[1]
+            lesson = app.screen_stack[0]
             await pilot.press("enter", "1", "enter")  # step 1: a rectangle
             await settle(pilot)
             await pilot.press("greater_than_sign")
@@ -95,7 +95,7 @@ def test_hints_come_one_at_a_time_and_never_run_out_into_an_error():
         app = TuiconvApp(first_screen=lambda: LessonScreen(COURSE, COURSE.lessons[1], ProgressStore(COURSE.key)))
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            lesson = app.screen_stack[1]
+            lesson = app.screen_stack[0]
             hints = lesson.step.hints
             await pilot.press("enter", "escape")
             shown = []
@@ -114,7 +114,7 @@ def test_a_wrong_answer_is_cleared_and_nudged_and_the_right_one_passes():
         app = TuiconvApp(first_screen=lambda: LessonScreen(COURSE, COURSE.lessons[0], ProgressStore(COURSE.key), 2))
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            lesson = app.screen_stack[1]
+            lesson = app.screen_stack[0]
             await pilot.press("enter", "2", "0", "enter")
             await settle(pilot)
             # 20 is 5 × 4, the whole rectangle (the old text described 18, corners counted twice)
@@ -136,7 +136,7 @@ def test_a_do_step_is_checked_on_every_change_of_the_view():
         app = TuiconvApp(first_screen=lambda: LessonScreen(COURSE, padding, ProgressStore(COURSE.key), 2))
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            lesson = app.screen_stack[1]
+            lesson = app.screen_stack[0]
             await pilot.press("enter")
             await settle(pilot)
             assert status(lesson) == "Not yet: output shape is 3×3."
@@ -157,7 +157,7 @@ def test_the_next_step_on_the_same_scene_goes_on_from_what_the_learner_did():
         app = TuiconvApp(first_screen=lambda: LessonScreen(COURSE, training, ProgressStore(COURSE.key), 2))
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            lesson = app.screen_stack[1]
+            lesson = app.screen_stack[0]
             await pilot.press("enter", "e")
             for _ in range(100):
                 if lesson.done:
@@ -182,7 +182,7 @@ def test_the_command_palette_offers_the_lesson_and_its_view():
         app = TuiconvApp(first_screen=lambda: LessonScreen(COURSE, COURSE.lessons[2], ProgressStore(COURSE.key), 3))
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            lesson = app.screen_stack[1]
+            lesson = app.screen_stack[0]
             titles = [command.title for command in lesson.palette_commands()]
             assert titles[:4] == ["Lesson: next step", "Lesson: previous step", "Lesson: hint", "Lesson: story"]
             assert any(title.startswith("Stepper: ") for title in titles)

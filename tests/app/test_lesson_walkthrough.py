@@ -124,7 +124,7 @@ async def walk(lesson) -> list[str]:
     said = []
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, 3)
-        screen = app.screen_stack[1]
+        screen = app.screen_stack[0]
         assert isinstance(screen, LessonScreen)
         for step in lesson.steps:
             assert isinstance(app.screen, StoryCard), f"step {step.number} opens with its story"

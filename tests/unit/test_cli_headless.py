@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tuiconv import cli
 from tuiconv.cli import main
 from tuiconv.engine.network import Network
 from tuiconv.engine.shapes import make_shape, save_shape
@@ -180,3 +181,31 @@ def test_file_names_that_look_like_markup_are_printed_as_they_are(files, capsys)
     assert code == 0 and out.startswith("[red]odd.txt: 12×12 grid")
     code, out, _ = run(["classify", odd], capsys)
     assert code == 0 and table_rows(out)[str(odd)][1] == "diamond"
+
+
+@pytest.mark.parametrize(
+    "argv, command",
+    [
+        (["step", "--padding", "1"], "step"),
+        (["--lessons", "my-lessons", "network", "--input", "diamond"], "network"),
+        (["--lessons=my-lessons", "lessons"], "lessons"),
+        (["train", "--headless"], "train"),
+    ],
+)
+def test_a_command_line_builds_only_the_command_it_names(argv, command):
+    # tuiconv step must not pay for building every other subcommand's parser before its screen.
+    args = cli.build_parser(argv).parse_args(argv)
+    assert args.command == command
+    assert args.run.__module__ == f"tuiconv.commands.{command}"
+
+
+def test_help_and_a_mistyped_command_still_know_every_command(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    listed = capsys.readouterr().out
+    assert all(name in listed for name in cli.COMMANDS)
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["stpe"])
+    assert exit_.value.code == 2
+    error = capsys.readouterr().err
+    assert "invalid choice: 'stpe'" in error and all(f"'{name}'" in error for name in cli.COMMANDS)

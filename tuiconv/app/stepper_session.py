@@ -8,7 +8,6 @@ without a terminal. Every number comes from :mod:`tuiconv.engine`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 import numpy as np
 
@@ -22,6 +21,7 @@ from tuiconv.engine import (
     output_size,
     relu,
     resolve_padding,
+    response_range,
     uncovered,
 )
 from tuiconv.engine import shapes
@@ -50,10 +50,9 @@ class Geometry:
     left_out: int  # trailing rows/cols of the padded input no window reaches
 
     @property
-    def exact(self) -> Fraction:
-        """(W + 2P − D(F−1) − 1)/S + 1 before flooring, as a fraction."""
-        span = self.size + 2 * self.padding - self.dilation * (self.kernel - 1) - 1
-        return Fraction(span, self.stride) + 1
+    def span(self) -> int:
+        """W + 2P − D(F−1) − 1: how far the window's first cell can travel."""
+        return self.size + 2 * self.padding - self.dilation * (self.kernel - 1) - 1
 
     def formula(self, axis: str = "W", hide_result: bool = False) -> str:
         """The formula with the live numbers, e.g. ``(8 − 3 + 2×1)/2 + 1 = 4.5 → 4`` (``= ?`` hidden)."""
@@ -63,12 +62,11 @@ class Geometry:
         else:
             general = f"({axis} + 2P − D(F−1) − 1)/S + 1"
             filled = f"({self.size} + 2×{self.padding} − {self.dilation}×{self.kernel - 1} − 1)/{self.stride} + 1"
-        exact = self.exact
         if hide_result:
             return f"{general} = {filled} = ?"
-        if exact.denominator == 1:
+        if self.span % self.stride == 0:
             return f"{general} = {filled} = {self.cells}"
-        return f"{general} = {filled} = {float(exact):g} → {self.cells}"
+        return f"{general} = {filled} = {self.span / self.stride + 1:g} → {self.cells}"
 
     def missed(self) -> list[int]:
         """Input rows/cols (0-based, before padding) that no window reaches."""
@@ -152,19 +150,50 @@ class StepperSession:
 
     def _recompute(self) -> None:
         pad = self.padding
-        self.raw_output = conv2d(self.input, self.kernel[None], [self.bias], stride=self.stride, padding=pad, dilation=self.dilation)[0]
-        self.output = relu(self.raw_output) if self.relu else self.raw_output
-        rows, cols = self.output.shape
+        f = self.kernel.shape[-1]
+        h, w = self.input.shape[1:]
+        rows = output_size(h, f, pad, self.stride, self.dilation)
+        cols = output_size(w, f, pad, self.stride, self.dilation)
+        # The whole feature map is computed (by scipy) the first time something asks for it:
+        # the stepper's first screen shows one cell, the current step's, and needs none of it.
+        self._raw_output: np.ndarray | None = None
+        self._output: np.ndarray | None = None
         i, j = self.position
         self.position = (min(i, rows - 1), min(j, cols - 1))
         self.step: ConvStep = conv_step(
             self.input, self.kernel, self.bias, *self.position, stride=self.stride, padding=pad, dilation=self.dilation
         )
-        f = self.kernel.shape[-1]
-        h, w = self.input.shape[1:]
         self.rows_geometry = Geometry(h, f, pad, self.stride, self.dilation, rows, uncovered(h, f, pad, self.stride, self.dilation))
         self.cols_geometry = Geometry(w, f, pad, self.stride, self.dilation, cols, uncovered(w, f, pad, self.stride, self.dilation))
         self._recompute_pool()
+
+    @property
+    def raw_output(self) -> np.ndarray:
+        """The feature map before ReLU, from the engine's conv2d."""
+        if self._raw_output is None:
+            self._raw_output = conv2d(
+                self.input, self.kernel[None], [self.bias], stride=self.stride, padding=self.padding, dilation=self.dilation
+            )[0]
+        return self._raw_output
+
+    @property
+    def output(self) -> np.ndarray:
+        """The feature map as the learner sees it: after ReLU when ReLU is on."""
+        if self._output is None:
+            self._output = relu(self.raw_output) if self.relu else self.raw_output
+        return self._output
+
+    def output_range(self) -> tuple[float, float]:
+        """The lowest and highest value this kernel can give on this input's range of values.
+
+        The feature map is coloured on this scale, not on the values it happens to hold: a
+        diagonal filter on a rectangle stays pale (it barely responds), and drawing on the
+        input does not recolour the whole map.
+        """
+        low, high = response_range(self.input, self.kernel[None], self.bias, padded=self.padding > 0)
+        if self.relu:
+            low, high = max(low, 0.0), max(high, 0.0)
+        return low, high
 
     def _recompute_pool(self) -> None:
         self.pooled = self.pool_winners = None
@@ -184,16 +213,17 @@ class StepperSession:
 
     @property
     def output_shape(self) -> tuple[int, int]:
-        return self.output.shape
+        return self.rows_geometry.cells, self.cols_geometry.cells
 
     @property
     def index(self) -> int:
         """The position in reading order: step k is output cell (k // W2, k % W2)."""
-        return self.position[0] * self.output.shape[1] + self.position[1]
+        return self.position[0] * self.output_shape[1] + self.position[1]
 
     @property
     def steps(self) -> int:
-        return self.output.size
+        rows, cols = self.output_shape
+        return rows * cols
 
     @property
     def filled(self) -> int:
@@ -207,8 +237,13 @@ class StepperSession:
         """
         if self.pool is not None:
             return self.output.copy()
-        shown = np.full(self.output.shape, np.nan)
-        shown.reshape(-1)[: self.filled] = self.output.reshape(-1)[: self.filled]
+        shown = np.full(self.output_shape, np.nan)
+        if self.filled == 1 and self._raw_output is None:
+            # The first cell is the current step's sum (the number the arithmetic shows), so
+            # the first screen does not wait for the whole map.
+            shown[0, 0] = relu(self.step.total) if self.relu else self.step.total
+        else:
+            shown.reshape(-1)[: self.filled] = self.output.reshape(-1)[: self.filled]
         return shown
 
     def padded_input(self, channel: int | None = None) -> np.ndarray:
@@ -253,7 +288,7 @@ class StepperSession:
     # -- moving the filter ------------------------------------------------------------------
 
     def move_to(self, i: int, j: int) -> None:
-        rows, cols = self.output.shape
+        rows, cols = self.output_shape
         if not (0 <= i < rows and 0 <= j < cols):
             raise ValueError(f"output cell ({i}, {j}) is outside the {rows}×{cols} feature map")
         self.position = (i, j)
@@ -266,13 +301,13 @@ class StepperSession:
         if self.index + 1 >= self.steps:
             return False
         k = self.index + 1
-        self.move_to(*divmod(k, self.output.shape[1]))
+        self.move_to(*divmod(k, self.output_shape[1]))
         return True
 
     def step_back(self) -> bool:
         if self.index == 0:
             return False
-        self.move_to(*divmod(self.index - 1, self.output.shape[1]))
+        self.move_to(*divmod(self.index - 1, self.output_shape[1]))
         return True
 
     def reset(self) -> None:

@@ -56,6 +56,9 @@ def run(args) -> int:
 
 
 def _run_headless(args) -> int:
+    from tuiconv import startup
+
+    startup.resume()  # no screen to wait for: a long run collects as usual
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -5,10 +5,12 @@ from tuiconv.engine.ops import (
     avg_pool,
     conv2d,
     conv_step,
+    load_scipy,
     max_pool,
     output_size,
     relu,
     resolve_padding,
+    response_range,
     uncovered,
 )
 
@@ -17,9 +19,11 @@ __all__ = [
     "avg_pool",
     "conv2d",
     "conv_step",
+    "load_scipy",
     "max_pool",
     "output_size",
     "relu",
     "resolve_padding",
+    "response_range",
     "uncovered",
 ]

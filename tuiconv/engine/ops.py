@@ -153,7 +153,7 @@ def conv2d(
     out_h = output_size(xp.shape[1], f_h, 0, stride, dilation)
     out_w = output_size(xp.shape[2], f_w, 0, stride, dilation)
     # scipy does the sliding.  Imported here, not at the top, so that `--help`, the headless
-    # commands and the lesson menu never pay its ~0.2 s import.
+    # commands, the lesson menu and the stepper's first screen never wait for its ~0.3 s import.
     from scipy import ndimage
 
     wd = dilate_kernel(w, dilation)
@@ -170,6 +170,34 @@ def conv2d(
     if b is not None:
         out += np.broadcast_to(np.asarray(b, dtype=np.float64), (k_count,))[:, None, None]
     return out[0] if one_map else out
+
+
+def load_scipy() -> None:
+    """Import what conv2d slides with (~0.3 s on a cold start), e.g. while the first screen is read."""
+    from scipy import ndimage  # noqa: F401
+
+
+def response_range(x: np.ndarray, w: np.ndarray, b: float = 0.0, *, padded: bool = False) -> tuple[float, float]:
+    """(lowest, highest) value one filter ``w`` (C, F, F) can give on inputs in ``x``'s range.
+
+    Each channel's values lie between its smallest and largest (and 0 if the zero border is
+    read): a weight contributes most at one end and least at the other. The bound is reached by
+    a window holding exactly those extremes, so it answers "how strong could this response be?"
+    without computing the feature map.
+    """
+    x = _as_input(x)
+    weights = _as_weights(w, x.shape[0])
+    if weights.shape[0] != 1:
+        raise ValueError(f"response_range is for one filter; got {weights.shape[0]}")
+    low = high = float(b)
+    for channel, kernel in zip(x, weights[0]):
+        x_min, x_max = float(channel.min()), float(channel.max())
+        if padded:
+            x_min, x_max = min(x_min, 0.0), max(x_max, 0.0)
+        positive, negative = float(kernel[kernel > 0].sum()), float(kernel[kernel < 0].sum())
+        low += positive * x_min + negative * x_max
+        high += positive * x_max + negative * x_min
+    return low, high
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ back with ``view.state()`` after each ``StepperView.Changed``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rich.text import Text
@@ -36,9 +37,11 @@ from tuiconv.app.widgets.editable import CanvasGrid, KernelGrid
 from tuiconv.app.widgets.grid import MIN_NUMBER_WIDTH, Grid, whole_number_width
 from tuiconv.app.widgets.keybar import KeyBar
 from tuiconv.app.widgets.line import Line
-from tuiconv.course.scene import Scene, ViewState
-from tuiconv.engine import kernels, shapes
+from tuiconv.engine import kernels, load_scipy, shapes
 from tuiconv.errors import InputError
+
+if TYPE_CHECKING:  # lessons only: the free stepper starts without the course's dataclasses
+    from tuiconv.course.scene import Scene, ViewState
 
 # Seconds per step while playing, slowest first.
 SPEEDS = (2.0, 1.0, 0.5, 0.25, 0.1)
@@ -141,6 +144,9 @@ class StepperView(Vertical):
         self._timer = self.set_interval(SPEEDS[self._speed], self._tick, pause=True)
         self.update_view()
         self.output_grid.focus()
+        # The first screen needs no feature map beyond its first cell; scipy, which computes
+        # the rest, loads in the background while the learner reads it.
+        self.call_after_refresh(self.run_worker, load_scipy, thread=True, name="load scipy")
 
     def on_resize(self) -> None:
         self._fit_cells()
@@ -171,12 +177,12 @@ class StepperView(Vertical):
         width -= 1  # the body's scrollbar
         s = self.session
         in_cols = s.input.shape[2] + 2 * s.padding
-        out_cols = s.output.shape[1]
+        out_cols = s.output_shape[1]
         pooled_cols = 0 if s.pooled is None else s.pooled.shape[1]
         title = len(self._kernel_title())
         out_title = len(self._output_title())
         # A feature-map number must stay readable: never narrower than its whole part + gutter.
-        out_need = whole_number_width(s.output) + 1
+        out_need = whole_number_width(np.array(s.output_range())) + 1
         in_need = whole_number_width(s.input) + 1
         choices = [(c, c, KERNEL_CELL) for c in (6, 5, 4, 3)]
         # Narrow (a lesson's column): the input's 0/1 cells go to shade glyphs first, so the
@@ -192,7 +198,7 @@ class StepperView(Vertical):
         return in_cell, out_cell, kernel_cell
 
     def _output_title(self) -> str:
-        rows, cols = ("?", "?") if "size" in self._conceal else self.session.output.shape
+        rows, cols = ("?", "?") if "size" in self._conceal else self.session.output_shape
         return f"feature map {rows}×{cols}{' ReLU' if self.session.relu else ''}"
 
     def _kernel_title(self) -> str:
@@ -231,7 +237,7 @@ class StepperView(Vertical):
         kernel.values = s.kernel[channel]
 
         out = self.output_grid
-        out_scale = Scale.for_values(s.output)
+        out_scale = Scale.for_values(s.output_range())
         out.scale = out_scale
         out.values = s.shown_output()
         out.concealed = "output" in self._conceal
@@ -349,6 +355,8 @@ class StepperView(Vertical):
                 self.update_view(changed=False)
 
     def state(self) -> ViewState:
+        from tuiconv.course.scene import ViewState
+
         s = self.session
         return ViewState(
             screen="stepper",
