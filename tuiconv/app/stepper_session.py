@@ -158,6 +158,7 @@ class StepperSession:
         # the stepper's first screen shows one cell, the current step's, and needs none of it.
         self._raw_output: np.ndarray | None = None
         self._output: np.ndarray | None = None
+        self._derived: dict[str, object] = {}  # what only the set-up decides, not the position
         i, j = self.position
         self.position = (min(i, rows - 1), min(j, cols - 1))
         self.step: ConvStep = conv_step(
@@ -190,10 +191,12 @@ class StepperSession:
         diagonal filter on a rectangle stays pale (it barely responds), and drawing on the
         input does not recolour the whole map.
         """
-        low, high = response_range(self.input, self.kernel[None], self.bias, padded=self.padding > 0)
-        if self.relu:
-            low, high = max(low, 0.0), max(high, 0.0)
-        return low, high
+        if "range" not in self._derived:
+            low, high = response_range(self.input, self.kernel[None], self.bias, padded=self.padding > 0)
+            if self.relu:
+                low, high = max(low, 0.0), max(high, 0.0)
+            self._derived["range"] = (low, high)
+        return self._derived["range"]
 
     def _recompute_pool(self) -> None:
         self.pooled = self.pool_winners = None
@@ -257,19 +260,25 @@ class StepperSession:
         return frozenset((int(r) + p, int(c) + p) for r in self.step.rows for c in self.step.cols)
 
     def padding_cells(self) -> frozenset[tuple[int, int]]:
-        p = self.padding
-        h, w = self.input.shape[1:]
-        return frozenset(
-            (r, c) for r in range(h + 2 * p) for c in range(w + 2 * p) if not (p <= r < h + p and p <= c < w + p)
-        )
+        if "padding" not in self._derived:
+            p = self.padding
+            h, w = self.input.shape[1:]
+            self._derived["padding"] = frozenset(
+                (r, c) for r in range(h + 2 * p) for c in range(w + 2 * p) if not (p <= r < h + p and p <= c < w + p)
+            )
+        return self._derived["padding"]
 
     def uncovered_cells(self) -> frozenset[tuple[int, int]]:
         """Cells of the padded input that no window ever reaches (stride does not divide evenly)."""
-        h, w = self.input.shape[1:]
-        ph, pw = h + 2 * self.padding, w + 2 * self.padding
-        lost_rows = range(ph - self.rows_geometry.left_out, ph)
-        lost_cols = range(pw - self.cols_geometry.left_out, pw)
-        return frozenset((r, c) for r in range(ph) for c in range(pw) if r in lost_rows or c in lost_cols)
+        if "uncovered" not in self._derived:
+            h, w = self.input.shape[1:]
+            ph, pw = h + 2 * self.padding, w + 2 * self.padding
+            lost_rows = range(ph - self.rows_geometry.left_out, ph)
+            lost_cols = range(pw - self.cols_geometry.left_out, pw)
+            self._derived["uncovered"] = frozenset(
+                (r, c) for r in range(ph) for c in range(pw) if r in lost_rows or c in lost_cols
+            )
+        return self._derived["uncovered"]
 
     def pool_window(self) -> frozenset[tuple[int, int]]:
         """Feature-map cells under the current pooling window."""
