@@ -15,6 +15,7 @@ from tuiconv.app.app import TuiconvApp
 from tuiconv.app.screens.stepper import StepperScreen
 from tuiconv.app.widgets.grid import Grid
 from tuiconv.app.widgets.line import Line
+from tuiconv.app.widgets.repaint import KeepsLines
 
 SEQUENCE = re.compile(r"\x1b\[(\d+);(\d+)H|\x1b\[([0-9;]*)m|\n")
 
@@ -49,7 +50,15 @@ class Terminal:
 
 
 def redraw_from_scratch(app: TuiconvApp, console: Console) -> str:
-    """A full redraw with everything every widget kept thrown away first (Textual's lines too)."""
+    """A full redraw by Textual's own machinery, everything every widget kept thrown away first."""
+    KeepsLines.enabled = False
+    try:
+        return _redraw_from_scratch(app, console)
+    finally:
+        KeepsLines.enabled = True
+
+
+def _redraw_from_scratch(app: TuiconvApp, console: Console) -> str:
     for widget in app.screen.walk_children(with_self=True):
         widget._styles_cache.clear()
         widget._kept_lines = None

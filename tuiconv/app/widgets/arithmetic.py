@@ -96,18 +96,24 @@ class ArithmeticPanel(KeepsLines, Vertical):
     """
 
     def compose(self) -> ComposeResult:
-        yield Line("", id="arith-title")
+        # Kept as attributes: show() runs at every step, and a query costs more than the change.
+        self._title_line = Line("", id="arith-title")
+        self._window_grid = Grid(title="window", mode="numbers", cell_width=5, focusable=False, id="arith-window")
+        self._weights_grid = Grid(title="weights", mode="numbers", cell_width=5, focusable=False, id="arith-weights", classes="after-operator")
+        self._products_grid = Grid(title="products", mode="numbers", cell_width=5, focusable=False, id="arith-products", classes="after-operator")
+        self._sum_line = Line("", id="arith-sum", classes="sum")
+        yield self._title_line
         with ProductsRow():
-            yield Grid(title="window", mode="numbers", cell_width=5, focusable=False, id="arith-window")
-            yield Grid(title="weights", mode="numbers", cell_width=5, focusable=False, id="arith-weights", classes="after-operator")
-            yield Grid(title="products", mode="numbers", cell_width=5, focusable=False, id="arith-products", classes="after-operator")
-        yield Line("", id="arith-sum", classes="sum")
+            yield self._window_grid
+            yield self._weights_grid
+            yield self._products_grid
+        yield self._sum_line
 
     def on_resize(self) -> None:
         # Three 3×3 grids of 5-character cells and two operators need 51 columns; narrower
         # (a lesson's column), 4-character cells still hold "-0.5".
         cell = 5 if self.size.width >= 51 else 4
-        for grid in self.query(Grid):
+        for grid in (self._window_grid, self._weights_grid, self._products_grid):
             if grid.cell_width != cell:
                 grid.cell_width = cell
 
@@ -127,17 +133,15 @@ class ArithmeticPanel(KeepsLines, Vertical):
         title = f"{where}: window × weights = products"
         if many:
             title += f", channel {names[channel] or channel} ({channel + 1} of {step.window.shape[0]})"
-        self.query_one("#arith-title", Line).show(Text(title, style="bold"))
-        window = self.query_one("#arith-window", Grid)
-        weights = self.query_one("#arith-weights", Grid)
-        products = self.query_one("#arith-products", Grid)
+        self._title_line.show(Text(title, style="bold"))
+        window, weights, products = self._window_grid, self._weights_grid, self._products_grid
         if scales is not None:
             window.scale, weights.scale, products.scale = scales
         window.values = step.window[channel]
         window.marks = {"padding": {tuple(c) for c in np.argwhere(step.in_padding)}}
         weights.values = step.weights[channel]
         products.values = step.products[channel]
-        self.query_one("#arith-sum", Line).show(self._sum_text(step, names, relu))
+        self._sum_line.show(self._sum_text(step, names, relu))
 
     @staticmethod
     def _sum_text(step: ConvStep, names: list[str], relu: bool) -> Text:

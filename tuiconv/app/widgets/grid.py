@@ -243,7 +243,7 @@ class Grid(KeepsLines, Widget, can_focus=True):
         self._strips: dict[int, tuple[tuple, Strip]] = {}
         self._base: Style | None = None  # see _base_style
         self._scale_used = self._effective_scale()
-        self._single_digits = _single_digits(self._values)
+        self._single_digits: bool | None = None  # see _digits_only
 
     # -- public state ---------------------------------------------------------------------
 
@@ -264,23 +264,27 @@ class Grid(KeepsLines, Widget, can_focus=True):
         if new.ndim != 2:
             raise ValueError(f"a grid shows a 2-D array, got shape {new.shape}")
         old = self._values
-        if new.shape == old.shape and np.array_equal(old, new, equal_nan=True):
-            return  # most of a step's grids keep their numbers: nothing to redraw
+        same_shape = new.shape == old.shape
+        if same_shape:
+            changed = (old != new) & ~(np.isnan(old) & np.isnan(new))
+            if not changed.any():
+                return  # most of a step's grids keep their numbers: nothing to redraw
         self._values = new
-        self._single_digits = _single_digits(new)
+        old_digits, self._single_digits = self._single_digits, None
         old_scale, self._scale_used = self._scale_used, self._effective_scale()
-        if new.shape != old.shape:
+        if not same_shape:
             if self._cursor is not None:
                 self._cursor = (
                     min(self._cursor[0], max(new.shape[0] - 1, 0)),
                     min(self._cursor[1], max(new.shape[1] - 1, 0)),
                 )
             self._redraw_all(layout=True)
+        elif self._mode == "auto" and old_digits is not None and old_digits != self._digits_only() and self._digits_decide():
+            self._redraw_all(layout=True)  # 2-character cells switch between digits and shades
         elif old_scale != self._scale_used:
             self._redraw_all()
         else:
-            same = (old == new) | (np.isnan(old) & np.isnan(new))
-            self._redraw_cells(map(tuple, np.argwhere(~same)))
+            self._redraw_cells(map(tuple, np.argwhere(changed)))
 
     @property
     def scale(self) -> Scale:
@@ -407,6 +411,23 @@ class Grid(KeepsLines, Widget, can_focus=True):
 
     # -- layout ---------------------------------------------------------------------------
 
+    def _digits_only(self) -> bool:
+        """Every value a single digit (worked out when a layout first asks, then kept)."""
+        if self._single_digits is None:
+            self._single_digits = _single_digits(self._values)
+        return self._single_digits
+
+    def _digits_decide(self) -> bool:
+        """Whether single digits or not changes the layout at the current width (2-character cells)."""
+        width = self._content_width() or None
+        digits = self._single_digits
+        self._single_digits = True
+        with_digits = self._layout(width)
+        self._single_digits = False
+        without = self._layout(width)
+        self._single_digits = digits
+        return with_digits != without
+
     def _effective_scale(self) -> Scale:
         if self._scale is not None:
             return self._scale
@@ -424,7 +445,7 @@ class Grid(KeepsLines, Widget, can_focus=True):
             fit = max(1, width // cols)
         if mode == "auto":
             # Two characters hold a gutter and one digit: enough for a 0/1 shape, not for −1.
-            fits = fit >= MIN_NUMBER_WIDTH or (fit == 2 and self._single_digits)
+            fits = fit >= MIN_NUMBER_WIDTH or (fit == 2 and self._digits_only())
             mode = "numbers" if fits else "shade"
         if mode == "numbers":
             return mode, max(2, min(fit, self.max_cell_width))

@@ -35,7 +35,7 @@ class Line(KeepsLines, Static):
         self.update(content, layout=self._size_may_change(old, content))
 
     def _size_may_change(self, old: Text | str | None, new: Text | str) -> bool:
-        width = self.size.width
+        width = self._content_size()[0]
         if old is None or not width:
             return True
         before, after = _line_lengths(old), _line_lengths(new)
@@ -45,10 +45,14 @@ class Line(KeepsLines, Static):
             return before != after  # the widget is as wide as its text
         return any(length > width for length in before + after)  # text that wraps
 
-    def render_line(self, y: int) -> Strip:
-        # self.size without looking up the widget's region on the screen (Textual's ``size``).
+    def _content_size(self) -> tuple[int, int]:
+        """``self.size`` without the lookup of the widget's region on the screen that Textual's
+        ``size`` makes (a line asks at every step)."""
         outer, (gutter_width, gutter_height) = self.outer_size, self.styles.gutter.totals
-        width, height = max(0, outer.width - gutter_width), max(0, outer.height - gutter_height)
+        return max(0, outer.width - gutter_width), max(0, outer.height - gutter_height)
+
+    def render_line(self, y: int) -> Strip:
+        width, height = self._content_size()
         visual = self.visual
         style = self.visual_style
         key = (width, height, style)
