@@ -23,6 +23,7 @@ turns both off (tests compare against Textual's own drawing).
 from __future__ import annotations
 
 from textual.color import Color
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.style import Style
@@ -113,3 +114,17 @@ class KeepsLines:
             x1, x2 = crop.column_span
             strips = [strip.crop(x1, x2) for strip in strips]
         return strips
+
+
+# Textual's layout containers with KeepsLines, for screens that repaint often (the stepper's
+# status row, body and rows of maps). Textual's CSS for ``Horizontal`` etc. still applies.
+class KeptHorizontal(KeepsLines, Horizontal):
+    pass
+
+
+class KeptVertical(KeepsLines, Vertical):
+    pass
+
+
+class KeptVerticalScroll(KeepsLines, VerticalScroll):
+    pass
