@@ -168,3 +168,21 @@ async def test_not_yet_computed_cells_are_empty_and_padding_is_marked():
     async with app.run_test(size=(40, 12)):
         assert grid.render_line(0).text == "· 0· 0· 0"
         assert grid.render_line(1).text == "  0  2  ·"
+
+
+@pilot_test
+async def test_two_character_cells_turn_to_shades_when_a_value_needs_more_than_a_digit():
+    # Two characters hold a gutter and one digit: a 0/1 shape shows its digits, but once a −1
+    # arrives every row must switch to shade glyphs, not just the row that changed.
+    grid = Grid(np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 1.0]]), mode="auto", scale=Scale(-1, 1, True))
+    grid.styles.width = 6  # 3 columns × 2 characters
+    app = GridApp(grid)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        # What the screen shows (Textual's kept lines included), not a fresh render_line.
+        shown = lambda: [strip.text[:6] for strip in app.screen._compositor.render_strips()[:2]]  # noqa: E731
+        assert shown() == [" 0 1 0", " 1 0 1"]
+        grid.values = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, -1.0]])
+        await pilot.pause()
+        for line in shown():
+            assert set(line) <= set(palette.SHADES), line
