@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -59,6 +60,7 @@ def send_only_dirty_cells() -> None:
     _compositor.ChopsUpdate._tuiconv_cropped = True
 
 
+@lru_cache(maxsize=4096)
 def _move_to(x: int, y: int) -> str:
     from rich.control import Control
 

@@ -97,6 +97,8 @@ class StepperSession:
     # The one-channel shape a layer-2 input's edge maps were computed from (None otherwise):
     # a layer-1 kernel chosen later reads this same shape again, drawn edits and all.
     shape: np.ndarray | None = None
+    # Counts changes of set-up (not of position): a view redoes its layout only when it moves.
+    revision: int = field(default=0, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.input = _as_stack(self.input, "input")
@@ -159,6 +161,7 @@ class StepperSession:
         self._raw_output: np.ndarray | None = None
         self._output: np.ndarray | None = None
         self._derived: dict[str, object] = {}  # what only the set-up decides, not the position
+        self.revision += 1
         i, j = self.position
         self.position = (min(i, rows - 1), min(j, cols - 1))
         self.step: ConvStep = conv_step(
@@ -199,6 +202,7 @@ class StepperSession:
         return self._derived["range"]
 
     def _recompute_pool(self) -> None:
+        self.revision += 1
         self.pooled = self.pool_winners = None
         self.pool_error = None
         if self.pool is None:

@@ -17,7 +17,7 @@ from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.actions import SkipAction
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
 
@@ -37,6 +37,7 @@ from tuiconv.app.widgets.editable import CanvasGrid, KernelGrid
 from tuiconv.app.widgets.grid import MIN_NUMBER_WIDTH, Grid, whole_number_width
 from tuiconv.app.widgets.keybar import KeyBar
 from tuiconv.app.widgets.line import Line
+from tuiconv.app.widgets.repaint import KeepsLines, KeptHorizontal, KeptVertical, KeptVerticalScroll
 from tuiconv.engine import kernels, load_scipy, shapes
 from tuiconv.errors import InputError
 
@@ -52,7 +53,7 @@ GAP = 2  # columns between the grids
 FIRST_NOTE = "Kernel not flipped: cross-correlation, as in every CNN library.  ? lists keys"
 
 
-class StepperView(Vertical):
+class StepperView(KeepsLines, Vertical):
     """The explorer: keys change a StepperSession, and the grids show what the engine says."""
 
     HELP_TITLE = "Stepper"
@@ -116,6 +117,7 @@ class StepperView(Vertical):
         self._message = FIRST_NOTE
         # What a lesson's question keeps hidden until it is answered (Scene.conceal).
         self._conceal: frozenset[str] = frozenset()
+        self._fitted_for: tuple | None = None
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -123,20 +125,33 @@ class StepperView(Vertical):
         # A first guess from the terminal's width, so the first layout is (usually) the last.
         in_cell, out_cell, kernel_cell = self._cell_widths(self.app.size.width)
         # Two lines in one row: the step counter changes every step, the settings rarely.
-        with Horizontal(id="stepper-status"):
-            yield Line("", id="stepper-step")
-            yield Line("", id="stepper-settings")
-        with VerticalScroll(id="stepper-body"):
-            with Horizontal(id="stepper-maps"):
-                yield CanvasGrid(mode="auto", cell_width=in_cell, id="stepper-input")
-                with Vertical(id="stepper-middle"):
-                    yield KernelGrid(mode="numbers", cell_width=kernel_cell, id="stepper-kernel")
-                    yield Grid(mode="auto", cursor_movable=True, cell_width=out_cell, max_cell_width=OUTPUT_MAX_CELL, id="stepper-pooled")
-                yield Grid(mode="auto", cursor_movable=True, cell_width=out_cell, max_cell_width=OUTPUT_MAX_CELL, id="stepper-output")
-            yield ArithmeticPanel(id="stepper-arithmetic")
-            yield Line("", id="stepper-pool-line")
-            yield FormulaPanel(id="stepper-formula")
-            yield Line("", id="stepper-message")
+        # Kept (not queried) widgets: a step updates most of them, and a query each costs.
+        self._step_line = Line("", id="stepper-step")
+        self._settings_line = Line("", id="stepper-settings")
+        self._input_grid = CanvasGrid(mode="auto", cell_width=in_cell, id="stepper-input")
+        self._kernel_grid = KernelGrid(mode="numbers", cell_width=kernel_cell, id="stepper-kernel")
+        self._pooled_grid = Grid(mode="auto", cursor_movable=True, cell_width=out_cell, max_cell_width=OUTPUT_MAX_CELL, id="stepper-pooled")
+        self._output_grid = Grid(mode="auto", cursor_movable=True, cell_width=out_cell, max_cell_width=OUTPUT_MAX_CELL, id="stepper-output")
+        self._arithmetic = ArithmeticPanel(id="stepper-arithmetic")
+        self._pool_line = Line("", id="stepper-pool-line")
+        self._formula = FormulaPanel(id="stepper-formula")
+        self._message_line = Line("", id="stepper-message")
+        # Containers that hand back their unchanged lines: a step repaints everything between
+        # the step counter at the top and the arithmetic at the bottom (widgets/repaint.py).
+        with KeptHorizontal(id="stepper-status"):
+            yield self._step_line
+            yield self._settings_line
+        with KeptVerticalScroll(id="stepper-body"):
+            with KeptHorizontal(id="stepper-maps"):
+                yield self._input_grid
+                with KeptVertical(id="stepper-middle"):
+                    yield self._kernel_grid
+                    yield self._pooled_grid
+                yield self._output_grid
+            yield self._arithmetic
+            yield self._pool_line
+            yield self._formula
+            yield self._message_line
 
     def on_mount(self) -> None:
         # Tab cycles the grids only (input, kernel, pooled map, feature map), not the scroller.
@@ -153,19 +168,19 @@ class StepperView(Vertical):
 
     @property
     def input_grid(self) -> CanvasGrid:
-        return self.query_one("#stepper-input", CanvasGrid)
+        return self._input_grid
 
     @property
     def kernel_grid(self) -> KernelGrid:
-        return self.query_one("#stepper-kernel", KernelGrid)
+        return self._kernel_grid
 
     @property
     def output_grid(self) -> Grid:
-        return self.query_one("#stepper-output", Grid)
+        return self._output_grid
 
     @property
     def pooled_grid(self) -> Grid:
-        return self.query_one("#stepper-pooled", Grid)
+        return self._pooled_grid
 
     def _cell_widths(self, width: int) -> tuple[int, int, int]:
         """(input, output, kernel) characters per cell: the widest that fit side by side.
@@ -260,13 +275,13 @@ class StepperView(Vertical):
         else:
             out.window = ()
             out.marks = {}
-        pool_line = self.query_one("#stepper-pool-line", Line)
+        pool_line = self._pool_line
         pool_line.display = s.pooled is not None and "output" not in self._conceal
         if s.pooled is not None:
             pool_line.show(self._pool_text())
 
         products_scale = Scale.for_values(s.step.products, signed=True)
-        arithmetic = self.query_one(ArithmeticPanel)
+        arithmetic = self._arithmetic
         arithmetic.display = "arithmetic" not in self._conceal
         arithmetic.show(
             s.step,
@@ -275,9 +290,13 @@ class StepperView(Vertical):
             relu=s.relu,
             scales=(input_scale, kernel_scale, products_scale),
         )
-        self.query_one(FormulaPanel).show(s.rows_geometry, s.cols_geometry, self._conceal)
+        self._formula.show(s.rows_geometry, s.cols_geometry, self._conceal)
         self._show_status()
-        self._fit_cells()
+        # Cell widths follow the set-up (sizes, titles, value range), not the filter's position.
+        fitted_for = (id(s), s.revision, self._conceal, self.size.width)
+        if fitted_for != self._fitted_for:
+            self._fitted_for = fitted_for
+            self._fit_cells()
         if changed:
             self.post_message(self.Changed(self))
 
@@ -303,7 +322,7 @@ class StepperView(Vertical):
         # The number of steps is the output size: a lesson asking for it shows "?".
         steps = "?" if "size" in self._conceal else s.steps
         digits = len(str(steps))
-        self.query_one("#stepper-step", Line).show(f"step {s.index + 1:>{digits}}/{steps}")
+        self._step_line.show(f"step {s.index + 1:>{digits}}/{steps}")
         text = Text()
         text.append(f"  P={s.padding} S={s.stride} D={s.dilation}")
         if s.bias:
@@ -314,16 +333,16 @@ class StepperView(Vertical):
         if s.input.shape[0] > 1:
             text.append(f"  channel {s.channel + 1}/{s.input.shape[0]}")
         text.append(f"  {'▶ playing' if playing else '❚❚ paused'} {1 / SPEEDS[self._speed]:g}/s")
-        self.query_one("#stepper-settings", Line).show(text)
+        self._settings_line.show(text)
         note = self._message
         if s.pool_error:
             note = s.pool_error
-        self.query_one("#stepper-message", Line).show(note)
+        self._message_line.show(note)
 
     def say(self, message: str) -> None:
         """One line under the panels: what just went wrong, or a note."""
         self._message = message
-        self.query_one("#stepper-message", Line).show(message)
+        self._message_line.show(message)
 
     def _apply(self, change, *args, **kwargs) -> bool:
         """Run a session change; a ValueError becomes a message instead of a crash."""
@@ -689,7 +708,7 @@ def session_from_scene(scene: Scene) -> StepperSession:
     return session
 
 
-class StepperScreen(Screen):
+class StepperScreen(KeepsLines, Screen):
     """The free explorer: the stepper view and a footer of its keys."""
 
     TITLE = "tuiconv step"
