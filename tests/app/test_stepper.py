@@ -6,6 +6,7 @@ import functools
 import numpy as np
 import pytest
 from textual.geometry import Region
+from textual.screen import Screen
 
 from tuiconv.app.app import TuiconvApp
 from tuiconv.app.screens.stepper import StepperScreen, StepperView
@@ -331,11 +332,35 @@ async def test_a_scene_sets_up_the_view_and_changes_are_announced():
         image = make_shape("diamond", 16, 0)  # a scene without a size: the course default, 16
         expected = np.maximum(loop_conv(image[None], kernels.kernel("diagonal")[None], 0.0, 2, 1, 1), 0)
         np.testing.assert_allclose(state.output, expected, atol=1e-9)
-        app.screen.on_stepper_view_changed = None
+        # The free stepper has no host reading the view: no Changed travels up on each step.
         original = view.post_message
         view.post_message = lambda m: (changes.append(type(m).__name__), original(m))[1]
         await pilot.press("space")
-        assert "Changed" in changes
+        assert "Changed" not in changes
+
+
+class HostReadingTheView(Screen):
+    """What a lesson does: host a StepperView and read its state on every change."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.positions = []
+
+    def compose(self):
+        yield StepperView(StepperSession.build())
+
+    def on_stepper_view_changed(self, event) -> None:
+        self.positions.append(event.view.state().position)
+
+
+@pilot_test
+async def test_a_host_that_reads_the_view_hears_of_every_step():
+    app = TuiconvApp(HostReadingTheView)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await pilot.press("space", "space", "backspace")
+        await pilot.pause()
+        assert app.screen.positions[-3:] == [(0, 1), (0, 2), (0, 1)]
 
 
 @pilot_test

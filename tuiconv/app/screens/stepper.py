@@ -118,6 +118,7 @@ class StepperView(KeepsLines, Vertical):
         # What a lesson's question keeps hidden until it is answered (Scene.conceal).
         self._conceal: frozenset[str] = frozenset()
         self._fitted_for: tuple | None = None
+        self._has_listener: bool | None = None
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -298,6 +299,14 @@ class StepperView(KeepsLines, Vertical):
             self._fitted_for = fitted_for
             self._fit_cells()
         if changed:
+            self._announce_change()
+
+    def _announce_change(self) -> None:
+        # Only a host that reads the view (a lesson) handles Changed; in the free stepper the
+        # message would travel up three nodes on every step for nobody.
+        if self._has_listener is None:
+            self._has_listener = any(hasattr(node, "on_stepper_view_changed") for node in self.ancestors)
+        if self._has_listener:
             self.post_message(self.Changed(self))
 
     def _pool_text(self) -> Text:
