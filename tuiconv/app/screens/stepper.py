@@ -117,7 +117,10 @@ class StepperView(KeepsLines, Vertical):
         self._message = FIRST_NOTE
         # What a lesson's question keeps hidden until it is answered (Scene.conceal).
         self._conceal: frozenset[str] = frozenset()
-        self._fitted_for: tuple | None = None
+        # What the widgets were last handed (update_view): the session, its set-up, the width.
+        self._shown_session: StepperSession | None = None
+        self._shown_setup: tuple | None = None
+        self._fitted_width: int | None = None
         self._has_listener: bool | None = None
 
     # -- layout ---------------------------------------------------------------------------
@@ -222,6 +225,7 @@ class StepperView(KeepsLines, Vertical):
 
     def _fit_cells(self) -> None:
         # Before the first layout the view has no size yet: guess the terminal's width.
+        self._fitted_width = self.size.width
         in_cell, out_cell, kernel_cell = self._cell_widths(self.size.width or self.app.size.width)
         # In the narrowest layout the kernel's name gives way (the arithmetic still shows it).
         self.kernel_grid.title = "kernel" if in_cell == 1 else self._kernel_title()
@@ -233,73 +237,85 @@ class StepperView(KeepsLines, Vertical):
     # -- drawing the session --------------------------------------------------------------
 
     def update_view(self, changed: bool = True) -> None:
-        """Hand every widget the session's numbers (grids redraw only the cells that changed)."""
+        """Hand every widget the session's numbers (grids redraw only the cells that changed).
+
+        A step moves the filter and nothing else, so what only the set-up decides (the input,
+        the kernel, the scales, titles, the formula, the cell widths) is handed over again only
+        when the set-up, the channel shown or what a lesson conceals has changed.
+        """
+        s = self.session
+        setup = (s.revision, s.channel, self._conceal)
+        if self._shown_session is not s or self._shown_setup != setup:
+            self._shown_session, self._shown_setup = s, setup
+            self._show_setup()
+        self._show_position()
+        self._show_status()
+        if self._fitted_width != self.size.width:
+            self._fit_cells()
+        if changed:
+            self._announce_change()
+
+    def _show_setup(self) -> None:
         s = self.session
         channel = s.channel
         many = s.input.shape[0] > 1
 
-        input_scale = Scale.for_values(s.input)
+        self._input_scale = Scale.for_values(s.input)
         inp = self.input_grid
-        inp.scale = input_scale
+        inp.scale = self._input_scale
         inp.values = s.padded_input()
         uncovered = frozenset() if "uncovered" in self._conceal else s.uncovered_cells()
         inp.marks = {"padding": s.padding_cells(), "uncovered": uncovered}
-        inp.window = s.window_cells()
         inp.title = f"input: {s.channel_names[channel]} map" if many else f"input {s.input_name}"
 
         kernel = self.kernel_grid
-        kernel_scale = Scale.for_values(s.kernel, signed=True)
-        kernel.scale = kernel_scale
+        self._kernel_scale = Scale.for_values(s.kernel, signed=True)
+        kernel.scale = self._kernel_scale
         kernel.values = s.kernel[channel]
 
         out = self.output_grid
-        out_scale = Scale.for_values(s.output_range())
-        out.scale = out_scale
-        out.values = s.shown_output()
+        out.scale = Scale.for_values(s.output_range())
         out.concealed = "output" in self._conceal
         out.blank_unfilled = "size" in self._conceal
-        out.cursor = s.position
         out.title = self._output_title()
 
         pooled = self.pooled_grid
         pooled.display = s.pooled is not None
         if s.pooled is not None:
             pooled.concealed = "output" in self._conceal
-            pooled.scale = out_scale
+            pooled.scale = out.scale
             pooled.values = s.pooled
-            pooled.cursor = s.pool_position
             stride = s.pool_stride or s.pool_size
             pooled.title = f"{s.pool} pool {s.pool_size}×{s.pool_size} s{stride}"
+        self._pool_line.display = s.pooled is not None and "output" not in self._conceal
+        self._arithmetic.display = "arithmetic" not in self._conceal
+        self._formula.show(s.rows_geometry, s.cols_geometry, self._conceal)
+        self._fit_cells()
+
+    def _show_position(self) -> None:
+        """What moving the filter (or the pooling window) changes."""
+        s = self.session
+        self.input_grid.window = s.window_cells()
+        out = self.output_grid
+        out.values = s.shown_output()
+        out.cursor = s.position
+        if s.pooled is not None:
+            self.pooled_grid.cursor = s.pool_position
             winner = s.pool_winner()
             out.window = s.pool_window()
             out.marks = {"winner": {winner}} if winner else {}
+            self._pool_line.show(self._pool_text())
         else:
             out.window = ()
             out.marks = {}
-        pool_line = self._pool_line
-        pool_line.display = s.pooled is not None and "output" not in self._conceal
-        if s.pooled is not None:
-            pool_line.show(self._pool_text())
-
         products_scale = Scale.for_values(s.step.products, signed=True)
-        arithmetic = self._arithmetic
-        arithmetic.display = "arithmetic" not in self._conceal
-        arithmetic.show(
+        self._arithmetic.show(
             s.step,
-            channel=channel,
+            channel=s.channel,
             channel_names=s.channel_names,
             relu=s.relu,
-            scales=(input_scale, kernel_scale, products_scale),
+            scales=(self._input_scale, self._kernel_scale, products_scale),
         )
-        self._formula.show(s.rows_geometry, s.cols_geometry, self._conceal)
-        self._show_status()
-        # Cell widths follow the set-up (sizes, titles, value range), not the filter's position.
-        fitted_for = (id(s), s.revision, self._conceal, self.size.width)
-        if fitted_for != self._fitted_for:
-            self._fitted_for = fitted_for
-            self._fit_cells()
-        if changed:
-            self._announce_change()
 
     def _announce_change(self) -> None:
         # Only a host that reads the view (a lesson) handles Changed; in the free stepper the
