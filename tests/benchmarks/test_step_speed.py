@@ -149,7 +149,7 @@ def test_time_to_first_frame():
           f"medians {sm * 1000:.0f}/{bm * 1000:.0f} ms, ratio {sm / bm:.2f}×)")
 
 
-def keypress_latencies(argv: list[str], marker: bytes, presses: int = 15) -> tuple[list[float], list[int]]:
+def keypress_latencies(argv: list[str], marker: bytes, presses: int = 30) -> tuple[list[float], list[int]]:
     terminal = Terminal(argv, 120, 40)
     try:
         terminal.read_until(marker)

@@ -243,30 +243,36 @@ def conv_step(
         raise ValueError(f"conv_step shows one filter; got {w4.shape[0]}")
     weights = w4[0]
     f_h, f_w = weights.shape[-2:]
-    xp, (top, left) = pad_input(x, padding, f_h, dilation, stride)
-    out_h = output_size(xp.shape[1], f_h, 0, stride, dilation)
-    out_w = output_size(xp.shape[2], f_w, 0, stride, dilation)
+    before, after = resolve_padding(padding, f_h, dilation, stride)
+    height, width = x.shape[1:]
+    out_h = output_size(height + before + after, f_h, 0, stride, dilation)
+    out_w = output_size(width + before + after, f_w, 0, stride, dilation)
     if not (0 <= i < out_h and 0 <= j < out_w):
         raise ValueError(f"output cell ({i}, {j}) is outside the {out_h}×{out_w} feature map")
-    prow = i * stride + dilation * np.arange(f_h)
-    pcol = j * stride + dilation * np.arange(f_w)
-    window = xp[:, prow[:, None], pcol[None, :]]
+    # Input row/column of each tap; those outside the input read the zero border. (No padded
+    # copy of the input: the stepper asks for one position per keypress.)
+    rows = i * stride + dilation * np.arange(f_h) - before
+    cols = j * stride + dilation * np.arange(f_w) - before
+    on_rows = (rows >= 0) & (rows < height)
+    on_cols = (cols >= 0) & (cols < width)
+    window = np.zeros((x.shape[0], f_h, f_w))
+    window[:, np.flatnonzero(on_rows)[:, None], np.flatnonzero(on_cols)[None, :]] = x[:, rows[on_rows][:, None], cols[on_cols][None, :]]
     products = window * weights
     channel_sums = products.sum(axis=(1, 2))
     bias = 0.0 if b is None else float(np.asarray(b, dtype=np.float64).reshape(-1)[0])
     return ConvStep(
         i=i,
         j=j,
-        rows=prow - top,
-        cols=pcol - left,
+        rows=rows,
+        cols=cols,
         window=window,
         weights=weights,
         products=products,
         channel_sums=channel_sums,
         bias=bias,
         total=float(channel_sums.sum() + bias),
-        height=x.shape[1],
-        width=x.shape[2],
+        height=height,
+        width=width,
     )
 
 

@@ -121,6 +121,8 @@ class StepperView(KeepsLines, Vertical):
         self._shown_session: StepperSession | None = None
         self._shown_setup: tuple | None = None
         self._fitted_width: int | None = None
+        self._shown_settings: tuple | None = None
+        self._shown_session_settings: StepperSession | None = None
         self._has_listener: bool | None = None
 
     # -- layout ---------------------------------------------------------------------------
@@ -348,6 +350,17 @@ class StepperView(KeepsLines, Vertical):
         steps = "?" if "size" in self._conceal else s.steps
         digits = len(str(steps))
         self._step_line.show(f"step {s.index + 1:>{digits}}/{steps}")
+        settings = (s.revision, s.channel, playing, self._speed)
+        if self._shown_session_settings is not s or settings != self._shown_settings:
+            self._shown_session_settings, self._shown_settings = s, settings
+            self._settings_line.show(self._settings_text())
+        note = self._message
+        if s.pool_error:
+            note = s.pool_error
+        self._message_line.show(note)
+
+    def _settings_text(self) -> Text:
+        s = self.session
         text = Text()
         text.append(f"  P={s.padding} S={s.stride} D={s.dilation}")
         if s.bias:
@@ -357,12 +370,8 @@ class StepperView(KeepsLines, Vertical):
             text.append(f"  {s.pool} pool")
         if s.input.shape[0] > 1:
             text.append(f"  channel {s.channel + 1}/{s.input.shape[0]}")
-        text.append(f"  {'▶ playing' if playing else '❚❚ paused'} {1 / SPEEDS[self._speed]:g}/s")
-        self._settings_line.show(text)
-        note = self._message
-        if s.pool_error:
-            note = s.pool_error
-        self._message_line.show(note)
+        text.append(f"  {'▶ playing' if self._playing else '❚❚ paused'} {1 / SPEEDS[self._speed]:g}/s")
+        return text
 
     def say(self, message: str) -> None:
         """One line under the panels: what just went wrong, or a note."""
