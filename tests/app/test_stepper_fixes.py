@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tests.app.test_stepper import app_for, loop_conv, pilot_test, view_of
+from tests.app.test_stepper import app_for, assert_shows, cells_shown, loop_conv, pilot_test, view_of
 from tuiconv.app.app import TuiconvApp
 from tuiconv.app.screens.stepper import StepperView
 from tuiconv.app.stepper_session import StepperSession
@@ -281,3 +281,79 @@ async def test_concealing_the_formula_says_it_is_hidden():
         view.reveal()
         await pilot.pause()
         assert "(8 − 3 + 2×1)/1 + 1 = 8" in screen_text(app)
+
+
+# ---------------------------------------------------------------- second QA pass
+
+
+@pilot_test
+async def test_a_long_file_name_does_not_push_the_feature_map_off_the_screen(tmp_path):
+    path = tmp_path / "my_handwritten_digit_seven_version_two.txt"
+    path.write_text("\n".join(" ".join("1" if (r + c) % 3 == 0 else "0" for c in range(6)) for r in range(7)) + "\n")
+    app = app_for(StepperSession.build(str(path), "vertical", padding=1))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("z")  # padding 2: an 11-cell-wide input
+        await pilot.pause()
+        view = view_of(app)
+        out = view.output_grid
+        assert out.region.right <= 80, "the feature map runs off the right edge"
+        cols = view.session.output_shape[1]
+        row = screen_text(app).splitlines()[out.region.y + 1]  # the first row of cells
+        assert len(row[out.region.x : out.region.right].split()) == cols
+        assert view.input_grid.title.startswith("input my_handwritten") and view.input_grid.title.endswith("…")
+
+
+def test_back_to_a_layer_1_kernel_after_drawing_on_the_edge_maps_names_the_shape():
+    session = StepperSession.build("rectangle", "rectangle")
+    assert session.input_name == "rectangle → edge maps"
+    session.toggle_input_cell(0, 0)
+    assert session.input_name.endswith("(drawn)")
+    session.choose_kernel("vertical")
+    # The shape itself was not drawn on: the edge maps were, and those edits stay behind.
+    assert session.input_name == "rectangle" and session.input.shape[0] == 1
+
+
+@pilot_test
+async def test_pooling_off_from_the_pooled_map_leaves_the_keys_on_the_feature_map():
+    app = app_for(StepperSession.build("rectangle", "vertical"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = view_of(app)
+        await pilot.press("m")
+        await pilot.pause()
+        view.pooled_grid.focus()
+        await pilot.press("m", "m")  # average, then off
+        await pilot.pause()
+        assert view.session.pool is None and app.focused is view.output_grid
+        await pilot.press("plus")  # "faster", not a kernel weight
+        await pilot.pause()
+        assert view.session.kernel_name == "vertical"
+
+
+@pytest.mark.parametrize("bias", ["nan", "inf", "1e300"])
+def test_an_impossible_bias_on_the_command_line_is_one_line_and_exit_2(bias, capsys):
+    from tuiconv.cli import main
+
+    assert main(["step", "--bias", bias]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "bias" in error and "±1000000" in error
+
+
+@pilot_test
+async def test_a_question_on_the_pooled_map_hides_its_answer_but_not_the_feature_map():
+    from tuiconv.course.scene import Scene
+
+    app = app_for(StepperSession.build())
+    async with app.run_test(size=(100, 32)) as pilot:
+        view = view_of(app)
+        view.apply_scene(Scene(input="rectangle", size=8, kernel="vertical", padding=1, relu=True, pool="max", conceal=("pooled",)))
+        await pilot.pause()
+        pooled = cells_shown(view.pooled_grid)
+        assert {text for row in pooled for text in row} == {"?"}
+        want = np.maximum(loop_conv(view.session.input, view.session.kernel, padding=1), 0)
+        assert_shows(view.output_grid, want)
+        view.apply_scene(Scene(input="rectangle", size=8, kernel="vertical", padding=1, pool="max", conceal=("size", "formula")))
+        await pilot.pause()
+        assert not view.pooled_grid.display  # its cells could be counted
+        view.reveal()
+        await pilot.pause()
+        assert view.pooled_grid.display

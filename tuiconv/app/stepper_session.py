@@ -139,7 +139,7 @@ class StepperSession:
             input_name=name,
             kernel_name=kernel_name,
             channel_names=channel_names,
-            bias=float(bias),
+            bias=checked_bias(bias),
             padding=0,
             stride=stride,
             dilation=dilation,
@@ -426,7 +426,8 @@ class StepperSession:
             image, label, names, shape = self.input, self.input_name, self.channel_names, self.shape
         elif wants == 1:
             image, shape, names = self.shape[None], None, [""]
-            label = self.input_name.removesuffix(" → edge maps")
+            # Edits drawn on the edge maps are not carried back to the shape they came from.
+            label = self.input_name.removesuffix(" (drawn)").removesuffix(" → edge maps")
         else:
             if self.input.shape[0] != 1:
                 raise ValueError(f"kernel {name} reads {wants} edge maps; this input has {self.input.shape[0]} channels")
@@ -461,7 +462,7 @@ class StepperSession:
         self.set_kernel(None, weights)
 
     def set_bias(self, value: float) -> None:
-        self.bias = float(value)
+        self.bias = checked_bias(value)
         self._recompute()
 
     def toggle_input_cell(self, row: int, col: int) -> None:
@@ -485,6 +486,14 @@ class StepperSession:
             )
         if weights.shape[-1] != weights.shape[-2]:
             raise ValueError(f"a kernel must be square, not {weights.shape[-2]}×{weights.shape[-1]}")
+
+
+def checked_bias(value: float) -> float:
+    """The bias as a float; ValueError unless it is a number within ±1e6 (as a shape's values)."""
+    value = float(value)
+    if not np.isfinite(value) or abs(value) > shapes.MAX_MAGNITUDE:
+        raise ValueError(f"bias {value:g} is out of range: use a number within ±{shapes.MAX_MAGNITUDE:.0f}")
+    return value
 
 
 def _as_stack(values, what: str) -> np.ndarray:

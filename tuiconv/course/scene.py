@@ -53,8 +53,9 @@ class Scene:
 # "size": the output size wherever it is printed (titles, formula result, status line);
 # "formula": the whole output-size panel; "uncovered": never-covered rows/columns and their marks;
 # "arithmetic": the products and sum of the current step; "output": feature-map values (cells show
-# "?" even once stepped); "receptive-field": the network's receptive-field size and extent text.
-CONCEALABLE: tuple[str, ...] = ("size", "formula", "uncovered", "arithmetic", "output", "receptive-field")
+# "?" even once stepped); "pooled": the pooled map's values only (the feature map stays readable);
+# "receptive-field": the network's receptive-field size and extent text.
+CONCEALABLE: tuple[str, ...] = ("size", "formula", "uncovered", "arithmetic", "output", "pooled", "receptive-field")
 
 
 @dataclass

@@ -195,16 +195,8 @@ class StepperView(KeepsLines, Vertical):
         its digits there, and the feature map is what the learner is computing. Below that
         (a lesson's narrow column) cells become 1–2 character shade glyphs.
         """
-        width -= 1  # the body's scrollbar
-        s = self.session
-        in_cols = s.input.shape[2] + 2 * s.padding
-        out_cols = s.output_shape[1]
-        pooled_cols = 0 if s.pooled is None else s.pooled.shape[1]
-        title = len(self._kernel_title())
-        out_title = len(self._output_title())
-        # A feature-map number must stay readable: never narrower than its whole part + gutter.
-        out_need = whole_number_width(np.array(s.output_range())) + 1
-        in_need = whole_number_width(s.input) + 1
+        out_need = whole_number_width(np.array(self.session.output_range())) + 1
+        in_need = whole_number_width(self.session.input) + 1
         choices = [(c, c, KERNEL_CELL) for c in (6, 5, 4, 3)]
         # Narrow (a lesson's column): the input's 0/1 cells go to shade glyphs first, so the
         # feature map keeps its numbers; the kernel's title then shortens to "kernel".
@@ -213,14 +205,31 @@ class StepperView(KeepsLines, Vertical):
             out_cell = min(max(out_cell, out_need), OUTPUT_MAX_CELL)
             if MIN_NUMBER_WIDTH <= in_cell < in_need:
                 continue  # its numbers would not fit: a narrower (shade) input comes later
-            middle = max(s.kernel.shape[2] * kernel_cell, pooled_cols * out_cell, min(title, len("kernel")) if in_cell == 1 else title)
-            if in_cols * in_cell + middle + max(out_cols * out_cell, out_title) + 2 * GAP <= width:
+            if self._input_room(width, in_cell, out_cell, kernel_cell) >= 0:
                 break
         return in_cell, out_cell, kernel_cell
+
+    def _input_room(self, width: int, in_cell: int, out_cell: int, kernel_cell: int) -> int:
+        """Columns to spare beside the grids (negative: they do not fit), the input's title
+        counted in full; a long title is then cut to fit rather than push the map away."""
+        width -= 1  # the body's scrollbar
+        s = self.session
+        cells = (s.input.shape[2] + 2 * s.padding) * in_cell
+        pooled_cols = 0 if s.pooled is None else s.pooled.shape[1]
+        title = len(self._kernel_title())
+        middle = max(s.kernel.shape[2] * kernel_cell, pooled_cols * out_cell, min(title, len("kernel")) if in_cell == 1 else title)
+        output = max(s.output_shape[1] * out_cell, len(self._output_title()))
+        return width - max(cells, len(self._input_title())) - middle - output - 2 * GAP
 
     def _output_title(self) -> str:
         rows, cols = ("?", "?") if "size" in self._conceal else self.session.output_shape
         return f"feature map {rows}×{cols}{' ReLU' if self.session.relu else ''}"
+
+    def _input_title(self) -> str:
+        s = self.session
+        if s.input.shape[0] > 1:
+            return f"input: {s.channel_names[s.channel]} map"
+        return f"input {s.input_name}"
 
     def _kernel_title(self) -> str:
         return f"kernel {self.session.kernel_name or '(edited)'}"
@@ -231,6 +240,12 @@ class StepperView(KeepsLines, Vertical):
         in_cell, out_cell, kernel_cell = self._cell_widths(self.size.width or self.app.size.width)
         # In the narrowest layout the kernel's name gives way (the arithmetic still shows it).
         self.kernel_grid.title = "kernel" if in_cell == 1 else self._kernel_title()
+        # A long file name must not widen the input grid and push the feature map off screen.
+        title = self._input_title()
+        room = len(title) + self._input_room(self.size.width or self.app.size.width, in_cell, out_cell, kernel_cell)
+        cells = (self.session.input.shape[2] + 2 * self.session.padding) * in_cell
+        room = max(room, cells, len("input…"))
+        self.input_grid.title = title if len(title) <= room else title[: room - 1] + "…"
         pairs = ((self.input_grid, in_cell), (self.output_grid, out_cell), (self.pooled_grid, out_cell), (self.kernel_grid, kernel_cell))
         for grid, cell in pairs:
             if grid.cell_width != cell:
@@ -260,7 +275,6 @@ class StepperView(KeepsLines, Vertical):
     def _show_setup(self) -> None:
         s = self.session
         channel = s.channel
-        many = s.input.shape[0] > 1
 
         self._input_scale = Scale.for_values(s.input)
         inp = self.input_grid
@@ -268,7 +282,6 @@ class StepperView(KeepsLines, Vertical):
         inp.values = s.padded_input()
         uncovered = frozenset() if "uncovered" in self._conceal else s.uncovered_cells()
         inp.marks = {"padding": s.padding_cells(), "uncovered": uncovered}
-        inp.title = f"input: {s.channel_names[channel]} map" if many else f"input {s.input_name}"
 
         kernel = self.kernel_grid
         self._kernel_scale = Scale.for_values(s.kernel, signed=True)
@@ -282,14 +295,18 @@ class StepperView(KeepsLines, Vertical):
         out.title = self._output_title()
 
         pooled = self.pooled_grid
-        pooled.display = s.pooled is not None
+        # A question about the pooled map's size hides the map (its cells could be counted).
+        showing_pooled = s.pooled is not None and "size" not in self._conceal
+        if pooled.has_focus and not showing_pooled:
+            out.focus()  # not on to the kernel, where + and - would edit a weight
+        pooled.display = showing_pooled
         if s.pooled is not None:
-            pooled.concealed = "output" in self._conceal
+            pooled.concealed = bool({"output", "pooled"} & self._conceal)
             pooled.scale = out.scale
             pooled.values = s.pooled
             stride = s.pool_stride or s.pool_size
             pooled.title = f"{s.pool} pool {s.pool_size}×{s.pool_size} s{stride}"
-        self._pool_line.display = s.pooled is not None and "output" not in self._conceal
+        self._pool_line.display = s.pooled is not None and not {"output", "pooled"} & self._conceal
         self._arithmetic.display = "arithmetic" not in self._conceal
         self._formula.show(s.rows_geometry, s.cols_geometry, self._conceal)
         self._fit_cells()
