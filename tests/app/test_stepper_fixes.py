@@ -357,3 +357,14 @@ async def test_a_question_on_the_pooled_map_hides_its_answer_but_not_the_feature
         view.reveal()
         await pilot.pause()
         assert view.pooled_grid.display
+
+
+def test_a_pool_larger_than_the_feature_map_says_so_in_pooling_words():
+    session = StepperSession.build("rectangle", "vertical", stride=4)  # an 8×8 input → a 2×2 map
+    assert session.output_shape == (2, 2)
+    session.set_pool("max", 3)
+    assert session.pooled is None
+    message = "a 3×3 pool does not fit the 2×2 feature map: w for a smaller pool, m for none"
+    assert session.pool_error == message and len(message) < 80  # one line under the panels
+    session.set_pool("max", 2)
+    assert session.pool_error is None and session.pooled.shape == (1, 1)

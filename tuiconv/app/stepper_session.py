@@ -213,7 +213,15 @@ class StepperSession:
             else:
                 self.pooled = avg_pool(self.output, self.pool_size, self.pool_stride)
         except ValueError as error:
-            self.pool_error = f"pooling: {error}"
+            rows, cols = self.output_shape
+            if self.pool_size > min(rows, cols):
+                # The engine words it as for a kernel; here the learner sized a pool.
+                self.pool_error = (
+                    f"a {self.pool_size}×{self.pool_size} pool does not fit the {rows}×{cols} "
+                    f"feature map: w for a smaller pool, m for none"
+                )
+            else:
+                self.pool_error = f"pooling: {error}"
             return
         i, j = self.pool_position
         self.pool_position = (min(i, self.pooled.shape[0] - 1), min(j, self.pooled.shape[1] - 1))
