@@ -253,3 +253,9 @@ def test_pooling_matches_nested_loops(seed, channels, height, width, size, strid
     np.testing.assert_allclose(avg_pool(x, size, stride), want_avg, rtol=0, atol=1e-9)
     # A 2-D input pools to a 2-D map with the same numbers.
     np.testing.assert_array_equal(max_pool(x[0], size, stride), want_max[0])
+
+
+@pytest.mark.parametrize("pool", [max_pool, avg_pool])
+def test_a_pool_larger_than_the_map_is_refused_in_pooling_words(pool):
+    with pytest.raises(ValueError, match=r"^a 3×3 pool does not fit the 2×4 feature map$"):
+        pool(np.zeros((2, 4)), 3)

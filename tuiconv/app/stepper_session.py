@@ -7,7 +7,10 @@ without a terminal. Every number comes from :mod:`tuiconv.engine`.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -26,6 +29,7 @@ from tuiconv.engine import (
 )
 from tuiconv.engine import shapes
 
+_REVISIONS = itertools.count(1)  # StepperSession.revision: no two set-ups share one
 DEFAULT_INPUT = "rectangle"
 DEFAULT_SIZE = 8  # small enough to step by hand: 64 positions
 DEFAULT_SEED = 5  # an 8×8 rectangle the first row of windows already touches
@@ -97,7 +101,8 @@ class StepperSession:
     # The one-channel shape a layer-2 input's edge maps were computed from (None otherwise):
     # a layer-1 kernel chosen later reads this same shape again, drawn edits and all.
     shape: np.ndarray | None = None
-    # Counts changes of set-up (not of position): a view redoes its layout only when it moves.
+    # Names the set-up (not the position), uniquely across sessions: a view hands its widgets
+    # the input, kernel, scales and titles again only when it changes.
     revision: int = field(default=0, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -156,12 +161,11 @@ class StepperSession:
         h, w = self.input.shape[1:]
         rows = output_size(h, f, pad, self.stride, self.dilation)
         cols = output_size(w, f, pad, self.stride, self.dilation)
-        # The whole feature map is computed (by scipy) the first time something asks for it:
-        # the stepper's first screen shows one cell, the current step's, and needs none of it.
-        self._raw_output: np.ndarray | None = None
-        self._output: np.ndarray | None = None
-        self._derived: dict[str, object] = {}  # what only the set-up decides, not the position
-        self.revision += 1
+        # What only the set-up decides, worked out when first asked for. The whole feature map
+        # among it: the stepper's first screen shows one cell, the current step's, and needs
+        # neither the map nor scipy, which computes it.
+        self._derived: dict[str, object] = {}
+        self.revision = next(_REVISIONS)
         i, j = self.position
         self.position = (min(i, rows - 1), min(j, cols - 1))
         self.step: ConvStep = conv_step(
@@ -171,21 +175,22 @@ class StepperSession:
         self.cols_geometry = Geometry(w, f, pad, self.stride, self.dilation, cols, uncovered(w, f, pad, self.stride, self.dilation))
         self._recompute_pool()
 
+    def _derive(self, what: str, work_out: Callable[[], Any]) -> Any:
+        if what not in self._derived:
+            self._derived[what] = work_out()
+        return self._derived[what]
+
     @property
     def raw_output(self) -> np.ndarray:
         """The feature map before ReLU, from the engine's conv2d."""
-        if self._raw_output is None:
-            self._raw_output = conv2d(
-                self.input, self.kernel[None], [self.bias], stride=self.stride, padding=self.padding, dilation=self.dilation
-            )[0]
-        return self._raw_output
+        return self._derive("raw output", lambda: conv2d(
+            self.input, self.kernel[None], [self.bias], stride=self.stride, padding=self.padding, dilation=self.dilation
+        )[0])
 
     @property
     def output(self) -> np.ndarray:
         """The feature map as the learner sees it: after ReLU when ReLU is on."""
-        if self._output is None:
-            self._output = relu(self.raw_output) if self.relu else self.raw_output
-        return self._output
+        return self._derive("output", lambda: relu(self.raw_output) if self.relu else self.raw_output)
 
     def output_range(self) -> tuple[float, float]:
         """The lowest and highest value this kernel can give on this input's range of values.
@@ -194,15 +199,14 @@ class StepperSession:
         diagonal filter on a rectangle stays pale (it barely responds), and drawing on the
         input does not recolour the whole map.
         """
-        if "range" not in self._derived:
+        def work_out() -> tuple[float, float]:
             low, high = response_range(self.input, self.kernel[None], self.bias, padded=self.padding > 0)
-            if self.relu:
-                low, high = max(low, 0.0), max(high, 0.0)
-            self._derived["range"] = (low, high)
-        return self._derived["range"]
+            return (max(low, 0.0), max(high, 0.0)) if self.relu else (low, high)
+
+        return self._derive("range", work_out)
 
     def _recompute_pool(self) -> None:
-        self.revision += 1
+        self.revision = next(_REVISIONS)
         self.pooled = self.pool_winners = None
         self.pool_error = None
         if self.pool is None:
@@ -213,15 +217,7 @@ class StepperSession:
             else:
                 self.pooled = avg_pool(self.output, self.pool_size, self.pool_stride)
         except ValueError as error:
-            rows, cols = self.output_shape
-            if self.pool_size > min(rows, cols):
-                # The engine words it as for a kernel; here the learner sized a pool.
-                self.pool_error = (
-                    f"a {self.pool_size}×{self.pool_size} pool does not fit the {rows}×{cols} "
-                    f"feature map: w for a smaller pool, m for none"
-                )
-            else:
-                self.pool_error = f"pooling: {error}"
+            self.pool_error = f"{error}: w for a smaller pool, m for none"
             return
         i, j = self.pool_position
         self.pool_position = (min(i, self.pooled.shape[0] - 1), min(j, self.pooled.shape[1] - 1))
@@ -253,7 +249,7 @@ class StepperSession:
         if self.pool is not None:
             return self.output.copy()
         shown = np.full(self.output_shape, np.nan)
-        if self.filled == 1 and self._raw_output is None:
+        if self.filled == 1 and "raw output" not in self._derived:
             # The first cell is the current step's sum (the number the arithmetic shows), so
             # the first screen does not wait for the whole map.
             shown[0, 0] = relu(self.step.total) if self.relu else self.step.total
@@ -272,25 +268,21 @@ class StepperSession:
         return frozenset((int(r) + p, int(c) + p) for r in self.step.rows for c in self.step.cols)
 
     def padding_cells(self) -> frozenset[tuple[int, int]]:
-        if "padding" not in self._derived:
-            p = self.padding
-            h, w = self.input.shape[1:]
-            self._derived["padding"] = frozenset(
-                (r, c) for r in range(h + 2 * p) for c in range(w + 2 * p) if not (p <= r < h + p and p <= c < w + p)
-            )
-        return self._derived["padding"]
+        p = self.padding
+        h, w = self.input.shape[1:]
+        return self._derive("padding", lambda: frozenset(
+            (r, c) for r in range(h + 2 * p) for c in range(w + 2 * p) if not (p <= r < h + p and p <= c < w + p)
+        ))
 
     def uncovered_cells(self) -> frozenset[tuple[int, int]]:
         """Cells of the padded input that no window ever reaches (stride does not divide evenly)."""
-        if "uncovered" not in self._derived:
-            h, w = self.input.shape[1:]
-            ph, pw = h + 2 * self.padding, w + 2 * self.padding
-            lost_rows = range(ph - self.rows_geometry.left_out, ph)
-            lost_cols = range(pw - self.cols_geometry.left_out, pw)
-            self._derived["uncovered"] = frozenset(
-                (r, c) for r in range(ph) for c in range(pw) if r in lost_rows or c in lost_cols
-            )
-        return self._derived["uncovered"]
+        h, w = self.input.shape[1:]
+        ph, pw = h + 2 * self.padding, w + 2 * self.padding
+        lost_rows = range(ph - self.rows_geometry.left_out, ph)
+        lost_cols = range(pw - self.cols_geometry.left_out, pw)
+        return self._derive("uncovered", lambda: frozenset(
+            (r, c) for r in range(ph) for c in range(pw) if r in lost_rows or c in lost_cols
+        ))
 
     def pool_window(self) -> frozenset[tuple[int, int]]:
         """Feature-map cells under the current pooling window."""

@@ -286,6 +286,9 @@ def _pool_windows(x: np.ndarray, size: int, stride: int | None) -> tuple[np.ndar
     x = _as_input(x)
     size = _check_int("pool size", size, 1)
     stride = size if stride is None else _check_int("pool stride", stride, 1)
+    height, width = x.shape[1:]
+    if size > min(height, width):
+        raise ValueError(f"a {size}×{size} pool does not fit the {height}×{width} feature map")
     out_h = output_size(x.shape[1], size, 0, stride)
     out_w = output_size(x.shape[2], size, 0, stride)
     view = np.lib.stride_tricks.sliding_window_view(x, (size, size), axis=(1, 2))

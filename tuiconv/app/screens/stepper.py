@@ -117,12 +117,10 @@ class StepperView(KeepsLines, Vertical):
         self._message = FIRST_NOTE
         # What a lesson's question keeps hidden until it is answered (Scene.conceal).
         self._conceal: frozenset[str] = frozenset()
-        # What the widgets were last handed (update_view): the session, its set-up, the width.
-        self._shown_session: StepperSession | None = None
+        # What the widgets were last handed (update_view): the set-up, the settings, the width.
         self._shown_setup: tuple | None = None
-        self._fitted_width: int | None = None
         self._shown_settings: tuple | None = None
-        self._shown_session_settings: StepperSession | None = None
+        self._fitted_width: int | None = None
         self._has_listener: bool | None = None
 
     # -- layout ---------------------------------------------------------------------------
@@ -235,16 +233,17 @@ class StepperView(KeepsLines, Vertical):
         return f"kernel {self.session.kernel_name or '(edited)'}"
 
     def _fit_cells(self) -> None:
-        # Before the first layout the view has no size yet: guess the terminal's width.
         self._fitted_width = self.size.width
-        in_cell, out_cell, kernel_cell = self._cell_widths(self.size.width or self.app.size.width)
+        # Before the first layout the view has no size yet: guess the terminal's width.
+        width = self.size.width or self.app.size.width
+        in_cell, out_cell, kernel_cell = self._cell_widths(width)
         # In the narrowest layout the kernel's name gives way (the arithmetic still shows it).
         self.kernel_grid.title = "kernel" if in_cell == 1 else self._kernel_title()
-        # A long file name must not widen the input grid and push the feature map off screen.
+        # A long file name must not widen the input grid and push the feature map off screen:
+        # it gets what the grids leave, and at least its own cells' width.
         title = self._input_title()
-        room = len(title) + self._input_room(self.size.width or self.app.size.width, in_cell, out_cell, kernel_cell)
         cells = (self.session.input.shape[2] + 2 * self.session.padding) * in_cell
-        room = max(room, cells, len("input…"))
+        room = max(len(title) + self._input_room(width, in_cell, out_cell, kernel_cell), cells, len("input…"))
         self.input_grid.title = title if len(title) <= room else title[: room - 1] + "…"
         pairs = ((self.input_grid, in_cell), (self.output_grid, out_cell), (self.pooled_grid, out_cell), (self.kernel_grid, kernel_cell))
         for grid, cell in pairs:
@@ -262,8 +261,8 @@ class StepperView(KeepsLines, Vertical):
         """
         s = self.session
         setup = (s.revision, s.channel, self._conceal)
-        if self._shown_session is not s or self._shown_setup != setup:
-            self._shown_session, self._shown_setup = s, setup
+        if setup != self._shown_setup:
+            self._shown_setup = setup
             self._show_setup()
         self._show_position()
         self._show_status()
@@ -368,8 +367,8 @@ class StepperView(KeepsLines, Vertical):
         digits = len(str(steps))
         self._step_line.show(f"step {s.index + 1:>{digits}}/{steps}")
         settings = (s.revision, s.channel, playing, self._speed)
-        if self._shown_session_settings is not s or settings != self._shown_settings:
-            self._shown_session_settings, self._shown_settings = s, settings
+        if settings != self._shown_settings:
+            self._shown_settings = settings
             self._settings_line.show(self._settings_text())
         note = self._message
         if s.pool_error:
