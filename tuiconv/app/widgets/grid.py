@@ -542,9 +542,7 @@ class Grid(KeepsLines, Widget, can_focus=True):
         return base
 
     def _content_width(self) -> int:
-        """``self.size.width`` without the lookup of the widget's region on the screen that
-        Textual's ``size`` makes (the grid asks for its width on every line it draws)."""
-        return max(0, self.outer_size.width - self.styles.gutter.width)
+        return self._content_size()[0]
 
     def render_line(self, y: int) -> Strip:
         width = self._content_width()

@@ -45,12 +45,6 @@ class Line(KeepsLines, Static):
             return before != after  # the widget is as wide as its text
         return any(length > width for length in before + after)  # text that wraps
 
-    def _content_size(self) -> tuple[int, int]:
-        """``self.size`` without the lookup of the widget's region on the screen that Textual's
-        ``size`` makes (a line asks at every step)."""
-        outer, (gutter_width, gutter_height) = self.outer_size, self.styles.gutter.totals
-        return max(0, outer.width - gutter_width), max(0, outer.height - gutter_height)
-
     def render_line(self, y: int) -> Strip:
         width, height = self._content_size()
         visual = self.visual

@@ -44,6 +44,12 @@ class KeepsLines:
         self._kept_lines = None
         super().notify_style_update()  # type: ignore[misc]
 
+    def _content_size(self) -> tuple[int, int]:
+        """``self.size`` without the lookup of the widget's region on the screen that Textual's
+        ``size`` makes (grids and lines ask for it on every line they draw, every step)."""
+        outer, (gutter_width, gutter_height) = self.outer_size, self.styles.gutter.totals  # type: ignore[attr-defined]
+        return max(0, outer.width - gutter_width), max(0, outer.height - gutter_height)
+
     def render_lines(self, crop: Region) -> list[Strip]:
         if not self.enabled:
             return super().render_lines(crop)  # type: ignore[misc]
