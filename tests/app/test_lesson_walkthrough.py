@@ -17,7 +17,7 @@ from tuiconv.app.app import TuiconvApp
 from tuiconv.app.screens.lesson import LessonScreen, StoryCard
 from tuiconv.course.library import load_course
 from tuiconv.course.progress import ProgressStore
-from tuiconv.course.scene import kernel_grid
+from tuiconv.explore.scene import kernel_grid
 from tuiconv.engine import kernels
 
 COURSE = load_course()

@@ -10,9 +10,9 @@ from textual.widgets import Footer, Static
 
 from tests.app.test_network_screen import TAB_TO, make_app, pilot_test, view
 from tuiconv.app.app import TuiconvApp
-from tuiconv.app.network_session import NetworkSession
+from tuiconv.explore.network import NetworkSession
 from tuiconv.app.screens.network import NetworkView
-from tuiconv.course.scene import Scene
+from tuiconv.explore.scene import Scene
 
 
 @pilot_test

@@ -11,12 +11,12 @@ import pytest
 from rich.text import Text
 from textual.widgets import Input, Static
 
-from tests.app.test_network_reference import forward_loops, pixels_that_move
+from tests.reference import forward_loops, pixels_that_move
 from tuiconv.app.app import TuiconvApp
-from tuiconv.app.network_session import NetworkSession
+from tuiconv.explore.network import NetworkSession
 from tuiconv.app.screens.network import NetworkScreen, NetworkView
 from tuiconv.app.widgets.grid import Grid
-from tuiconv.course.scene import Scene
+from tuiconv.explore.scene import Scene
 from tuiconv.engine import network as engine
 
 TAB_TO = {"conv1:0": 1, "pool:0": 5, "conv2:0": 9, "conv2:1": 10}
@@ -370,7 +370,13 @@ async def test_it_opens_on_the_winning_units_strongest_cell_and_follows_the_winn
 async def test_the_windows_on_the_pooled_and_edge_maps_are_what_the_layer2_cell_reads(moves, cell, pooled_count):
     """Bump one pooled (or edge-map) value at a time in a plain-loop layer 2: the cells whose bump
     moves the selected layer-2 value are exactly the ones tinted on those maps."""
-    from tests.app.test_network_reference import conv_loops, pool_loops
+    from tests.reference import ref_conv2d, ref_pool
+
+    def pool_loops(maps):
+        return ref_pool(maps, 2, 2, "max")[0]
+
+    def conv_loops(x, w, b):
+        return ref_conv2d(x, w, b, 1, 1, 1)
 
     app, session = make_app("rectangle")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -8,8 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from tests.app.test_network_reference import forward_loops, pixels_that_move
-from tuiconv.app.network_session import NetworkSession, split_map_id
+from tests.reference import forward_loops, pixels_that_move
+from tuiconv.explore.network import NetworkSession, split_map_id
 from tuiconv.engine import network as engine
 from tuiconv.engine import shapes
 

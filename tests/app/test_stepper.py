@@ -8,11 +8,12 @@ import pytest
 from textual.geometry import Region
 from textual.screen import Screen
 
+from tests.reference import conv_one, max_pool_one
 from tuiconv.app.app import TuiconvApp
 from tuiconv.app.screens.stepper import StepperScreen, StepperView
-from tuiconv.app.stepper_session import StepperSession
+from tuiconv.explore.stepper import StepperSession
 from tuiconv.app.widgets.grid import Grid
-from tuiconv.course.scene import Scene
+from tuiconv.explore.scene import Scene
 from tuiconv.engine import conv2d, kernels
 from tuiconv.engine.shapes import make_shape
 
@@ -25,51 +26,6 @@ def pilot_test(test):
         asyncio.run(test(*args, **kwargs))
 
     return run
-
-
-# ---------------------------------------------------------------- independent references
-
-
-def loop_conv(x, w, bias=0.0, stride=1, padding=0, dilation=1):
-    """Cross-correlation by nested loops: x (C, H, W), w (C, F, F) → (H2, W2)."""
-    c_count, h, wd = x.shape
-    f = w.shape[-1]
-    hp, wp = h + 2 * padding, wd + 2 * padding
-    xp = [[[0.0] * wp for _ in range(hp)] for _ in range(c_count)]
-    for c in range(c_count):
-        for r in range(h):
-            for q in range(wd):
-                xp[c][r + padding][q + padding] = x[c, r, q]
-    reach = dilation * (f - 1)
-    rows = [top for top in range(0, hp - reach, stride)]
-    cols = [left for left in range(0, wp - reach, stride)]
-    out = np.zeros((len(rows), len(cols)))
-    for i, top in enumerate(rows):
-        for j, left in enumerate(cols):
-            total = bias
-            for c in range(c_count):
-                for a in range(f):
-                    for b in range(f):
-                        total += xp[c][top + a * dilation][left + b * dilation] * w[c, a, b]
-            out[i, j] = total
-    return out
-
-
-def loop_max_pool(x, size, stride):
-    rows = range(0, x.shape[0] - size + 1, stride)
-    cols = range(0, x.shape[1] - size + 1, stride)
-    pooled = np.zeros((len(rows), len(cols)))
-    winners = {}
-    for i, top in enumerate(rows):
-        for j, left in enumerate(cols):
-            best = None
-            for a in range(size):
-                for b in range(size):
-                    if best is None or x[top + a, left + b] > best[0]:
-                        best = (x[top + a, left + b], (top + a, left + b))
-            pooled[i, j] = best[0]
-            winners[(i, j)] = best[1]
-    return pooled, winners
 
 
 # ---------------------------------------------------------------- reading the screen
@@ -122,7 +78,7 @@ CASES = [
 async def test_stepping_fills_the_feature_map_with_the_convolution(shape, kernel, padding, stride, dilation):
     session = StepperSession.build(shape, kernel, padding=padding, stride=stride, dilation=dilation)
     image = make_shape(shape, 8, 5)[None]
-    expected = loop_conv(image, kernels.kernel(kernel)[None], 0.0, stride, padding, dilation)
+    expected = conv_one(image, kernels.kernel(kernel)[None], 0.0, stride, padding, dilation)
     app = app_for(session)
     async with app.run_test(size=(100, 32)) as pilot:
         view = view_of(app)
@@ -207,7 +163,7 @@ async def test_keys_change_padding_stride_and_dilation_and_the_output_follows():
             await pilot.press(keys)
             state = view.state()
             assert (state.padding, state.stride, state.dilation) == (p, s, d)
-            np.testing.assert_allclose(state.output, loop_conv(image, w, 0.0, s, p, d), atol=1e-9)
+            np.testing.assert_allclose(state.output, conv_one(image, w, 0.0, s, p, d), atol=1e-9)
 
 
 @pilot_test
@@ -256,8 +212,8 @@ async def test_pooling_shows_the_engine_values_and_the_winning_cell(mode):
         if mode == "avg":
             await pilot.press("m")
         await pilot.pause()
-        feature = loop_conv(make_shape("rectangle", 8, 5)[None], kernels.kernel("vertical")[None], 0.0, 1, 1, 1)
-        pooled, winners = loop_max_pool(feature, 2, 2)
+        feature = conv_one(make_shape("rectangle", 8, 5)[None], kernels.kernel("vertical")[None], 0.0, 1, 1, 1)
+        pooled, winners = max_pool_one(feature, 2, 2)
         if mode == "avg":
             pooled = feature.reshape(4, 2, 4, 2).mean(axis=(1, 3))
         assert_shows(view.pooled_grid, pooled)
@@ -280,7 +236,7 @@ async def test_relu_clips_the_feature_map_and_says_so():
         await pilot.press("u")
         await pilot.press(*["down"] * 6, *["right"] * 6)
         await pilot.pause()
-        expected = np.maximum(loop_conv(make_shape("rectangle", 8, 5)[None], kernels.kernel("vertical")[None]), 0)
+        expected = np.maximum(conv_one(make_shape("rectangle", 8, 5)[None], kernels.kernel("vertical")[None]), 0)
         assert_shows(view.output_grid, expected)
         assert "ReLU: max(0, " in str(view.query_one("#arith-sum").render())
 
@@ -301,7 +257,7 @@ async def test_drawing_on_the_input_and_editing_a_weight_change_the_output():
         state = view.state()
         assert state.kernel_name is None
         np.testing.assert_allclose(state.input[0], image)
-        np.testing.assert_allclose(state.output, loop_conv(image[None], w[None]), atol=1e-9)
+        np.testing.assert_allclose(state.output, conv_one(image[None], w[None]), atol=1e-9)
 
 
 @pilot_test
@@ -330,7 +286,7 @@ async def test_a_scene_sets_up_the_view_and_changes_are_announced():
         state = view.state()
         assert (state.padding, state.stride, state.relu, state.position, state.kernel_name) == (1, 2, True, (1, 2), "diagonal")
         image = make_shape("diamond", 16, 0)  # a scene without a size: the course default, 16
-        expected = np.maximum(loop_conv(image[None], kernels.kernel("diagonal")[None], 0.0, 2, 1, 1), 0)
+        expected = np.maximum(conv_one(image[None], kernels.kernel("diagonal")[None], 0.0, 2, 1, 1), 0)
         np.testing.assert_allclose(state.output, expected, atol=1e-9)
         # The free stepper has no host reading the view: no Changed travels up on each step.
         original = view.post_message
@@ -408,7 +364,7 @@ async def test_choosing_input_and_kernel_from_the_library_or_a_file(tmp_path):
         await pilot.pause()
         state = view.state()
         assert (state.input_name, state.kernel_name) == ("diamond", "sobel-y")
-        expected = loop_conv(make_shape("diamond", 8, 0)[None], kernels.kernel("sobel-y")[None])
+        expected = conv_one(make_shape("diamond", 8, 0)[None], kernels.kernel("sobel-y")[None])
         np.testing.assert_allclose(state.output, expected, atol=1e-9)
 
         art = tmp_path / "l.txt"
@@ -417,7 +373,7 @@ async def test_choosing_input_and_kernel_from_the_library_or_a_file(tmp_path):
         await pilot.pause()
         state = view.state()
         assert state.input_name == "l.txt" and state.input.shape == (1, 6, 6)
-        expected = loop_conv(state.input, kernels.kernel("sobel-y")[None])
+        expected = conv_one(state.input, kernels.kernel("sobel-y")[None])
         assert_shows(view.output_grid, expected, filled=1)
 
         await pilot.press("i", "tab", *str(tmp_path / "missing.txt"), "enter")
@@ -430,7 +386,7 @@ async def test_choosing_input_and_kernel_from_the_library_or_a_file(tmp_path):
         w = kernels.kernel("sobel-y")
         w[1, 1] = -0.5
         np.testing.assert_allclose(view.state().kernel[0], w)
-        np.testing.assert_allclose(view.state().output, loop_conv(view.state().input, w[None]), atol=1e-9)
+        np.testing.assert_allclose(view.state().output, conv_one(view.state().input, w[None]), atol=1e-9)
 
 
 @pilot_test
@@ -457,8 +413,8 @@ async def test_pool_size_and_stride_keys_follow_the_engine():
         await pilot.press("w")  # pooling starts as max; size 3 (stride follows the size)
         await pilot.press("t")  # stride 1
         await pilot.pause()
-        feature = loop_conv(make_shape("rectangle", 8, 5)[None], kernels.kernel("vertical")[None], 0.0, 1, 1, 1)
-        pooled, _ = loop_max_pool(feature, 3, 1)
+        feature = conv_one(make_shape("rectangle", 8, 5)[None], kernels.kernel("vertical")[None], 0.0, 1, 1, 1)
+        pooled, _ = max_pool_one(feature, 3, 1)
         state = view.state()
         assert (state.pool, state.pool_size, state.pool_stride) == ("max", 3, 1)
         assert_shows(view.pooled_grid, pooled)

@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
-from tests.app.test_stepper import app_for, assert_shows, cells_shown, loop_conv, pilot_test, view_of
+from tests.app.test_stepper import app_for, assert_shows, cells_shown, pilot_test, view_of
+from tests.reference import conv_one
 from tuiconv.app.app import TuiconvApp
 from tuiconv.app.screens.stepper import StepperView
-from tuiconv.app.stepper_session import StepperSession
+from tuiconv.explore.stepper import StepperSession
 
 
 def screen_text(app: TuiconvApp) -> str:
@@ -91,7 +92,7 @@ async def test_changing_the_kernel_keeps_the_learners_input():
         await pilot.pause()
         state = view.state()
         np.testing.assert_allclose(state.input, maps)
-        np.testing.assert_allclose(state.output, loop_conv(maps, kernels.kernel("rectangle")), atol=1e-9)
+        np.testing.assert_allclose(state.output, conv_one(maps, kernels.kernel("rectangle")), atol=1e-9)
 
         # Drawn edits survive a round trip through a layer-2 kernel.
         await pilot.press(*kernel_keys("vertical"), "n", "space", "escape")
@@ -102,7 +103,7 @@ async def test_changing_the_kernel_keeps_the_learners_input():
         await pilot.pause()
         state = view.state()
         np.testing.assert_allclose(state.input[0], drawn)
-        np.testing.assert_allclose(state.output, loop_conv(drawn[None], kernels.kernel("sobel-x")[None]), atol=1e-9)
+        np.testing.assert_allclose(state.output, conv_one(drawn[None], kernels.kernel("sobel-x")[None]), atol=1e-9)
 
 
 @pilot_test
@@ -197,7 +198,7 @@ async def test_feature_map_numbers_stay_readable(size, build, kwargs):
     from tuiconv.engine import kernels
 
     session = StepperSession.build(*build, **kwargs)
-    expected = loop_conv(session.input, kernels.kernel(build[1]).reshape(session.kernel.shape), 0.0, 1, kwargs.get("padding", 0)) + kwargs["bias"]
+    expected = conv_one(session.input, kernels.kernel(build[1]).reshape(session.kernel.shape), 0.0, 1, kwargs.get("padding", 0)) + kwargs["bias"]
     app = app_for(session)
     async with app.run_test(size=size) as pilot:
         view = view_of(app)
@@ -231,7 +232,7 @@ async def test_the_feature_map_title_is_whole_at_80_columns(kwargs, title):
 
 @pilot_test
 async def test_a_scene_conceals_what_its_question_asks_until_revealed():
-    from tuiconv.course.scene import Scene
+    from tuiconv.explore.scene import Scene
 
     # 8×8 rectangle, F=3, S=2: (8 − 3)/2 + 1 = 3.5 → 3 cells; row and column 7 never covered.
     scene = Scene(input="rectangle", size=8, kernel="vertical", stride=2, conceal=("size", "uncovered", "arithmetic", "output"))
@@ -263,13 +264,13 @@ async def test_a_scene_conceals_what_its_question_asks_until_revealed():
         from tuiconv.engine.shapes import make_shape
 
         image = make_shape("rectangle", 8, 0)
-        expected = loop_conv(image[None], kernels.kernel("vertical")[None])[::2, ::2][:3, :3]
+        expected = conv_one(image[None], kernels.kernel("vertical")[None])[::2, ::2][:3, :3]
         assert [float(t) for t in output_cells(view)[0]] == pytest.approx(list(expected[0]), abs=0.5)
 
 
 @pilot_test
 async def test_concealing_the_formula_says_it_is_hidden():
-    from tuiconv.course.scene import Scene
+    from tuiconv.explore.scene import Scene
 
     app = app_for(StepperSession.build())
     async with app.run_test(size=(80, 24)) as pilot:
@@ -340,7 +341,7 @@ def test_an_impossible_bias_on_the_command_line_is_one_line_and_exit_2(bias, cap
 
 @pilot_test
 async def test_a_question_on_the_pooled_map_hides_its_answer_but_not_the_feature_map():
-    from tuiconv.course.scene import Scene
+    from tuiconv.explore.scene import Scene
 
     app = app_for(StepperSession.build())
     async with app.run_test(size=(100, 32)) as pilot:
@@ -349,7 +350,7 @@ async def test_a_question_on_the_pooled_map_hides_its_answer_but_not_the_feature
         await pilot.pause()
         pooled = cells_shown(view.pooled_grid)
         assert {text for row in pooled for text in row} == {"?"}
-        want = np.maximum(loop_conv(view.session.input, view.session.kernel, padding=1), 0)
+        want = np.maximum(conv_one(view.session.input, view.session.kernel, padding=1), 0)
         assert_shows(view.output_grid, want)
         view.apply_scene(Scene(input="rectangle", size=8, kernel="vertical", padding=1, pool="max", conceal=("size", "formula")))
         await pilot.pause()

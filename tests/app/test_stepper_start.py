@@ -14,11 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
-from tests.app.test_stepper import loop_conv, pilot_test
+from tests.app.test_stepper import pilot_test
+from tests.reference import conv_one
 from tuiconv import cli
 from tuiconv.app.app import TuiconvApp
 from tuiconv.app.screens.stepper import StepperScreen
-from tuiconv.app.stepper_session import StepperSession
+from tuiconv.explore.stepper import StepperSession
 from tuiconv.engine import kernels
 from tuiconv.engine.shapes import make_shape
 
@@ -30,7 +31,7 @@ FIRST_SCREEN_THEN_ONE_STEP = textwrap.dedent(
     import tuiconv.app.screens.stepper as stepper
     from tests.app.test_stepper import cells_shown
     from tuiconv.app.app import TuiconvApp
-    from tuiconv.app.stepper_session import StepperSession
+    from tuiconv.explore.stepper import StepperSession
 
     stepper.load_scipy = lambda: None  # no background import: what the screen itself needs
     report = {}
@@ -63,7 +64,7 @@ def run_fresh(code: str) -> dict:
 
 def test_the_first_screen_shows_the_first_cell_without_scipy_and_a_step_brings_the_rest():
     report = run_fresh(FIRST_SCREEN_THEN_ONE_STEP)
-    want = loop_conv(make_shape("rectangle", 8, 5)[None], kernels.kernel("vertical")[None], padding=1)
+    want = conv_one(make_shape("rectangle", 8, 5)[None], kernels.kernel("vertical")[None], padding=1)
     first, second = report["first"], report["second"]
     assert not first["scipy"]
     flat = [text for row in first["cells"] for text in row]

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from tuiconv.app.app import TuiconvApp
-from tuiconv.app.screens.train import LEARNING_RATES, TrainScreen, TrainView
+from tuiconv.app.screens.train import TrainScreen, TrainView
+from tuiconv.explore.train import LEARNING_RATES
 from tuiconv.app.widgets.grid import Grid
-from tuiconv.course.scene import Scene
+from tuiconv.explore.scene import Scene
 from tuiconv.engine import kernels
 from tuiconv.engine.learned import layer1_matches
 from tuiconv.engine.network import Network
@@ -92,22 +93,22 @@ async def test_p_plays_and_pauses_and_a_paused_run_stays_put():
         view = pilot.app.screen.query_one(TrainView)
         for _ in range(100):  # it trains by itself
             await pilot.pause(0.05)
-            if view.trainer.steps_done:
+            if view.session.trainer.steps_done:
                 break
-        assert view.trainer.steps_done > 0
+        assert view.session.trainer.steps_done > 0
         await pilot.press("p")
-        paused_at = view.trainer.steps_done
+        paused_at = view.session.trainer.steps_done
         assert "paused" in text_of(view, "#train-status")
         await pilot.pause(0.4)
-        assert view.trainer.steps_done == paused_at
+        assert view.session.trainer.steps_done == paused_at
         assert text_of(view, "#train-status").startswith(f"step {paused_at}/200")
         assert_shows(view, engine_after(paused_at))
         await pilot.press("p")
         for _ in range(100):
             await pilot.pause(0.05)
-            if view.trainer.steps_done > paused_at:
+            if view.session.trainer.steps_done > paused_at:
                 break
-        assert view.trainer.steps_done > paused_at
+        assert view.session.trainer.steps_done > paused_at
 
 
 @pilot_test
@@ -127,7 +128,7 @@ async def test_the_learning_rate_keys_change_the_rate_used_from_the_next_step():
         view = pilot.app.screen.query_one(TrainView)
         await pilot.press("space")
         await pilot.press("right_square_bracket")
-        assert view.trainer.lr == LEARNING_RATES[LEARNING_RATES.index(0.02) + 1] == 0.05
+        assert view.session.trainer.lr == LEARNING_RATES[LEARNING_RATES.index(0.02) + 1] == 0.05
         assert "lr 0.05" in text_of(view, "#train-status")
         await pilot.press("space")
         await pilot.pause()
@@ -167,7 +168,7 @@ async def test_training_to_the_end_reports_accuracy_and_which_filter_became_whic
         assert text_of(view, "#train-role-1") == "filter 1: diamond detector"
         # Loss and accuracy curves hold one point per step, the engine's.
         assert len(view.query_one("#train-loss").data) == 60
-        assert view.query_one("#train-loss").data == [r.loss for r in view.trainer.history]
+        assert view.query_one("#train-loss").data == [r.loss for r in view.session.trainer.history]
 
 
 @pilot_test
@@ -215,11 +216,11 @@ async def test_a_long_run_to_the_end_keeps_the_screen_answering_and_can_be_pause
         assert "training to the end" in text_of(view, "#train-status")
         for _ in range(100):  # however busy the machine, the timer gets to train some
             await pilot.pause(0.05)
-            if view.trainer.steps_done:
+            if view.session.trainer.steps_done:
                 break
         await pilot.press("p")  # answered between batches: the run stops part-way
-        stopped = view.trainer.steps_done
+        stopped = view.session.trainer.steps_done
         assert 0 < stopped < 20_000
         await pilot.pause(0.2)
-        assert view.trainer.steps_done == stopped
+        assert view.session.trainer.steps_done == stopped
         assert text_of(view, "#train-status").startswith(f"step {stopped}/20000  ❚❚ paused")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tuiconv.app.app import TuiconvApp
-from tuiconv.app.network_session import NetworkSession
+from tuiconv.explore.network import NetworkSession
 from tuiconv.app.screens.network import NetworkScreen
 
 def network_app(spec: str) -> TuiconvApp:

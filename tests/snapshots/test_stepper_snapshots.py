@@ -6,7 +6,7 @@ import pytest
 
 from tuiconv.app.app import TuiconvApp
 from tuiconv.app.screens.stepper import StepperScreen
-from tuiconv.app.stepper_session import StepperSession
+from tuiconv.explore.stepper import StepperSession
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 

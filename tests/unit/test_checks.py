@@ -5,32 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.reference import conv_one
 from tuiconv.course.checks import Check, evaluate, parse_number
-from tuiconv.course.scene import ViewState
+from tuiconv.explore.scene import ViewState
 
 LINE = np.array([[0, 0, 1, 0, 0]] * 5, dtype=float)  # a vertical line in column 2
 VERTICAL = np.array([[-1, 2, -1]] * 3, dtype=float)
 
 
-def loops_conv(x: np.ndarray, w: np.ndarray, bias: float = 0.0, stride: int = 1, padding: int = 0) -> np.ndarray:
-    """Plain-loop cross-correlation of one channel: the reference the checks must agree with."""
-    x = np.pad(x, padding)
-    f = w.shape[0]
-    rows = (x.shape[0] - f) // stride + 1
-    cols = (x.shape[1] - f) // stride + 1
-    out = np.zeros((rows, cols))
-    for i in range(rows):
-        for j in range(cols):
-            total = bias
-            for a in range(f):
-                for b in range(f):
-                    total += x[i * stride + a, j * stride + b] * w[a, b]
-            out[i, j] = total
-    return out
-
-
 def stepper(x=LINE, w=VERTICAL, bias=0.0, stride=1, padding=0, position=(0, 0), relu=False, **more) -> ViewState:
-    output = loops_conv(x, w, bias, stride, padding)
+    output = conv_one(x[None], w[None], bias, stride, padding)
     if relu:
         output = np.maximum(output, 0)
     return ViewState(
@@ -79,7 +63,7 @@ def test_no_nudge_ever_contains_the_answer():
 
 def test_predict_reads_the_value_shown_and_catches_a_forgotten_bias():
     state = stepper(bias=-2.0, position=(0, 0))
-    right = loops_conv(LINE, VERTICAL, -2.0)[1, 1]  # 6 − 2
+    right = conv_one(LINE[None], VERTICAL[None], -2.0)[1, 1]  # 6 − 2
     check = Check("predict", {"at": [1, 1]})
     assert right == 4
     assert evaluate(check, state, "4").passed
@@ -152,7 +136,7 @@ def test_an_empty_answer_is_not_judged_at_all():
 
 def test_strongest_passes_on_any_of_the_tied_maxima_and_says_when_not_there():
     state = stepper(x=np.array([[0, 0, 0, 1, 0, 0]] * 6, dtype=float))
-    output = loops_conv(state.input[0], VERTICAL)
+    output = conv_one(state.input[0][None], VERTICAL[None])
     tops = {tuple(int(v) for v in cell) for cell in np.argwhere(output == output.max())}
     check = Check("strongest", {})
     for cell in tops:

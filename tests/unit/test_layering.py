@@ -18,7 +18,7 @@ def imported_roots(path: Path) -> set[str]:
     return roots
 
 
-@pytest.mark.parametrize("layer", ["engine", "course"])
+@pytest.mark.parametrize("layer", ["engine", "explore", "course"])
 def test_layer_imports_neither_textual_nor_rich(layer):
     files = sorted((PACKAGE / layer).rglob("*.py"))
     assert files, f"tuiconv/{layer} has no modules"

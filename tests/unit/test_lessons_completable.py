@@ -12,11 +12,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from tests.reference import conv_one, max_pool_one
 from tuiconv.course import checks
 from tuiconv.course.lesson import SCENE_KEYS
 from tuiconv.course.library import load_course
 from tuiconv.course.rehearse import rehearse, state_for
-from tuiconv.course.scene import ViewState, input_grid, kernel_grid
+from tuiconv.explore.scene import ViewState, input_grid, kernel_grid
 from tuiconv.engine import network
 
 COURSE = load_course()
@@ -24,38 +25,14 @@ STEPS = [(lesson, step) for lesson in COURSE.lessons for step in lesson.steps]
 IDS = [f"{lesson.id}-{step.number}" for lesson, step in STEPS]
 
 
-def loops_conv(x: np.ndarray, w: np.ndarray, bias: float, stride: int, padding: int, dilation: int) -> np.ndarray:
-    """(C, H, W) ⋆ (C, F, F): the sum over channels and taps, one output cell at a time."""
-    channels, height, width = x.shape
-    f = w.shape[-1]
-    padded = np.zeros((channels, height + 2 * padding, width + 2 * padding))
-    padded[:, padding : padding + height, padding : padding + width] = x
-    reach = dilation * (f - 1) + 1
-    rows = (padded.shape[1] - reach) // stride + 1
-    cols = (padded.shape[2] - reach) // stride + 1
-    out = np.full((rows, cols), float(bias))
-    for i in range(rows):
-        for j in range(cols):
-            for c in range(channels):
-                for a in range(f):
-                    for b in range(f):
-                        out[i, j] += padded[c, i * stride + a * dilation, j * stride + b * dilation] * w[c, a, b]
-    return out
-
-
-def loops_max_pool(x: np.ndarray, size: int) -> np.ndarray:
-    rows, cols = x.shape[0] // size, x.shape[1] // size
-    return np.array([[x[i * size : i * size + size, j * size : j * size + size].max() for j in range(cols)] for i in range(rows)])
-
-
 def stepper_state(scene, filled: int = 0) -> ViewState:
     name, kernel = kernel_grid(scene)
     _, x = input_grid(scene)
     padding = scene.padding or 0
-    output = loops_conv(x, kernel, scene.bias or 0.0, scene.stride or 1, padding, scene.dilation or 1)
+    output = conv_one(x, kernel, scene.bias or 0.0, scene.stride or 1, padding, scene.dilation or 1)
     if scene.relu:
         output = np.maximum(output, 0.0)
-    pooled = loops_max_pool(output, scene.pool_size or 2) if scene.pool == "max" else None
+    pooled = max_pool_one(output, scene.pool_size or 2, scene.pool_size or 2)[0] if scene.pool == "max" else None
     return ViewState(
         screen="stepper", input=x, kernel=kernel, kernel_name=name, bias=scene.bias or 0.0, padding=padding,
         stride=scene.stride or 1, dilation=scene.dilation or 1, position=tuple(scene.position or (0, 0)),
@@ -66,7 +43,8 @@ def stepper_state(scene, filled: int = 0) -> ViewState:
 def network_state(scene) -> ViewState:
     name, x = input_grid(scene)
     result = network.forward(network.Network.hand_designed(), x[0])
-    select = scene.select or "input"
+    # With no map named, the screen selects the winning detector (the answer to "why this verdict?").
+    select = scene.select or f"conv2:{network.CLASSES.index(result.verdict)}"
     sizes = {"input": 1, "conv1": 3, "pool": 4, "conv2": 8}  # 3, then 3 + 1, then 4 + 2×2
     return ViewState(
         screen="network", input=x, input_name=name, scores=tuple(result.scores), verdict=result.verdict,

@@ -11,7 +11,7 @@ from tuiconv.engine.network import CLASSES, Network, accuracy, classify, forward
 from tuiconv.engine.shapes import load_shape, make_shape, sample_shapes
 from tuiconv.errors import InputError
 
-from .test_ops import ref_conv2d, ref_pool  # the plain-loop references
+from tests.reference import ref_conv2d, ref_pool  # the plain-loop references
 
 
 @pytest.mark.parametrize("kind", CLASSES)

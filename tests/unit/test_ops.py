@@ -5,72 +5,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.reference import ref_conv2d, ref_padding, ref_pool
 from tuiconv.engine.ops import avg_pool, conv2d, conv_step, max_pool, relu
-
-# ---------------------------------------------------------------- references (plain loops)
-
-
-def ref_padding(padding, kernel, dilation):
-    """(before, after) zeros, as PyTorch documents them: 'same' puts the odd zero after."""
-    reach = dilation * (kernel - 1)
-    if padding == "valid":
-        return 0, 0
-    if padding == "same":
-        return reach // 2, reach - reach // 2
-    if padding == "full":
-        return reach, reach
-    return padding, padding
-
-
-def ref_conv2d(x, w, b, stride, padding, dilation):
-    channels, height, width = x.shape
-    filters, _, f, _ = w.shape
-    before, after = ref_padding(padding, f, dilation)
-    padded_h, padded_w = height + before + after, width + before + after
-
-    def at(c, r, q):  # the padded input, read cell by cell
-        r, q = r - before, q - before
-        return x[c, r, q] if 0 <= r < height and 0 <= q < width else 0.0
-
-    out_h = (padded_h - dilation * (f - 1) - 1) // stride + 1
-    out_w = (padded_w - dilation * (f - 1) - 1) // stride + 1
-    out = np.zeros((filters, out_h, out_w))
-    for k in range(filters):
-        for i in range(out_h):
-            for j in range(out_w):
-                total = b[k]
-                for c in range(channels):
-                    for u in range(f):
-                        for v in range(f):
-                            total += at(c, i * stride + u * dilation, j * stride + v * dilation) * w[k, c, u, v]
-                out[k, i, j] = total
-    return out
-
-
-def ref_pool(x, size, stride, reduce):
-    channels, height, width = x.shape
-    out_h = (height - size) // stride + 1
-    out_w = (width - size) // stride + 1
-    out = np.zeros((channels, out_h, out_w))
-    where = np.zeros((channels, out_h, out_w, 2), dtype=int)
-    for c in range(channels):
-        for i in range(out_h):
-            for j in range(out_w):
-                cells = [
-                    (x[c, i * stride + u, j * stride + v], (i * stride + u, j * stride + v))
-                    for u in range(size)
-                    for v in range(size)
-                ]
-                if reduce == "max":
-                    best = cells[0]
-                    for cell in cells[1:]:  # strictly greater: ties keep the first in reading order
-                        if cell[0] > best[0]:
-                            best = cell
-                    out[c, i, j], where[c, i, j] = best[0], best[1]
-                else:
-                    out[c, i, j] = sum(value for value, _ in cells) / len(cells)
-    return out, where
-
 
 # ---------------------------------------------------------------- worked examples
 

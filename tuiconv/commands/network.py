@@ -21,7 +21,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     # Everything that can be wrong with the arguments is found here, before Textual starts, so a
     # bad file is one line on stderr and exit code 2 (cli.py), never a half-drawn screen.
-    from tuiconv.app.network_session import NetworkSession
+    from tuiconv.explore.network import NetworkSession
 
     session = NetworkSession.open(args.input, weights=args.weights, size=args.size, seed=args.seed)
 

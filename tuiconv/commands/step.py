@@ -54,7 +54,7 @@ def _padding(text: str) -> int | str:
 def run(args: argparse.Namespace) -> int:
     # Everything that can be wrong is found before Textual starts: a bad file, name or geometry
     # is one line on stderr and exit code 2 (cli.py), never a half-drawn screen.
-    from tuiconv.app.stepper_session import StepperSession
+    from tuiconv.explore.stepper import StepperSession
 
     session = StepperSession.build(
         args.input,

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from tuiconv.course.scene import Scene, ViewState
+from tuiconv.explore.scene import Scene, ViewState
 from tuiconv.course.values import ANY, CELL, NUMBER, TABLE, TEXT, TEXTS, WHOLE, ValueType, describe
 
 # ---------------------------------------------------------------- results
@@ -577,7 +577,7 @@ def validate(kind: str, params: dict, scene: Scene) -> list[tuple[tuple[str, ...
 
 def _geometry_problems(kind: str, params: dict, scene: Scene) -> list[tuple[tuple[str, ...], str]]:
     """A predicted cell must lie on the map, and an output-size question's `with` must be possible."""
-    from tuiconv.course.scene import input_grid, kernel_grid
+    from tuiconv.explore.scene import input_grid, kernel_grid
 
     try:
         found_input, found_kernel = input_grid(scene), kernel_grid(scene)

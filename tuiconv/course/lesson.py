@@ -20,9 +20,10 @@ from typing import Any
 
 from tuiconv.course import checks
 from tuiconv.course.checks import Check
-from tuiconv.course.scene import CONCEALABLE, SCREENS, Scene, input_grid, kernel_grid
+from tuiconv.explore.scene import CONCEALABLE, SCREENS, Scene, input_grid, kernel_grid
 from tuiconv.course.toml_lines import key_lines, line_of
 from tuiconv.course.values import ANY, CELL, FLAG, GRID, NUMBER, PADDING, TABLE, TEXT, TEXTS, WHOLE, ValueType, describe
+from tuiconv.engine.shapes import names_a_file
 from tuiconv.errors import InputError
 
 MAX_STEPS = 8
@@ -324,7 +325,7 @@ def _scene(raw: dict, where: tuple, path: Path, report: _Report) -> Scene | None
     values = dict(raw)
     for key in ("input", "weights"):
         value = values.get(key)
-        if isinstance(value, str) and (Path(value).suffix or "/" in value):
+        if isinstance(value, str) and names_a_file(value):
             values[key] = str((path.parent / value).resolve())
     if isinstance(values.get("position"), list):
         values["position"] = tuple(values["position"])

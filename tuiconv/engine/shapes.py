@@ -260,14 +260,22 @@ def save_shape(path: str | Path, grid: np.ndarray) -> None:
 # ---------------------------------------------------------------- --input NAME|FILE
 
 
+def names_a_file(spec: str) -> bool:
+    """Whether ``spec`` is a file's path rather than a shape's name.
+
+    Shape names contain no "/", no "\\" and no ".": anything that does is a file, so a missing
+    file gets "no such file" rather than "unknown shape".
+    """
+    text = spec.strip()
+    return "/" in text or "\\" in text or bool(Path(text).suffix)
+
+
 def resolve_input(spec: str, size: int = 16, seed: int = 0) -> tuple[str, np.ndarray]:
     """A (name, grid) for ``--input``: a shape kind ("diamond", "diamond:20", "filled-cross")
     or the path of a shape file. The name is what the UI shows."""
     text = spec.strip()
     path = Path(text)
-    # Shape names contain no "/" and no ".": anything that does is a file, so a missing file
-    # gets "no such file" rather than "unknown shape".
-    if path.exists() or "/" in text or "\\" in text or path.suffix:
+    if path.exists() or names_a_file(text):
         return path.name, load_shape(text)
     kind, _, size_text = text.partition(":")
     try:

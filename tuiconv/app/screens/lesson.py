@@ -26,7 +26,7 @@ from tuiconv.course.checks import evaluate
 from tuiconv.course.lesson import STATUS_LINES, Lesson, Step
 from tuiconv.course.library import Course
 from tuiconv.course.progress import ProgressStore
-from tuiconv.course.scene import ViewState
+from tuiconv.explore.scene import ViewState
 
 
 KEYS_WORDS = "x story · H hint · < > steps"
@@ -446,7 +446,7 @@ def make_view(screen: str) -> Widget:
 
         return StepperView(id="lesson-stepper")
     if screen == "network":
-        from tuiconv.app.network_session import NetworkSession
+        from tuiconv.explore.network import NetworkSession
         from tuiconv.app.screens.network import NetworkView
 
         return NetworkView(NetworkSession.open("rectangle"), id="lesson-network")

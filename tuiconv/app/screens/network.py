@@ -23,14 +23,15 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tuiconv.app.network_session import WEIGHT_STEP, NetworkSession, split_map_id
+from tuiconv.explore.network import WEIGHT_STEP, NetworkSession, split_map_id
 from tuiconv.app.palette import Scale
+from tuiconv.explore.numbers import parse_typed_number
 from tuiconv.app.widgets.arithmetic import ArithmeticPanel
 from tuiconv.app.widgets.grid import Grid
 from tuiconv.app.widgets.keybar import KeyBar
 from tuiconv.app.widgets.line import Line
 from tuiconv.app.widgets.unit_inspector import EDGE_GLYPHS, UnitInspector, ViewGrid, number
-from tuiconv.course.scene import Scene, ViewState, input_grid
+from tuiconv.explore.scene import Scene, ViewState
 from tuiconv.engine import network as engine
 from tuiconv.engine import shapes
 from tuiconv.errors import InputError
@@ -44,7 +45,6 @@ ROOMY = (119, 32)
 FULL_HEIGHT = 23
 GALLERY_PERIOD = 0.8  # seconds per shape while the gallery plays
 ZOOM = 8  # cells per side of the numbers shown around the cursor in a tall terminal
-MAX_WEIGHT = 1e3  # a typed weight beyond this only overflows the arithmetic shown
 
 LAYER_TITLES = {
     "input": "input",
@@ -204,8 +204,6 @@ class NetworkView(Widget, can_focus=True):
         # None when they move the cell cursor on the unit's map.
         self._slice: int | None = None
         self._slice_cell = (1, 1)
-        # What a lesson's question keeps covered until it is answered (Scene.conceal).
-        self.concealed: frozenset[str] = frozenset()
         s = session
         for map_id in s.maps:
             layer, _ = split_map_id(map_id)
@@ -326,7 +324,7 @@ class NetworkView(Widget, can_focus=True):
 
     def _show_inspector(self) -> None:
         s = self.session
-        if self.has_class("-roomy-x") or self.has_class("-inspecting"):
+        if self.has_class("-roomy-x") or self.session.inspecting:
             edited = s.net.w2[s.unit] != s.original.w2[s.unit]
             self.inspector.show(s.unit_step(), s.name("conv2", s.unit), edited)
             for channel, grid in enumerate(self.inspector.slice_grids()):
@@ -476,7 +474,7 @@ class NetworkView(Widget, can_focus=True):
             r, c = (int(v) for v in s.forward.pool1_argmax[s.channel][i, j])
             size = engine.POOL_SIZE
             return [(0, f"pooled {name} ({i},{j}) = max of its {size}×{size} block = {value}, from ({r},{c})"), (0, sees)]
-        if self.has_class("-inspecting"):
+        if self.session.inspecting:
             hint = "tab: edit its weights · esc: back to the maps"
         else:
             hint = "enter: edit its weights" if self.has_class("-roomy-x") else "enter: look inside"
@@ -485,7 +483,7 @@ class NetworkView(Widget, can_focus=True):
     def _sees_text(self, short: bool = False) -> str:
         """The selected cell's receptive field in words, or "?" while a lesson's question conceals it."""
         where = "rows" if short else "input rows"
-        if "receptive-field" in self.concealed:
+        if "receptive-field" in self.session.concealed:
             return f"sees {where} ?–?, cols ?–?: ?×? = ? pixels (hidden until you answer)"
         top, left, bottom, right = field = self.session.receptive_field()
         count = field.height * field.width
@@ -497,62 +495,18 @@ class NetworkView(Widget, can_focus=True):
 
     # ---- the lesson contract -----------------------------------------------------------------
     def state(self) -> ViewState:
-        s = self.session
-        field = s.receptive_field()
-        g = s.gallery
-        return ViewState(
-            screen="network",
-            input=s.image.copy(),
-            input_name=s.input_name,
-            scores=s.scores,
-            verdict=s.verdict,
-            selected_map=s.selected,
-            selected_cell=s.cell,
-            receptive_field=field.size,
-            gallery_seen=g.seen if g else 0,
-            gallery_correct=g.correct if g else 0,
-            accuracy=g.accuracy if g else None,
-            extra={
-                "maxima": tuple(float(v) for v in s.forward.maxima),
-                "receptive_pixels": field.height * field.width,
-                "receptive_box": tuple(field),
-                "weights_edited": s.weights_edited,
-                "w2": s.net.w2.copy(),
-                "inspecting": self.has_class("-inspecting"),
-            },
-        )
+        return self.session.state()
 
     def apply_scene(self, scene: Scene) -> None:
         """Set up what a lesson step asks for; raises InputError/ValueError when it cannot."""
-        s = self.session
-        if scene.size is not None:
-            s.size = scene.size
-        if scene.seed is not None:
-            s.seed = scene.seed
-        if scene.weights is not None:
-            s.use_weights(engine.Network.load(scene.weights), str(scene.weights).rsplit("/", 1)[-1])
-        elif s.weights_name is not None or s.weights_edited:
-            s.use_weights(engine.Network.hand_designed(), None)  # a step starts from the default
-        found = input_grid(scene)  # the same reading of names, files and inline grids as the checks
-        if found is not None:
-            name, grid = found
-            if grid.shape[0] != 1:
-                raise ValueError(f"the network reads one grid, not {grid.shape[0]} channels")
-            s.set_input(grid[0], name)
-        s.stop_gallery()
         self._stop_player()
-        if scene.select is not None:
-            s.select(scene.select, tuple(scene.position) if scene.position else None)
-        elif scene.position is not None:
-            s.select(s.selected, tuple(scene.position))
+        self.session.apply_scene(scene)
         self._stop_inspecting()
-        self.concealed = frozenset(scene.conceal)
         self._changed()
 
     def reveal(self) -> None:
         """Show what the step's scene concealed (its question is answered); ``state()`` never hid it."""
-        if self.concealed:
-            self.concealed = frozenset()
+        if self.session.reveal():
             self.refresh_all()
 
     def _changed(self) -> None:
@@ -561,8 +515,12 @@ class NetworkView(Widget, can_focus=True):
 
     # ---- selection ---------------------------------------------------------------------------
     def _stop_inspecting(self) -> None:
-        self.set_class(False, "-inspecting")
+        self._set_inspecting(False)
         self._slice = None
+
+    def _set_inspecting(self, on: bool) -> None:
+        self.session.inspecting = on
+        self.set_class(on, "-inspecting")
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """The view's actions for ctrl+p, each a sentence a learner would search for."""
@@ -608,7 +566,7 @@ class NetworkView(Widget, can_focus=True):
     def action_cycle(self, step: int) -> None:
         """tab: the next map; while inspecting, the unit's map and then each of its slices."""
         self.message_line = ""
-        if self.has_class("-inspecting"):
+        if self.session.inspecting:
             ring = [None, *range(len(self.inspector.slice_grids()))]
             self._slice = ring[(ring.index(self._slice) + step) % len(ring)]
             self.refresh_all()
@@ -633,15 +591,15 @@ class NetworkView(Widget, can_focus=True):
             return
         if s.layer == "pool":
             s.select(f"conv2:{s.unit}")
-        if self.has_class("-inspecting"):
+        if self.session.inspecting:
             self._stop_inspecting()
         else:
-            self.set_class(True, "-inspecting")
+            self._set_inspecting(True)
         self.message_line = ""
         self._changed()
 
     def action_leave(self) -> None:
-        if self.has_class("-inspecting"):
+        if self.session.inspecting:
             self._stop_inspecting()
             self._changed()
             return
@@ -711,12 +669,9 @@ class NetworkView(Widget, can_focus=True):
             if text is None or not text.strip():
                 return
             try:
-                value = float(text.strip().replace("−", "-"))
-            except ValueError:
-                self._say(f"[b]cannot:[/b] {escape(text.strip())!s} is not a number")
-                return
-            if not np.isfinite(value) or abs(value) > MAX_WEIGHT:
-                self._say(f"[b]cannot:[/b] a weight must lie within ±{MAX_WEIGHT:g}")
+                value = parse_typed_number(text, "a weight")
+            except ValueError as error:
+                self._say(f"[b]cannot:[/b] {escape(str(error))}")
                 return
             then(value)
             self.message_line = ""
@@ -726,7 +681,7 @@ class NetworkView(Widget, can_focus=True):
 
     def action_type_bias(self) -> None:
         s = self.session
-        if not self.has_class("-inspecting"):
+        if not self.session.inspecting:
             self._say("b types a layer-2 unit's bias: select a layer-2 map and press enter first")
             return
         unit = s.unit
@@ -768,7 +723,7 @@ class NetworkView(Widget, can_focus=True):
 
     def _weight_cursor(self):
         """(unit, channel, row, col) under the weight cursor while inspecting, or None."""
-        if self._slice is None or not self.has_class("-inspecting"):
+        if self._slice is None or not self.session.inspecting:
             return None
         return (self.session.unit, self._slice, *self._slice_cell)
 

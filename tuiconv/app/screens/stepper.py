@@ -22,7 +22,8 @@ from textual.message import Message
 from textual.screen import Screen
 
 from tuiconv.app.palette import Scale
-from tuiconv.app.stepper_session import (
+from tuiconv.explore.numbers import parse_typed_number
+from tuiconv.explore.stepper import (
     DEFAULT_SIZE,
     MAX_DILATION,
     MAX_PADDING,
@@ -42,7 +43,7 @@ from tuiconv.engine import kernels, load_scipy, shapes
 from tuiconv.errors import InputError
 
 if TYPE_CHECKING:  # lessons only: the free stepper starts without the course's dataclasses
-    from tuiconv.course.scene import Scene, ViewState
+    from tuiconv.explore.scene import Scene, ViewState
 
 # Seconds per step while playing, slowest first.
 SPEEDS = (2.0, 1.0, 0.5, 0.25, 0.1)
@@ -115,8 +116,6 @@ class StepperView(KeepsLines, Vertical):
         self._timer = None
         self._playing = False
         self._message = FIRST_NOTE
-        # What a lesson's question keeps hidden until it is answered (Scene.conceal).
-        self._conceal: frozenset[str] = frozenset()
         # What the widgets were last handed (update_view): the set-up, the settings, the width.
         self._shown_setup: tuple | None = None
         self._shown_settings: tuple | None = None
@@ -220,7 +219,7 @@ class StepperView(KeepsLines, Vertical):
         return width - max(cells, len(self._input_title())) - middle - output - 2 * GAP
 
     def _output_title(self) -> str:
-        rows, cols = ("?", "?") if "size" in self._conceal else self.session.output_shape
+        rows, cols = ("?", "?") if "size" in self.session.concealed else self.session.output_shape
         return f"feature map {rows}×{cols}{' ReLU' if self.session.relu else ''}"
 
     def _input_title(self) -> str:
@@ -260,7 +259,7 @@ class StepperView(KeepsLines, Vertical):
         when the set-up, the channel shown or what a lesson conceals has changed.
         """
         s = self.session
-        setup = (s.revision, s.channel, self._conceal)
+        setup = (s.revision, s.channel, self.session.concealed)
         if setup != self._shown_setup:
             self._shown_setup = setup
             self._show_setup()
@@ -279,7 +278,7 @@ class StepperView(KeepsLines, Vertical):
         inp = self.input_grid
         inp.scale = self._input_scale
         inp.values = s.padded_input()
-        uncovered = frozenset() if "uncovered" in self._conceal else s.uncovered_cells()
+        uncovered = frozenset() if "uncovered" in self.session.concealed else s.uncovered_cells()
         inp.marks = {"padding": s.padding_cells(), "uncovered": uncovered}
 
         kernel = self.kernel_grid
@@ -289,25 +288,25 @@ class StepperView(KeepsLines, Vertical):
 
         out = self.output_grid
         out.scale = Scale.for_values(s.output_range())
-        out.concealed = "output" in self._conceal
-        out.blank_unfilled = "size" in self._conceal
+        out.concealed = "output" in self.session.concealed
+        out.blank_unfilled = "size" in self.session.concealed
         out.title = self._output_title()
 
         pooled = self.pooled_grid
         # A question about the pooled map's size hides the map (its cells could be counted).
-        showing_pooled = s.pooled is not None and "size" not in self._conceal
+        showing_pooled = s.pooled is not None and "size" not in self.session.concealed
         if pooled.has_focus and not showing_pooled:
             out.focus()  # not on to the kernel, where + and - would edit a weight
         pooled.display = showing_pooled
         if s.pooled is not None:
-            pooled.concealed = bool({"output", "pooled"} & self._conceal)
+            pooled.concealed = bool({"output", "pooled"} & self.session.concealed)
             pooled.scale = out.scale
             pooled.values = s.pooled
             stride = s.pool_stride or s.pool_size
             pooled.title = f"{s.pool} pool {s.pool_size}×{s.pool_size} s{stride}"
-        self._pool_line.display = s.pooled is not None and not {"output", "pooled"} & self._conceal
-        self._arithmetic.display = "arithmetic" not in self._conceal
-        self._formula.show(s.rows_geometry, s.cols_geometry, self._conceal)
+        self._pool_line.display = s.pooled is not None and not {"output", "pooled"} & self.session.concealed
+        self._arithmetic.display = "arithmetic" not in self.session.concealed
+        self._formula.show(s.rows_geometry, s.cols_geometry, self.session.concealed)
         self._fit_cells()
 
     def _show_position(self) -> None:
@@ -363,7 +362,7 @@ class StepperView(KeepsLines, Vertical):
         playing = self._playing
         # Padded so the width only changes with the number of digits (no layout each step).
         # The number of steps is the output size: a lesson asking for it shows "?".
-        steps = "?" if "size" in self._conceal else s.steps
+        steps = "?" if "size" in self.session.concealed else s.steps
         digits = len(str(steps))
         self._step_line.show(f"step {s.index + 1:>{digits}}/{steps}")
         settings = (s.revision, s.channel, playing, self._speed)
@@ -409,8 +408,7 @@ class StepperView(KeepsLines, Vertical):
 
     def apply_scene(self, scene: Scene) -> None:
         """Set up what a lesson step describes; ``None`` fields keep the session's defaults."""
-        self.session = session_from_scene(scene)
-        self._conceal = frozenset(scene.conceal or ())
+        self.session = StepperSession.from_scene(scene)
         self._message = ""
         self._pause()
         if self.is_mounted:
@@ -418,34 +416,12 @@ class StepperView(KeepsLines, Vertical):
 
     def reveal(self) -> None:
         """Lift every concealment (Scene.conceal): the lesson calls this once a step is done."""
-        if self._conceal:
-            self._conceal = frozenset()
+        if self.session.reveal():
             if self.is_mounted:
                 self.update_view(changed=False)
 
     def state(self) -> ViewState:
-        from tuiconv.course.scene import ViewState
-
-        s = self.session
-        return ViewState(
-            screen="stepper",
-            input=s.input.copy(),
-            kernel=s.kernel.copy(),
-            kernel_name=s.kernel_name,
-            bias=s.bias,
-            padding=s.padding,
-            stride=s.stride,
-            dilation=s.dilation,
-            position=s.position,
-            output=s.output.copy(),
-            filled=s.filled,
-            relu=s.relu,
-            pool=s.pool,
-            pool_size=s.pool_size,
-            pool_stride=s.pool_stride,
-            pooled=None if s.pooled is None else s.pooled.copy(),
-            input_name=s.input_name,
-        )
+        return self.session.state()
 
     # -- stepping -------------------------------------------------------------------------
 
@@ -668,14 +644,10 @@ class StepperView(KeepsLines, Vertical):
         if text is None:
             return None
         try:
-            value = float(text.replace("−", "-"))
-        except ValueError:
-            self.say(f"{text!r} is not a number")
+            return parse_typed_number(text)
+        except ValueError as error:
+            self.say(str(error))
             return None
-        if not np.isfinite(value) or abs(value) > 1e6:
-            self.say(f"{text} is out of range: use a number within ±1000000")
-            return None
-        return value
 
     # -- command palette ------------------------------------------------------------------
 
@@ -710,52 +682,6 @@ def _one_line(error: Exception) -> str:
     if isinstance(error, OSError) and error.filename:
         return f"{error.filename}: {error.strerror or error}"
     return str(error)
-
-
-def session_from_scene(scene: Scene) -> StepperSession:
-    """A StepperSession set up as ``scene`` says (None fields: the stepper's defaults).
-
-    The input and kernel are read by the course's own ``input_grid``/``kernel_grid``, so the
-    view shows exactly the grids a lesson was validated against. One addition: a layer-2 kernel
-    (several channels) over a shape name reads that shape's four edge maps, as in the network.
-    """
-    from tuiconv.course.scene import input_grid, kernel_grid
-
-    kernel_name: str | None = "vertical"
-    weights = kernels.kernel("vertical")[None]
-    found_kernel = kernel_grid(scene)
-    if found_kernel is not None:
-        kernel_name, weights = found_kernel
-    names: list[str] = []
-    shape = None
-    if scene.input is None:
-        input_name, image, names, shape = load_input("rectangle", scene.size, scene.seed or 0, edge_maps=weights.shape[0] > 1)
-    elif weights.shape[0] > 1 and isinstance(scene.input, str) and not ("/" in scene.input or "." in scene.input):
-        input_name, image, names, shape = load_input(scene.input, scene.size, scene.seed or 0, edge_maps=True)
-    else:
-        input_name, image = input_grid(scene)
-    if weights.shape[0] == 1 and image.shape[0] > 1:
-        weights = np.repeat(weights, image.shape[0], axis=0)
-    session = StepperSession(
-        input=image,
-        kernel=weights,
-        input_name=input_name,
-        kernel_name=kernel_name,
-        channel_names=names,
-        bias=scene.bias or 0.0,
-        relu=bool(scene.relu),
-        shape=shape if image.shape[0] > 1 else None,
-    )
-    session.set_geometry(
-        padding=0 if scene.padding is None else scene.padding,
-        stride=scene.stride or 1,
-        dilation=scene.dilation or 1,
-    )
-    if scene.pool:
-        session.set_pool(scene.pool, scene.pool_size or 2, scene.pool_stride)
-    if scene.position is not None:
-        session.move_to(*scene.position)
-    return session
 
 
 class StepperScreen(KeepsLines, Screen):

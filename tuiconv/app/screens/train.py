@@ -4,7 +4,7 @@
 named edge detector it most resembles and their cosine similarity, the two layer-2 filters (one
 3×3 slice per layer-1 map), loss and accuracy curves, and keys to pause, step, change speed,
 learning rate and seed. ``TrainScreen`` hosts it with a footer; the lesson screen hosts the same
-view (``apply_scene(scene)`` / ``state()``, see ``tuiconv.course.scene``).
+view (``apply_scene(scene)`` / ``state()``, see ``tuiconv.explore.scene``).
 
 Training runs on a timer in small batches of steps, so keys are answered between batches and
 the screen never freezes. Every number comes from the engine (``engine.train``,
@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from pathlib import Path
 
-import numpy as np
 from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -28,30 +26,17 @@ from textual.widgets import Footer, Sparkline, Static
 
 from tuiconv.app.palette import Scale
 from tuiconv.app.widgets.grid import Grid
-from tuiconv.course.scene import Scene, ViewState
 from tuiconv.engine import kernels
-from tuiconv.engine.learned import WEAK_MATCH, FilterMatch, layer1_matches, layer2_roles
+from tuiconv.engine.learned import WEAK_MATCH, FilterMatch
 from tuiconv.engine.network import CLASSES
-from tuiconv.engine.train import (
-    DEFAULT_LR,
-    DEFAULT_SEED,
-    DEFAULT_STEPS,
-    RECIPE,
-    ShapeSet,
-    Trainer,
-    check_settings,
-    evaluate,
-    held_out_set,
-    mean_responses,
-)
+from tuiconv.engine.train import DEFAULT_LR, DEFAULT_SEED, DEFAULT_STEPS
+from tuiconv.explore.scene import Scene, ViewState
+from tuiconv.explore.train import TrainingSession
 
 # Training steps per second, slowest first; each tick of the timer does the steps that are due.
 SPEEDS = (1, 5, 20, 50, 200)
 DEFAULT_SPEED = 2
 TICK = 0.05  # seconds between ticks: 20 redraws a second at most
-LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
-EVALUATE_EVERY = 50  # steps between held-out accuracy checks while training runs
-RECENT = 20  # batches the status line averages loss and accuracy over
 FILTERS = 4
 
 
@@ -65,10 +50,6 @@ RUSH_REDRAW = 0.3
 class _Body(VerticalScroll, inherit_bindings=False):
     """Scrolls when the terminal is short (under a lesson's task lines); its scroll keys would
     only clutter the help, and the view's own keys need the arrows free."""
-
-
-def _nearest_lr_index(lr: float) -> int:
-    return int(np.argmin([abs(np.log(lr / x)) for x in LEARNING_RATES]))
 
 
 class TrainView(Vertical, can_focus=True):
@@ -131,79 +112,14 @@ class TrainView(Vertical, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        check_settings(steps=steps, lr=lr, seed=seed)
-        self.out = out
-        self.target = steps
-        self._steps_per_run = steps
+        self.session = TrainingSession(seed, steps, lr, out=out)
+        self.session.playing = autoplay
         self._speed = DEFAULT_SPEED
         self._credit = 0.0
-        self._playing = autoplay
-        self._rushing = False
         self._last_drawn = 0.0
         self._timer = None
-        self._held: ShapeSet | None = None
-        self._message = RECIPE  # until the first key: how this training differs from the plain one
-        self._start(seed, lr)
-
-    # -- the training run -----------------------------------------------------------------
-
-    def _start(self, seed: int, lr: float) -> None:
-        self.trainer = Trainer(seed=seed, lr=lr)
-        self._held_accuracy: tuple[int, float] | None = None
-        self._responses: tuple[int, np.ndarray] | None = None
-        self._credit = 0.0
-
-    @property
-    def held_out(self) -> ShapeSet:
-        if self._held is None:
-            self._held = held_out_set()
-        return self._held
-
-    def held_out_accuracy(self) -> float:
-        """Accuracy on the 1,000 held-out shapes now (cached per step count)."""
-        done = self.trainer.steps_done
-        if self._held_accuracy is None or self._held_accuracy[0] != done:
-            self._held_accuracy = (done, evaluate(self.trainer.network(), self.held_out))
-        return self._held_accuracy[1]
-
-    def _known_accuracy(self) -> float | None:
-        return None if self._held_accuracy is None else self._held_accuracy[1]
-
-    @property
-    def finished(self) -> bool:
-        return self.trainer.steps_done >= self.target
-
-    def _train(self, count: int) -> None:
-        before = self.trainer.steps_done
-        count = min(count, self.target - before)
-        if count > 0:
-            self.trainer.step(count)
-        # A held-out check costs about as much as 50 steps: not while rushing to the end.
-        crossed = before // EVALUATE_EVERY != self.trainer.steps_done // EVALUATE_EVERY
-        if self.finished or (crossed and not self._rushing):
-            self.held_out_accuracy()
-        if self.finished:
-            self._finish_run()
-
-    def _finish_run(self) -> None:
-        self._pause()
-        done = self.trainer.steps_done
-        if self._responses is None or self._responses[0] != done:
-            self._responses = (done, mean_responses(self.trainer.network(), self.held_out))
-        self._message = f"Done: {self.held_out_accuracy():.1%} right on {len(self.held_out)} held-out shapes. "
-        scores = self._responses[1]  # (shape class, filter)
-        parts = [
-            f"of filter {k}: {scores[k, k]:.1f} on {name}s, {scores[1 - k, k]:.1f} on {CLASSES[1 - k]}s"
-            for k, name in enumerate(CLASSES)
-        ]
-        self._message += "Mean score " + "; ".join(parts) + ". "
-        if self.out:
-            try:
-                self.trainer.network().save(self.out)
-                self._message += f"Weights saved to {Path(self.out).name}. "
-            except OSError as error:
-                self._message += f"Could not save {self.out}: {error.strerror or error}. "
-        self._message += f"p trains {self._steps_per_run} more, s tries another seed."
+        self._matches: list[FilterMatch] = []  # the filters' closest detectors, as last drawn
+        self._wide_filters = True  # room for "cos " before each similarity
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -241,7 +157,7 @@ class TrainView(Vertical, can_focus=True):
     def on_mount(self) -> None:
         # Keys go to the view; the body only scrolls when the terminal is short (under a lesson).
         self.query_one("#train-body").can_focus = False
-        self._timer = self.set_interval(TICK, self._tick, pause=not self._playing)
+        self._timer = self.set_interval(TICK, self._tick, pause=not self.session.playing)
         self._fit_cells()
         self.update_view()
         self.focus()
@@ -278,11 +194,12 @@ class TrainView(Vertical, can_focus=True):
     # -- drawing --------------------------------------------------------------------------
 
     def update_view(self, changed: bool = True) -> None:
-        """Hand every widget the trainer's current numbers."""
-        if self.trainer.steps_done == 0:
-            self.held_out_accuracy()  # the random start: about a coin toss
-        net = self.trainer.network()
-        matches = layer1_matches(net)
+        """Hand every widget the session's current numbers."""
+        session = self.session
+        if session.trainer.steps_done == 0:
+            session.held_out_accuracy()  # the random start: about a coin toss
+        net = session.network
+        matches = session.layer1_matches()
         w1_scale = Scale.for_values(net.w1, signed=True)
         for k, match in enumerate(matches):
             learned = self.query_one(f"#train-w1-{k}", Grid)
@@ -297,8 +214,7 @@ class TrainView(Vertical, can_focus=True):
         self._show_cosines()
 
         w2_scale = Scale.for_values(net.w2, signed=True)
-        responses = None if self._responses is None else self._responses[1]
-        for role in layer2_roles(net, responses):
+        for role in session.layer2_roles():
             for c in range(FILTERS):
                 grid = self.query_one(f"#train-w2-{role.filter}-{c}", Grid)
                 grid.scale = w2_scale
@@ -306,76 +222,82 @@ class TrainView(Vertical, can_focus=True):
                 self.query_one(f"#train-sum-{role.filter}-{c}", Static).update(f"{role.channel_weights[c]:+.1f}")
             self.query_one(f"#train-role-{role.filter}", Static).update(f"filter {role.filter}: {role.detector} detector")
 
-        history = self.trainer.history
-        recent = history[-RECENT:]
-        loss = sum(r.loss for r in recent) / len(recent) if recent else None
-        accuracy = sum(r.accuracy for r in recent) / len(recent) if recent else None
+        loss, accuracy = session.recent_loss(), session.recent_accuracy()
         self.query_one("#train-loss-label", Static).update(f"loss {'—' if loss is None else f'{loss:.3f}'}  ")
         self.query_one("#train-accuracy-label", Static).update(
             f"batch accuracy {'—' if accuracy is None else f'{accuracy:.0%}'}  "
         )
-        self.query_one("#train-loss", Sparkline).data = [r.loss for r in history]
-        self.query_one("#train-accuracy", Sparkline).data = [r.accuracy for r in history]
+        self.query_one("#train-loss", Sparkline).data = session.loss_curve()
+        self.query_one("#train-accuracy", Sparkline).data = session.accuracy_curve()
         self._show_status()
-        self.query_one("#train-message", Static).update(self._message)
+        self.query_one("#train-message", Static).update(session.message)
         if changed:
             self.post_message(self.Changed(self))
 
     def _show_cosines(self) -> None:
-        for match in getattr(self, "_matches", ()):
-            text = _cosine_text(match, getattr(self, "_wide_filters", True))
+        for match in self._matches:
+            text = _cosine_text(match, self._wide_filters)
             self.query_one(f"#train-cos-{match.filter}", Static).update(text)
 
     def _show_status(self) -> None:
-        t = self.trainer
+        session = self.session
+        t = session.trainer
         text = Text()
-        text.append(f"step {t.steps_done}/{self.target}", style="bold")
+        text.append(f"step {t.steps_done}/{session.target}", style="bold")
         wide = self.size.width >= 80 or not self.size.width
-        if self._rushing:
+        if session.rushing:
             text.append("  ▶▶ training to the end" if wide else " ▶▶ to the end")
         else:
-            text.append(("  ▶ training" if self._playing else "  ❚❚ paused") if wide else (" ▶" if self._playing else " ❚❚"))
+            text.append(("  ▶ training" if session.playing else "  ❚❚ paused") if wide else (" ▶" if session.playing else " ❚❚"))
             text.append(f" {SPEEDS[self._speed]} steps/s" if wide else f" {SPEEDS[self._speed]}/s")
         text.append(f"  lr {t.lr:g}  seed {t.seed}" if wide else f" lr {t.lr:g} seed {t.seed}")
-        known = self._known_accuracy()
+        known = session.known_accuracy
         text.append(("  held-out " if wide else " held-out ") + ("—" if known is None else f"{known:.1%}"))
         self.query_one("#train-status", Static).update(text)
 
     def say(self, message: str) -> None:
-        self._message = message
+        self.session.message = message
         self.query_one("#train-message", Static).update(message)
 
     # -- keys -----------------------------------------------------------------------------
 
-    def _pause(self) -> None:
-        self._playing = self._rushing = False
+    def _sync_timer(self) -> None:
+        """The timer runs while the session plays (a finished run stops it)."""
         if self._timer is not None:
-            self._timer.pause()
+            if self.session.playing:
+                self._timer.resume()
+            else:
+                self._timer.pause()
+
+    def _pause(self) -> None:
+        self.session.playing = self.session.rushing = False
+        self._sync_timer()
 
     def action_play(self) -> None:
-        if self._playing:
+        session = self.session
+        if session.playing:
             self._pause()
-            self.held_out_accuracy()
-            self._message = ""
+            session.held_out_accuracy()
+            session.message = ""
         else:
-            if self.finished:
-                self.target += self._steps_per_run
-            self._playing = True
-            self._message = ""
+            session.extend()
+            session.playing = True
+            session.message = ""
             self._credit = 0.0
-            if self._timer is not None:
-                self._timer.resume()
+            self._sync_timer()
         self.update_view()
 
     def _tick(self) -> None:
-        if self._rushing:
+        session = self.session
+        if session.rushing:
             start = time.perf_counter()
-            while not self.finished and time.perf_counter() - start < RUSH_BUDGET:
-                self._train(10)
+            while not session.finished and time.perf_counter() - start < RUSH_BUDGET:
+                session.train(10)
             # Redrawing costs more than training: a few times a second is enough to show progress.
-            if self.finished:
-                self._finish_run()
-            if self.finished or start - self._last_drawn >= RUSH_REDRAW:
+            if session.finished:
+                session.finish_run()
+                self._sync_timer()
+            if session.finished or start - self._last_drawn >= RUSH_REDRAW:
                 self._last_drawn = start
                 self.update_view()
             return
@@ -384,29 +306,27 @@ class TrainView(Vertical, can_focus=True):
         if count == 0:
             return
         self._credit -= count
-        self._train(count)
+        session.train(count)
+        self._sync_timer()
         self.update_view()
 
     def action_step(self) -> None:
-        self._pause()
-        if self.finished:
-            self.target += 1
-        self._message = ""
-        self._train(1)
-        self.held_out_accuracy()
+        self.session.step_once()
+        self._sync_timer()
         self.update_view()
 
     def action_finish(self) -> None:
-        self._message = ""
-        remaining = self.target - self.trainer.steps_done
+        session = self.session
+        session.message = ""
+        remaining = session.target - session.trainer.steps_done
         if remaining > FINISH_AT_ONCE:
-            self._playing = self._rushing = True
-            if self._timer is not None:
-                self._timer.resume()
+            session.playing = session.rushing = True
+            self._sync_timer()
             self._show_status()
             return
-        self._train(remaining)
-        self._finish_run()
+        session.train(remaining)
+        session.finish_run()
+        self._sync_timer()
         self.update_view()
 
     def action_speed(self, delta: int) -> None:
@@ -414,55 +334,28 @@ class TrainView(Vertical, can_focus=True):
         self._show_status()
 
     def action_lr(self, delta: int) -> None:
-        index = min(max(_nearest_lr_index(self.trainer.lr) + delta, 0), len(LEARNING_RATES) - 1)
-        self.trainer.set_lr(LEARNING_RATES[index])
-        self.say(f"learning rate {self.trainer.lr:g} from the next step on")
+        self.session.change_lr(delta)
         self.update_view()
 
     def action_seed(self, delta: int) -> None:
-        self._restart(max(self.trainer.seed + delta, 0))
+        self.session.restart(self.session.trainer.seed + delta)
+        self.update_view()
 
     def action_restart(self) -> None:
-        self._restart(self.trainer.seed)
-
-    def _restart(self, seed: int) -> None:
-        self.target = self._steps_per_run
-        self._start(seed, self.trainer.lr)
-        self._message = f"seed {seed}: new random weights, step 0"
+        self.session.restart()
         self.update_view()
 
     # -- the lesson contract --------------------------------------------------------------
 
     def apply_scene(self, scene: Scene) -> None:
         """A fresh run with the scene's seed, learning rate and steps (None: defaults), paused."""
-        steps = scene.steps if scene.steps is not None else DEFAULT_STEPS
-        lr = scene.lr if scene.lr is not None else DEFAULT_LR
-        seed = scene.seed if scene.seed is not None else DEFAULT_SEED
-        check_settings(steps=steps, lr=lr, seed=seed)
-        self._pause()
-        self.target = self._steps_per_run = steps
-        self._start(seed, lr)
-        self._message = "p starts training, space trains one batch"
+        self.session.apply_scene(scene)
+        self._sync_timer()
         if self.is_mounted:
             self.update_view()
 
     def state(self) -> ViewState:
-        history = self.trainer.history[-RECENT:]
-        net = self.trainer.network()
-        return ViewState(
-            screen="train",
-            train_step=self.trainer.steps_done,
-            accuracy=self._known_accuracy(),
-            loss=sum(r.loss for r in history) / len(history) if history else None,
-            extra={
-                "lr": self.trainer.lr,
-                "seed": self.trainer.seed,
-                "playing": self._playing,
-                "finished": self.finished,
-                "layer1": [m.label for m in layer1_matches(net)],
-                "similarity": [m.similarity for m in layer1_matches(net)],
-            },
-        )
+        return self.session.state()
 
     # -- command palette ------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ Usage::
     panel.show(step, channel=0, channel_names=["horizontal", ...], relu=True)  # an engine ConvStep
 
     formula = FormulaPanel(id="formula")
-    formula.show(rows_geometry, cols_geometry)   # stepper_session.Geometry, one per axis
+    formula.show(rows_geometry, cols_geometry)   # explore.stepper.Geometry, one per axis
 
 The panel draws window × weights = products as three grids (the one Grid widget), then the sum
 of the products plus the bias. With several input channels it shows the chosen channel's
@@ -173,7 +173,7 @@ class FormulaPanel(Line):
     """
 
     def show(self, rows, cols, conceal: frozenset[str] = frozenset()) -> None:
-        """``rows``/``cols``: stepper_session.Geometry for each axis (H and W).
+        """``rows``/``cols``: explore.stepper.Geometry for each axis (H and W).
 
         ``conceal`` (a lesson's question): "formula" hides the panel, "size" the result, and
         "uncovered" the note on which rows and columns are never covered.

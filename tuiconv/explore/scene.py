@@ -98,6 +98,27 @@ class ViewState:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+# ---------------------------------------------------------------- the network's maps
+# A map id is "input", or a layer and a channel: "conv1:2" (layer 1 after ReLU), "pool:1" (the
+# pooled layer-1 map), "conv2:0" (layer 2 after ReLU), as lesson files write them.
+LAYERS = ("input", "conv1", "pool", "conv2")
+# The engine's name for the array each layer shows (after ReLU), and for receptive_field().
+ENGINE_LAYER = {"conv1": "relu1", "pool": "pool1", "conv2": "relu2"}
+
+
+def split_map_id(map_id: str) -> tuple[str, int]:
+    """("conv1:2" →) ("conv1", 2); ValueError naming the known maps otherwise."""
+    layer, _, channel = str(map_id).strip().partition(":")
+    try:
+        index = int(channel or 0)
+    except ValueError:
+        index = -1
+    if layer not in LAYERS or index < 0:
+        raise ValueError(f"no map called {map_id!r}; maps are input, conv1:K, pool:K, conv2:K")
+    return layer, index
+
+
+
 # ---------------------------------------------------------------- reading a scene's grids
 # Screens and the lesson checker both turn ``Scene.input``/``Scene.kernel`` into arrays here, so
 # a lesson shows exactly the grid its validation saw. Lesson files arrive with paths made
@@ -146,7 +167,7 @@ def input_grid(scene: Scene) -> tuple[str, np.ndarray] | None:
     if value is None:
         return None
     if isinstance(value, str):
-        if Path(value).suffix or "/" in value:
+        if shapes.names_a_file(value):
             name, image = Path(value).name, shapes.load_shape(value)
         else:
             shapes.split_kind(value)  # raises ValueError naming the known shapes

@@ -15,12 +15,8 @@ from tuiconv.engine import network as engine
 from tuiconv.engine import learned, shapes
 from tuiconv.engine.kernels import EDGE_KERNELS
 from tuiconv.engine.ops import ConvStep, conv_step
+from tuiconv.explore.scene import ENGINE_LAYER, LAYERS, Scene, ViewState, input_grid, split_map_id
 
-# A map id is "input", or a layer and a channel: "conv1:2" (layer 1 after ReLU), "pool:1" (the
-# pooled layer-1 map), "conv2:0" (layer 2 after ReLU), as lesson files write them.
-LAYERS = ("input", "conv1", "pool", "conv2")
-# The engine's name for the array each layer shows (after ReLU), and for receptive_field().
-ENGINE_LAYER = {"conv1": "relu1", "pool": "pool1", "conv2": "relu2"}
 DRAWN = "drawn"
 # The step a weight edit adds or takes away; layer-2 hand weights are ±1.
 WEIGHT_STEP = 0.5
@@ -39,18 +35,6 @@ class Gallery:
     @property
     def accuracy(self) -> float | None:
         return self.correct / self.seen if self.seen else None
-
-
-def split_map_id(map_id: str) -> tuple[str, int]:
-    """("conv1:2" →) ("conv1", 2); ValueError naming the known maps otherwise."""
-    layer, _, channel = str(map_id).strip().partition(":")
-    try:
-        index = int(channel or 0)
-    except ValueError:
-        index = -1
-    if layer not in LAYERS or index < 0:
-        raise ValueError(f"no map called {map_id!r}; maps are input, conv1:K, pool:K, conv2:K")
-    return layer, index
 
 
 def layer1_labels(net: engine.Network) -> list[str]:
@@ -89,6 +73,9 @@ class NetworkSession:
         self.cell = (0, 0)
         self.unit = 0  # the layer-2 unit the inspector shows: the last layer-2 map selected
         self.gallery: Gallery | None = None
+        self.inspecting = False  # looking inside the unit (its slices and their sums)
+        # What a lesson's question keeps covered until it is answered (Scene.conceal).
+        self.concealed: frozenset[str] = frozenset()
         self._recompute()
         self.select_winner()
 
@@ -114,6 +101,69 @@ class NetworkSession:
         if layer == "conv2":
             return engine.CLASSES[k] if k < len(engine.CLASSES) else f"unit {k}"
         return self.layer1_names[k] if k < len(self.layer1_names) else f"channel {k}"
+
+    # ---- the lesson contract ---------------------------------------------------------------
+    @classmethod
+    def from_scene(cls, scene: Scene) -> "NetworkSession":
+        """The network screen as a lesson step sets it up (None fields: the screen's defaults)."""
+        session = cls(engine.Network.hand_designed(), shapes.make_shape("rectangle", 16, 0), "rectangle")
+        session.apply_scene(scene)
+        return session
+
+    def apply_scene(self, scene: Scene) -> None:
+        """Set up what a lesson step asks for; raises InputError/ValueError when it cannot."""
+        if scene.size is not None:
+            self.size = scene.size
+        if scene.seed is not None:
+            self.seed = scene.seed
+        if scene.weights is not None:
+            self.use_weights(engine.Network.load(scene.weights), str(scene.weights).rsplit("/", 1)[-1])
+        elif self.weights_name is not None or self.weights_edited:
+            self.use_weights(engine.Network.hand_designed(), None)  # a step starts from the default
+        found = input_grid(scene)  # the same reading of names, files and inline grids as the checks
+        if found is not None:
+            name, grid = found
+            if grid.shape[0] != 1:
+                raise ValueError(f"the network reads one grid, not {grid.shape[0]} channels")
+            self.set_input(grid[0], name)
+        self.stop_gallery()
+        if scene.select is not None:
+            self.select(scene.select, tuple(scene.position) if scene.position else None)
+        elif scene.position is not None:
+            self.select(self.selected, tuple(scene.position))
+        self.inspecting = False
+        self.concealed = frozenset(scene.conceal)
+
+    def reveal(self) -> bool:
+        """Lift every concealment; True if something was concealed."""
+        was, self.concealed = bool(self.concealed), frozenset()
+        return was
+
+    def state(self) -> ViewState:
+        """What a lesson's check reads (nothing concealed: the view draws "?" for that)."""
+        field = self.receptive_field()
+        g = self.gallery
+        return ViewState(
+            screen="network",
+            input=self.image.copy(),
+            input_name=self.input_name,
+            scores=self.scores,
+            verdict=self.verdict,
+            selected_map=self.selected,
+            selected_cell=self.cell,
+            receptive_field=field.size,
+            gallery_seen=g.seen if g else 0,
+            gallery_correct=g.correct if g else 0,
+            accuracy=g.accuracy if g else None,
+            extra={
+                "maxima": tuple(float(v) for v in self.forward.maxima),
+                "receptive_pixels": field.height * field.width,
+                "receptive_box": tuple(field),
+                "weights_edited": self.weights_edited,
+                "w2": self.net.w2.copy(),
+                "inspecting": self.inspecting,
+            },
+        )
 
     # ---- the forward pass ------------------------------------------------------------------
     def _recompute(self) -> None:

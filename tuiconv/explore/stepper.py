@@ -28,6 +28,7 @@ from tuiconv.engine import (
     uncovered,
 )
 from tuiconv.engine import shapes
+from tuiconv.explore.scene import Scene, ViewState, input_grid, kernel_grid
 
 _REVISIONS = itertools.count(1)  # StepperSession.revision: no two set-ups share one
 DEFAULT_INPUT = "rectangle"
@@ -104,6 +105,9 @@ class StepperSession:
     # Names the set-up (not the position), uniquely across sessions: a view hands its widgets
     # the input, kernel, scales and titles again only when it changes.
     revision: int = field(default=0, repr=False, compare=False)
+    # What a lesson's question keeps covered until it is answered (Scene.conceal); state()
+    # never hides anything, the view draws "?" for these.
+    concealed: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.input = _as_stack(self.input, "input")
@@ -152,6 +156,78 @@ class StepperSession:
         )
         session.set_geometry(padding=padding)
         return session
+
+    @classmethod
+    def from_scene(cls, scene: Scene) -> StepperSession:
+        """A StepperSession set up as ``scene`` says (None fields: the stepper's defaults).
+
+        The input and kernel are read by the course's own ``input_grid``/``kernel_grid``, so the
+        view shows exactly the grids a lesson was validated against. One addition: a layer-2 kernel
+        (several channels) over a shape name reads that shape's four edge maps, as in the network.
+        """
+        kernel_name: str | None = "vertical"
+        weights = kernels.kernel("vertical")[None]
+        found_kernel = kernel_grid(scene)
+        if found_kernel is not None:
+            kernel_name, weights = found_kernel
+        names: list[str] = []
+        shape = None
+        if scene.input is None:
+            input_name, image, names, shape = load_input("rectangle", scene.size, scene.seed or 0, edge_maps=weights.shape[0] > 1)
+        elif weights.shape[0] > 1 and isinstance(scene.input, str) and not shapes.names_a_file(scene.input):
+            input_name, image, names, shape = load_input(scene.input, scene.size, scene.seed or 0, edge_maps=True)
+        else:
+            input_name, image = input_grid(scene)
+        if weights.shape[0] == 1 and image.shape[0] > 1:
+            weights = np.repeat(weights, image.shape[0], axis=0)
+        session = cls(
+            input=image,
+            kernel=weights,
+            input_name=input_name,
+            kernel_name=kernel_name,
+            channel_names=names,
+            bias=scene.bias or 0.0,
+            relu=bool(scene.relu),
+            shape=shape if image.shape[0] > 1 else None,
+        )
+        session.set_geometry(
+            padding=0 if scene.padding is None else scene.padding,
+            stride=scene.stride or 1,
+            dilation=scene.dilation or 1,
+        )
+        if scene.pool:
+            session.set_pool(scene.pool, scene.pool_size or 2, scene.pool_stride)
+        if scene.position is not None:
+            session.move_to(*scene.position)
+        session.concealed = frozenset(scene.conceal or ())
+        return session
+
+    def state(self) -> ViewState:
+        """What a lesson's check reads: every number as the screen shows it (nothing concealed)."""
+        return ViewState(
+            screen="stepper",
+            input=self.input.copy(),
+            kernel=self.kernel.copy(),
+            kernel_name=self.kernel_name,
+            bias=self.bias,
+            padding=self.padding,
+            stride=self.stride,
+            dilation=self.dilation,
+            position=self.position,
+            output=self.output.copy(),
+            filled=self.filled,
+            relu=self.relu,
+            pool=self.pool,
+            pool_size=self.pool_size,
+            pool_stride=self.pool_stride,
+            pooled=None if self.pooled is None else self.pooled.copy(),
+            input_name=self.input_name,
+        )
+
+    def reveal(self) -> bool:
+        """Lift every concealment; True if something was concealed."""
+        was, self.concealed = bool(self.concealed), frozenset()
+        return was
 
     # -- derived numbers --------------------------------------------------------------------
 
