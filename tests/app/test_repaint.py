@@ -1,6 +1,6 @@
 """What the terminal shows after many small repaints equals a full redraw of the same screen.
 
-Grids and lines keep what they drew (cells, inherited colours, whole lines: widgets/repaint.py)
+Grids and lines keep what they drew (cells, inherited colours, whole lines: app/textual_patches.py)
 so that a step repaints little. If any of it went stale, a learner would see an old number or
 an old colour; here a tiny terminal applies every update the app sends, and after each change
 every cell (character and colour) must equal a fresh full redraw.
@@ -15,7 +15,7 @@ from tuiconv.app.app import TuiconvApp
 from tuiconv.app.screens.stepper import StepperScreen
 from tuiconv.app.widgets.grid import Grid
 from tuiconv.app.widgets.line import Line
-from tuiconv.app.widgets.repaint import KeepsLines
+from tuiconv.app.textual_patches import KeepsLines
 
 SEQUENCE = re.compile(r"\x1b\[(\d+);(\d+)H|\x1b\[([0-9;]*)m|\n")
 

@@ -10,6 +10,7 @@ from textual.screen import Screen
 
 from tests.reference import conv_one, max_pool_one
 from tuiconv.app.app import TuiconvApp
+from tuiconv.app.views.base import ViewHost
 from tuiconv.app.screens.stepper import StepperScreen, StepperView
 from tuiconv.explore.stepper import StepperSession
 from tuiconv.app.widgets.grid import Grid
@@ -295,7 +296,7 @@ async def test_a_scene_sets_up_the_view_and_changes_are_announced():
         assert "Changed" not in changes
 
 
-class HostReadingTheView(Screen):
+class HostReadingTheView(ViewHost, Screen):
     """What a lesson does: host a StepperView and read its state on every change."""
 
     def __init__(self) -> None:
@@ -305,7 +306,7 @@ class HostReadingTheView(Screen):
     def compose(self):
         yield StepperView(StepperSession.build())
 
-    def on_stepper_view_changed(self, event) -> None:
+    def on_explorer_view_changed(self, event) -> None:
         self.positions.append(event.view.state().position)
 
 

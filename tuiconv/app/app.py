@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from functools import lru_cache
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -18,53 +17,9 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tuiconv import startup
+from tuiconv.app import textual_patches
 
 DEFAULT_MIN_SIZE = (60, 20)
-
-
-def send_only_dirty_cells() -> None:
-    """Make Textual send just the changed part of each line, not the line from the widget's edge.
-
-    Textual 8 writes a dirty span of a line starting from the left edge of the widget it falls
-    in (``ChopsUpdate.render_segments`` crops on the right only; its own comment says "TODO:
-    crop to x extents"), so moving a window three cells into a grid re-sends every cell to its
-    left. Cropping on the left too makes a step over SSH cost the cells that changed. The
-    output is otherwise identical; tests/app/test_app_updates.py checks it against the original.
-    """
-    from textual import _compositor
-
-    if getattr(_compositor.ChopsUpdate, "_tuiconv_cropped", False):
-        return
-
-    def render_segments(self, console) -> str:
-        sequences: list[str] = []
-        append = sequences.append
-        last_y = self.spans[-1][0]
-        for y, x1, x2 in self.spans:
-            for end, (x, strip) in zip(self.chop_ends[y], self.chops[y].items()):
-                if strip is None or x > x2 or end <= x1:
-                    continue
-                left, right = max(x, x1), min(end, x2)
-                if left >= right:
-                    continue
-                if left > x or right < end:
-                    strip = strip.crop(left - x, right - x)
-                append(_move_to(left, y))
-                append(strip.render(console))
-            if y != last_y:
-                append("\n")
-        return "".join(sequences)
-
-    _compositor.ChopsUpdate.textual_render_segments = _compositor.ChopsUpdate.render_segments
-    _compositor.ChopsUpdate.render_segments = render_segments
-    _compositor.ChopsUpdate._tuiconv_cropped = True
-
-
-@lru_cache(maxsize=4096)
-def _move_to(x: int, y: int) -> str:
-    from rich.control import Control
-
-    return Control.move_to(x, y).segment.text
 
 
 class TooSmallScreen(Screen):
@@ -93,7 +48,7 @@ class TooSmallScreen(Screen):
             self.query_one("#too-small", Static).update(self._text())
 
 
-send_only_dirty_cells()
+textual_patches.install()
 
 
 class TuiconvApp(App):
@@ -114,15 +69,22 @@ class TuiconvApp(App):
 
     def get_default_screen(self) -> Screen:
         # The first screen is the bottom of the stack, so no empty default screen is composed
-        # and drawn before it (a sixth of `tuiconv step`'s start). Textual expects a screen it
-        # switches away from (a lesson opening the menu) to have been pushed with a result
-        # callback: the bottom one gets an empty one. Pinned by textual<9, tested by the
-        # lesson-to-menu tests.
+        # and drawn before it (a sixth of `tuiconv step`'s start); on an untested Textual it is
+        # pushed over Textual's default screen instead (on_mount).
+        if not textual_patches.can_start_at_the_bottom():
+            return super().get_default_screen()
         screen = self._first_screen()
-        screen._push_result_callback(self, None)
+        textual_patches.start_at_the_bottom(screen, self)
         return screen
 
+    @property
+    def first_depth(self) -> int:
+        """How deep the stack is at the first screen: going back from there quits."""
+        return 1 if textual_patches.can_start_at_the_bottom() else 2
+
     def on_mount(self) -> None:
+        if not textual_patches.can_start_at_the_bottom():
+            self.push_screen(self._first_screen())
         self.call_after_refresh(self._check_size)
         self.call_after_refresh(startup.resume)
 
@@ -162,10 +124,29 @@ class TuiconvApp(App):
 
     def action_back(self) -> None:
         # The first screen is the bottom of the stack: going back from there means quitting.
-        if len(self.screen_stack) > 1:
+        if len(self.screen_stack) > self.first_depth:
             self.pop_screen()
         else:
             self.exit()
+
+    # -- between the lesson menu and a lesson ---------------------------------------------
+    # The app moves between them, so neither screen imports the other.
+
+    def open_lesson(self, course, lesson, store, step: int | None = None) -> None:
+        from tuiconv.app.screens.lesson import LessonScreen
+
+        self.push_screen(LessonScreen(course, lesson, store, step))
+
+    def open_menu(self, course, store, highlight: int) -> None:
+        """Back to the lesson menu on lesson ``highlight``: the one below, or a new one."""
+        from tuiconv.app.screens.menu import MenuScreen
+
+        below = self.screen_stack[-2] if len(self.screen_stack) > 1 else None
+        if isinstance(below, MenuScreen):
+            below.last_opened = highlight
+            self.pop_screen()
+        else:
+            self.switch_screen(MenuScreen(course, store, highlight=highlight))
 
     # -- terminal size --------------------------------------------------------------------
 

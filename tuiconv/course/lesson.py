@@ -20,9 +20,9 @@ from typing import Any
 
 from tuiconv.course import checks
 from tuiconv.course.checks import Check
-from tuiconv.explore.scene import CONCEALABLE, SCREENS, Scene, input_grid, kernel_grid
+from tuiconv.explore.scene import CONCEALABLE, SCENE_KEYS, SCREEN_KEYS, SCREENS, Scene, input_grid, kernel_grid
 from tuiconv.course.toml_lines import key_lines, line_of
-from tuiconv.course.values import ANY, CELL, FLAG, GRID, NUMBER, PADDING, TABLE, TEXT, TEXTS, WHOLE, ValueType, describe
+from tuiconv.explore.values import ANY, CELL, FLAG, GRID, NUMBER, PADDING, TABLE, TEXT, TEXTS, WHOLE, ValueType, describe
 from tuiconv.engine.shapes import names_a_file
 from tuiconv.errors import InputError
 
@@ -46,33 +46,6 @@ STEP_KEYS: dict[str, tuple[ValueType, bool]] = {
     "hints": (TEXTS, False),
     "success": (TEXT, False),
     "solution": (TABLE, False),
-}
-SCENE_KEYS: dict[str, ValueType] = {
-    "screen": TEXT,
-    "input": GRID,
-    "size": WHOLE,
-    "seed": WHOLE,
-    "kernel": GRID,
-    "bias": NUMBER,
-    "padding": PADDING,
-    "stride": WHOLE,
-    "dilation": WHOLE,
-    "relu": FLAG,
-    "pool": TEXT,
-    "pool_size": WHOLE,
-    "pool_stride": WHOLE,
-    "position": CELL,
-    "weights": TEXT,
-    "select": TEXT,
-    "lr": NUMBER,
-    "steps": WHOLE,
-    "conceal": TEXTS,
-}
-# Which scene keys each screen reads; any other key would silently do nothing, so it is an error.
-SCREEN_KEYS: dict[str, set[str]] = {
-    "stepper": {"input", "size", "seed", "kernel", "bias", "padding", "stride", "dilation", "relu", "pool", "pool_size", "pool_stride", "position", "conceal"},
-    "network": {"input", "size", "seed", "weights", "select", "position", "conceal"},
-    "train": {"seed", "lr", "steps"},
 }
 POOLS = ("max", "avg")
 PADDING_NAMES = ("valid", "same", "full")

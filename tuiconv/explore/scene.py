@@ -8,47 +8,70 @@ Neither side imports the other: this module is the whole of what they share.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
+from tuiconv.explore.values import CELL, FLAG, GRID, NUMBER, PADDING, TEXT, TEXTS, WHOLE, ValueType
+
 ScreenName = Literal["stepper", "network", "train"]
 SCREENS: tuple[str, ...] = ("stepper", "network", "train")
 
 
+STEPPER, NETWORK, TRAIN = ("stepper",), ("network",), ("train",)
+
+
+def _key(kind: ValueType, screens: tuple[str, ...], default: Any = None) -> Any:
+    """A scene key: the kind of value a lesson file gives it and the screens that read it."""
+    return field(default=default, metadata={"kind": kind, "screens": screens})
+
+
 @dataclass
 class Scene:
-    """What a lesson step sets up. ``None`` means "leave as the screen's default"."""
+    """What a lesson step sets up. ``None`` means "leave as the screen's default".
+
+    Each key says here, once, what a lesson file may give it and which screens read it: the
+    lesson loader validates against that, and any other key on a screen is an error.
+    """
 
     screen: ScreenName = "stepper"
     # A shape name from the engine's library ("rectangle", "diamond", ...), a file path
     # (relative to the lesson file), or an inline grid (list of rows, or list of channels).
-    input: str | list | None = None
-    size: int | None = None  # grid size for generated shapes
-    seed: int | None = None
+    input: str | list | None = _key(GRID, STEPPER + NETWORK)
+    size: int | None = _key(WHOLE, STEPPER + NETWORK)  # grid size for generated shapes
+    seed: int | None = _key(WHOLE, STEPPER + NETWORK + TRAIN)
     # A named kernel ("vertical", "sobel-x", ...) or an inline grid (F×F, or C×F×F).
-    kernel: str | list | None = None
-    bias: float | None = None
-    padding: int | str | None = None
-    stride: int | None = None
-    dilation: int | None = None
-    relu: bool | None = None
-    pool: str | None = None  # "max" or "avg", or None for no pooling
-    pool_size: int | None = None
-    pool_stride: int | None = None
+    kernel: str | list | None = _key(GRID, STEPPER)
+    bias: float | None = _key(NUMBER, STEPPER)
+    padding: int | str | None = _key(PADDING, STEPPER)
+    stride: int | None = _key(WHOLE, STEPPER)
+    dilation: int | None = _key(WHOLE, STEPPER)
+    relu: bool | None = _key(FLAG, STEPPER)
+    pool: str | None = _key(TEXT, STEPPER)  # "max" or "avg", or None for no pooling
+    pool_size: int | None = _key(WHOLE, STEPPER)
+    pool_stride: int | None = _key(WHOLE, STEPPER)
     # stepper: output cell the filter starts at; network: the selected cell of ``select``
-    position: tuple[int, int] | None = None
-    weights: str | None = None  # network: an .npz of learned weights
-    select: str | None = None  # network: a map to select, e.g. "conv2:0", "conv1:2", "pool:1"
-    lr: float | None = None  # train
-    steps: int | None = None  # train
+    position: tuple[int, int] | None = _key(CELL, STEPPER + NETWORK)
+    weights: str | None = _key(TEXT, NETWORK)  # an .npz of learned weights
+    select: str | None = _key(TEXT, NETWORK)  # a map to select, e.g. "conv2:0", "conv1:2", "pool:1"
+    lr: float | None = _key(NUMBER, TRAIN)
+    steps: int | None = _key(WHOLE, TRAIN)
     # What the view keeps covered until the step is done, so a question does not show its own
     # answer: any of CONCEALABLE.  The view shows "?" (and says it is hidden) in their place.
-    conceal: tuple[str, ...] = ()
+    conceal: tuple[str, ...] = _key(TEXTS, STEPPER + NETWORK, default=())
     extra: dict[str, Any] = field(default_factory=dict)
 
+
+# What a lesson file may give each scene key, and which keys each screen reads (any other key
+# would silently do nothing, so the loader calls it an error): both read off Scene's fields.
+SCENE_KEYS: dict[str, ValueType] = {"screen": TEXT} | {
+    f.name: f.metadata["kind"] for f in fields(Scene) if "kind" in f.metadata
+}
+SCREEN_KEYS: dict[str, set[str]] = {
+    screen: {f.name for f in fields(Scene) if screen in f.metadata.get("screens", ())} for screen in SCREENS
+}
 
 # "size": the output size wherever it is printed (titles, formula result, status line);
 # "formula": the whole output-size panel; "uncovered": never-covered rows/columns and their marks;

@@ -48,6 +48,7 @@ class TrainingSession:
         self.rushing = False  # training to the end as fast as the screen allows
         self.message = RECIPE  # until the first key: how this training differs from the plain one
         self._held: ShapeSet | None = None
+        self.concealed: frozenset[str] = frozenset()  # the training screen hides nothing
         self._start(seed, lr)
 
     @classmethod
@@ -175,6 +176,9 @@ class TrainingSession:
         self.target = self.steps_per_run
         self._start(seed, self.trainer.lr)
         self.message = f"seed {seed}: new random weights, step 0"
+
+    def reveal(self) -> bool:
+        return False
 
     # -- the lesson contract -----------------------------------------------------------------
 

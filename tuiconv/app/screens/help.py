@@ -20,6 +20,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from tuiconv.app.textual_patches import bound_keys
+
 Section = tuple[str, list[tuple[str, str]]]
 
 
@@ -43,7 +45,7 @@ def _keys_of(node: DOMNode) -> list[tuple[str, str]]:
     grouped: dict[tuple[str, str], list[str]] = {}
     app = node.app
     ours = _declared_actions(node)
-    for key, bindings in node._bindings.key_to_bindings.items():
+    for key, bindings in bound_keys(node).items():
         for binding in bindings:
             if not binding.description:
                 continue

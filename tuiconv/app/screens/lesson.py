@@ -26,6 +26,7 @@ from tuiconv.course.checks import evaluate
 from tuiconv.course.lesson import STATUS_LINES, Lesson, Step
 from tuiconv.course.library import Course
 from tuiconv.course.progress import ProgressStore
+from tuiconv.app.views.base import ExplorerView, ViewHost
 from tuiconv.explore.scene import ViewState
 
 
@@ -57,7 +58,8 @@ class AnswerInput(Input):
     def focusable(self) -> bool:
         return super().focusable and self.parent is not None and self.parent.has_class("-question")
 
-    async def _on_key(self, event) -> None:
+    async def on_key(self, event) -> None:
+        # Runs before Input's own key handling: prevent_default() keeps a lesson key out of the box.
         first = not (self.words or self.value or event.key.lower() in self.typed_first)
         letter = LETTER_KEYS.get(event.key) if first or event.key in self.never_typed else None
         action = LESSON_KEYS.get(event.key) or letter
@@ -68,8 +70,6 @@ class AnswerInput(Input):
                 self.app.action_help()
             else:
                 await self.screen.run_action(action)
-            return
-        await super()._on_key(event)
 
 
 class StoryCard(ModalScreen[None]):
@@ -106,7 +106,7 @@ class StoryCard(ModalScreen[None]):
         self.dismiss(None)
 
 
-class LessonScreen(Screen):
+class LessonScreen(ViewHost, Screen):
     """Runs one lesson of a course, saving where the learner is after every step."""
 
     DEFAULT_CSS = """
@@ -144,7 +144,7 @@ class LessonScreen(Screen):
         if resume in progress.completed_steps:  # back to what is left to do, not to a done step
             resume = self._first_unfinished(progress.completed_steps, lesson) or resume
         self.number = min(max(step or resume, 1), len(lesson.steps))
-        self.views: dict[str, Widget] = {}
+        self.views: dict[str, ExplorerView] = {}
         self.hints_shown = 0
         self.title = lesson.title
         self._save_warned = False
@@ -183,7 +183,7 @@ class LessonScreen(Screen):
         return (80, 24) if self.step.scene.screen == "network" else (60, 20)
 
     @property
-    def view(self) -> Widget | None:
+    def view(self) -> ExplorerView | None:
         return self.views.get(self.step.scene.screen)
 
     @property
@@ -253,12 +253,8 @@ class LessonScreen(Screen):
         view = self.view
         if view is None:
             return
-        target = getattr(view, "output_grid", None)  # the stepper: arrows move the window
-        if target is None and hasattr(view, "grids"):  # the network: arrows move the selection
-            target = view.grids.get(view.session.selected)
-        if (target is None or not target.focusable) and view.focusable:
-            target = view  # the training view takes its keys itself
-        if target is None or not target.focusable:
+        target = view.focus_target()
+        if not target.focusable:
             target = next((w for w in view.query("*") if w.focusable and w.display), None)
         if target is not None:
             target.focus()
@@ -284,11 +280,7 @@ class LessonScreen(Screen):
         view = self.view
         if not self.step.scene.conceal or view is None:
             return
-        reveal = getattr(view, "reveal", None)
-        if reveal is not None:
-            reveal()
-        else:
-            view.apply_scene(replace(self.step.scene, conceal=()))
+        view.reveal()
 
     def _next_words(self) -> str:
         if self.number < len(self.lesson.steps):
@@ -327,13 +319,7 @@ class LessonScreen(Screen):
         if self.step.check.is_question:
             self._focus_work()
 
-    def on_stepper_view_changed(self, event) -> None:
-        self._check_state()
-
-    def on_network_view_changed(self, event) -> None:
-        self._check_state()
-
-    def on_train_view_changed(self, event) -> None:
+    def on_explorer_view_changed(self, event: ExplorerView.Changed) -> None:
         self._check_state()
 
     @on(Input.Submitted, "#lesson-answer")
@@ -358,9 +344,8 @@ class LessonScreen(Screen):
         yield SystemCommand("Lesson: previous step", "go back one step", self.action_previous_step)
         yield SystemCommand("Lesson: hint", "show the next hint for this step", self.action_hint)
         yield SystemCommand("Lesson: story", "the step's narrative and task again", self.action_story)
-        provider = getattr(self.view, "palette_commands", None)
-        if provider is not None:
-            yield from provider()
+        if self.view is not None:
+            yield from self.view.palette_commands()
 
     def action_story(self) -> None:
         heading = f"{self.lesson.title} · step {self.number} of {len(self.lesson.steps)}"
@@ -420,15 +405,7 @@ class LessonScreen(Screen):
 
     def action_menu(self) -> None:
         """Back to the lesson menu, on this lesson; a lesson opened on its own gets one too."""
-        from tuiconv.app.screens.menu import MenuScreen
-
-        index = self.course.lessons.index(self.lesson)
-        below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
-        if isinstance(below, MenuScreen):
-            below.last_opened = index
-            self.app.pop_screen()
-        else:
-            self.app.switch_screen(MenuScreen(self.course, self.store, highlight=index))
+        self.app.open_menu(self.course, self.store, highlight=self.course.lessons.index(self.lesson))
 
     def _save(self) -> None:
         try:

@@ -106,7 +106,5 @@ class MenuScreen(Screen):
             self.open_lesson(index)
 
     def open_lesson(self, index: int) -> None:
-        from tuiconv.app.screens.lesson import LessonScreen
-
         self.last_opened = index
-        self.app.push_screen(LessonScreen(self.course, self.course.lessons[index], self.store))
+        self.app.open_lesson(self.course, self.course.lessons[index], self.store)

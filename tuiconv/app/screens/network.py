@@ -18,13 +18,13 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
 from tuiconv.explore.network import WEIGHT_STEP, NetworkSession, split_map_id
 from tuiconv.app.palette import Scale
+from tuiconv.app.views.base import ExplorerView
 from tuiconv.explore.numbers import parse_typed_number
 from tuiconv.app.widgets.arithmetic import ArithmeticPanel
 from tuiconv.app.widgets.grid import Grid
@@ -127,7 +127,7 @@ def fit_parts(parts: list[tuple[int, str]], width: int, lines: int) -> str:
         kept = [part for part in kept if part[0] != worst]
 
 
-class NetworkView(Widget, can_focus=True):
+class NetworkView(ExplorerView, Widget, can_focus=True):
     """Every layer of the two-layer network, the selected cell's receptive field, and its arithmetic."""
 
     DEFAULT_CSS = """
@@ -181,18 +181,6 @@ class NetworkView(Widget, can_focus=True):
         Binding("R", "reset_weights", "reset every layer-2 weight", show=False),
     ]
     HELP_TITLE = "The layer stack (arrows/hjkl move the cell cursor)"
-
-    class Changed(Message):
-        """Something the learner can see changed; ``state`` is the new ``ViewState``."""
-
-        def __init__(self, view: "NetworkView", state: ViewState) -> None:
-            super().__init__()
-            self.view = view
-            self.state = state
-
-        @property
-        def control(self) -> "NetworkView":
-            return self.view
 
     def __init__(self, session: NetworkSession, *, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)
@@ -494,9 +482,6 @@ class NetworkView(Widget, can_focus=True):
         return sees
 
     # ---- the lesson contract -----------------------------------------------------------------
-    def state(self) -> ViewState:
-        return self.session.state()
-
     def apply_scene(self, scene: Scene) -> None:
         """Set up what a lesson step asks for; raises InputError/ValueError when it cannot."""
         self._stop_player()
@@ -504,14 +489,16 @@ class NetworkView(Widget, can_focus=True):
         self._stop_inspecting()
         self._changed()
 
-    def reveal(self) -> None:
-        """Show what the step's scene concealed (its question is answered); ``state()`` never hid it."""
-        if self.session.reveal():
-            self.refresh_all()
+    def show_revealed(self) -> None:
+        self.refresh_all()
+
+    def focus_target(self) -> Widget:
+        grid = self.grids.get(self.session.selected)  # arrows move the selection
+        return grid if grid is not None and grid.focusable else self
 
     def _changed(self) -> None:
         self.refresh_all()
-        self.post_message(self.Changed(self, self.state()))
+        self.announce_change()
 
     # ---- selection ---------------------------------------------------------------------------
     def _stop_inspecting(self) -> None:

@@ -18,10 +18,11 @@ from textual.app import ComposeResult, SystemCommand
 from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 
 from tuiconv.app.palette import Scale
+from tuiconv.app.views.base import ExplorerView
 from tuiconv.explore.numbers import parse_typed_number
 from tuiconv.explore.stepper import (
     DEFAULT_SIZE,
@@ -38,7 +39,7 @@ from tuiconv.app.widgets.editable import CanvasGrid, KernelGrid
 from tuiconv.app.widgets.grid import MIN_NUMBER_WIDTH, Grid, whole_number_width
 from tuiconv.app.widgets.keybar import KeyBar
 from tuiconv.app.widgets.line import Line
-from tuiconv.app.widgets.repaint import KeepsLines, KeptHorizontal, KeptVertical, KeptVerticalScroll
+from tuiconv.app.textual_patches import KeepsLines, KeptHorizontal, KeptVertical, KeptVerticalScroll
 from tuiconv.engine import kernels, load_scipy, shapes
 from tuiconv.errors import InputError
 
@@ -54,10 +55,11 @@ GAP = 2  # columns between the grids
 FIRST_NOTE = "Kernel not flipped: cross-correlation, as in every CNN library.  ? lists keys"
 
 
-class StepperView(KeepsLines, Vertical):
+class StepperView(ExplorerView, KeepsLines, Vertical):
     """The explorer: keys change a StepperSession, and the grids show what the engine says."""
 
     HELP_TITLE = "Stepper"
+    QUIET_WITHOUT_HOST = True
     DEFAULT_CSS = """
     StepperView { height: 1fr; width: 1fr; }
     StepperView > #stepper-status { height: 1; background: $boost; }
@@ -98,17 +100,6 @@ class StepperView(KeepsLines, Vertical):
         Binding("escape", "leave_grid", "back to the feature map", show=False, tooltip="leave drawing or editing: back to the feature map"),
     ]
 
-    class Changed(Message):
-        """Something the learner sees changed; ``view.state()`` says what it is now."""
-
-        def __init__(self, view: "StepperView") -> None:
-            super().__init__()
-            self.view = view
-
-        @property
-        def control(self) -> "StepperView":
-            return self.view
-
     def __init__(self, session: StepperSession | None = None, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.session = session or StepperSession.build()
@@ -120,7 +111,6 @@ class StepperView(KeepsLines, Vertical):
         self._shown_setup: tuple | None = None
         self._shown_settings: tuple | None = None
         self._fitted_width: int | None = None
-        self._has_listener: bool | None = None
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -140,7 +130,7 @@ class StepperView(KeepsLines, Vertical):
         self._formula = FormulaPanel(id="stepper-formula")
         self._message_line = Line("", id="stepper-message")
         # Containers that hand back their unchanged lines: a step repaints everything between
-        # the step counter at the top and the arithmetic at the bottom (widgets/repaint.py).
+        # the step counter at the top and the arithmetic at the bottom (app/textual_patches.py).
         with KeptHorizontal(id="stepper-status"):
             yield self._step_line
             yield self._settings_line
@@ -268,7 +258,7 @@ class StepperView(KeepsLines, Vertical):
         if self._fitted_width != self.size.width:
             self._fit_cells()
         if changed:
-            self._announce_change()
+            self.announce_change()
 
     def _show_setup(self) -> None:
         s = self.session
@@ -333,14 +323,6 @@ class StepperView(KeepsLines, Vertical):
             relu=s.relu,
             scales=(self._input_scale, self._kernel_scale, products_scale),
         )
-
-    def _announce_change(self) -> None:
-        # Only a host that reads the view (a lesson) handles Changed; in the free stepper the
-        # message would travel up three nodes on every step for nobody.
-        if self._has_listener is None:
-            self._has_listener = any(hasattr(node, "on_stepper_view_changed") for node in self.ancestors)
-        if self._has_listener:
-            self.post_message(self.Changed(self))
 
     def _pool_text(self) -> Text:
         """max(window values) = pooled value, as on paper (both numbers from the engine)."""
@@ -414,14 +396,11 @@ class StepperView(KeepsLines, Vertical):
         if self.is_mounted:
             self.update_view()
 
-    def reveal(self) -> None:
-        """Lift every concealment (Scene.conceal): the lesson calls this once a step is done."""
-        if self.session.reveal():
-            if self.is_mounted:
-                self.update_view(changed=False)
+    def show_revealed(self) -> None:
+        self.update_view(changed=False)
 
-    def state(self) -> ViewState:
-        return self.session.state()
+    def focus_target(self) -> Widget:
+        return self.output_grid  # arrows move the window
 
     # -- stepping -------------------------------------------------------------------------
 

@@ -20,11 +20,11 @@ from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static
 
 from tuiconv.app.palette import Scale
+from tuiconv.app.views.base import ExplorerView
 from tuiconv.app.widgets.grid import Grid
 from tuiconv.engine import kernels
 from tuiconv.engine.learned import WEAK_MATCH, FilterMatch
@@ -52,7 +52,7 @@ class _Body(VerticalScroll, inherit_bindings=False):
     only clutter the help, and the view's own keys need the arrows free."""
 
 
-class TrainView(Vertical, can_focus=True):
+class TrainView(ExplorerView, Vertical, can_focus=True):
     """The trainer: keys drive an engine ``Trainer``; the grids show its weights as they change."""
 
     HELP_TITLE = "Training"
@@ -87,17 +87,6 @@ class TrainView(Vertical, can_focus=True):
         Binding("S", "seed(-1)", "previous seed", show=False, tooltip="previous seed, from step 0"),
         Binding("r", "restart", "restart", show=False, tooltip="restart from the same random weights"),
     ]
-
-    class Changed(Message):
-        """Something the learner sees changed; ``view.state()`` says what it is now."""
-
-        def __init__(self, view: "TrainView") -> None:
-            super().__init__()
-            self.view = view
-
-        @property
-        def control(self) -> "TrainView":
-            return self.view
 
     def __init__(
         self,
@@ -232,7 +221,7 @@ class TrainView(Vertical, can_focus=True):
         self._show_status()
         self.query_one("#train-message", Static).update(session.message)
         if changed:
-            self.post_message(self.Changed(self))
+            self.announce_change()
 
     def _show_cosines(self) -> None:
         for match in self._matches:
@@ -353,9 +342,6 @@ class TrainView(Vertical, can_focus=True):
         self._sync_timer()
         if self.is_mounted:
             self.update_view()
-
-    def state(self) -> ViewState:
-        return self.session.state()
 
     # -- command palette ------------------------------------------------------------------
 

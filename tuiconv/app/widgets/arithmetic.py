@@ -27,7 +27,7 @@ from textual.style import Style
 from tuiconv.app.palette import Scale
 from tuiconv.app.widgets.grid import Grid
 from tuiconv.app.widgets.line import Line
-from tuiconv.app.widgets.repaint import KeepsLines
+from tuiconv.app.textual_patches import KeepsLines
 from tuiconv.engine import ConvStep, relu as engine_relu
 
 MAX_TERMS = 16  # beyond this many products, the sum line gives the total only

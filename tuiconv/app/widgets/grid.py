@@ -58,7 +58,7 @@ from textual.widget import Widget
 from tuiconv.app import palette
 from tuiconv.app.palette import Scale
 
-from tuiconv.app.widgets.repaint import KeepsLines
+from tuiconv.app.textual_patches import KeepsLines
 
 Cell = tuple[int, int]
 

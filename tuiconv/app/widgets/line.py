@@ -15,10 +15,10 @@ from rich.segment import Segment
 from rich.text import Text
 from textual.content import Content
 from textual.strip import Strip
-from textual.visual import Visual
+from textual.visual import Visual  # the type of a Static's content
 from textual.widgets import Static
 
-from tuiconv.app.widgets.repaint import KeepsLines
+from tuiconv.app.textual_patches import KeepsLines, line_strips, parse_style
 
 
 class Line(KeepsLines, Static):
@@ -54,7 +54,7 @@ class Line(KeepsLines, Static):
         if cached is None or cached[0] is not visual or cached[1] != key:
             strips = self._one_line(visual, width, style)
             if strips is None:
-                strips = Visual.to_strips(self, visual, width, height, style)
+                strips = line_strips(self, visual, width, height, style)
             cached = self._strips = (visual, key, strips)
         strips = cached[2]
         if y < len(strips):
@@ -64,7 +64,8 @@ class Line(KeepsLines, Static):
     def _one_line(self, visual: Visual, width: int, style) -> list[Strip] | None:
         """The strips of text that fits on one line with the default alignment, as Static draws
         them (Content's left-aligned line: each span over the widget's style); None otherwise."""
-        if not isinstance(visual, Content) or self.text_selection is not None:
+        parse = parse_style(self)
+        if parse is None or not isinstance(visual, Content) or self.text_selection is not None:
             return None
         plain = visual.plain
         if not plain or "\n" in plain or "\t" in plain or visual.cell_length > width:
@@ -74,7 +75,7 @@ class Line(KeepsLines, Static):
             return None
         segments = []
         x = 0
-        for text, text_style in visual.render(style, end="", parse_style=self._get_style):
+        for text, text_style in visual.render(style, end="", parse_style=parse):
             # The offset lets Textual select text with the mouse, as in every Static.
             segments.append(Segment(text, (style + text_style).rich_style_with_offset(x, 0)))
             x += len(text)
