@@ -25,10 +25,6 @@ DEFAULT_MIN_SIZE = (60, 20)
 class TooSmallScreen(Screen):
     """Covers everything while the terminal is below the size the screens need."""
 
-    DEFAULT_CSS = """
-    TooSmallScreen { align: center middle; }
-    TooSmallScreen > Static { width: 100%; height: auto; text-align: center; }
-    """
 
     def __init__(self, needed: tuple[int, int], size: tuple[int, int]) -> None:
         super().__init__()

@@ -20,6 +20,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from tuiconv.app.styles import tcss
 from tuiconv.app.textual_patches import bound_keys
 
 Section = tuple[str, list[tuple[str, str]]]
@@ -93,14 +94,8 @@ def binding_sections(screen: Screen) -> list[Section]:
 class HelpScreen(ModalScreen[None]):
     """The keys of the screen it was opened over; escape, q or ? closes it."""
 
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 78; max-width: 100%; height: auto; max-height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    HelpScreen Static { width: 100%; }
-    """
+    DEFAULT_CSS = tcss(__file__, "help.tcss")
+
     BINDINGS = [Binding("escape,q,question_mark", "close", "close help", key_display="esc")]
 
     def __init__(self, sections: list[Section], title: str = "Keys") -> None:

@@ -22,6 +22,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Markdown, Static
 
+from tuiconv.app.styles import tcss
 from tuiconv.course.checks import evaluate
 from tuiconv.course.lesson import STATUS_LINES, Lesson, Step
 from tuiconv.course.library import Course
@@ -75,18 +76,8 @@ class AnswerInput(Input):
 class StoryCard(ModalScreen[None]):
     """A step's narrative and task, over the view it is about; enter (or x, escape) closes it."""
 
-    DEFAULT_CSS = """
-    StoryCard { align: center middle; background: $background 60%; }
-    StoryCard > Vertical {
-        width: 76; max-width: 100%; height: auto; max-height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    StoryCard #story-title { text-style: bold; color: $accent; }
-    StoryCard VerticalScroll { height: auto; max-height: 16; }
-    StoryCard Markdown { margin: 0; padding: 0; background: $surface; }
-    StoryCard #story-task { margin-top: 1; text-style: bold; }
-    StoryCard #story-keys { color: $text-muted; }
-    """
+    DEFAULT_CSS = tcss(__file__, "story.tcss")
+
     BINDINGS = [Binding("enter,escape,x,space", "close", "start", key_display="enter")]
 
     def __init__(self, heading: str, step: Step) -> None:
@@ -109,21 +100,8 @@ class StoryCard(ModalScreen[None]):
 class LessonScreen(ViewHost, Screen):
     """Runs one lesson of a course, saving where the learner is after every step."""
 
-    DEFAULT_CSS = """
-    LessonScreen { layout: vertical; }
-    LessonScreen > #lesson-task { height: auto; max-height: 3; background: $boost; padding: 0 1; }
-    LessonScreen > #lesson-line { layout: horizontal; height: auto; max-height: %d; padding: 0 1; }
-    LessonScreen > #lesson-line > #lesson-status { width: 1fr; height: auto; max-height: %d; }
-    LessonScreen > #lesson-line > Input { width: 26; height: 1; border: none; padding: 0 1; display: none; }
-    LessonScreen > #lesson-line.-question > Input { display: block; }
-    LessonScreen > #lesson-line.-question > #lesson-status { margin-left: 1; }
-    LessonScreen > #lesson-body { height: 1fr; }
-    LessonScreen #lesson-view { width: 1fr; height: 1fr; }
-    LessonScreen #lesson-side { display: none; width: 44; height: 1fr; border-left: vkey $panel; padding: 0 1; }
-    LessonScreen.-wide #lesson-side { display: block; }
-    LessonScreen #lesson-side Markdown { margin: 0; padding: 0; }
-    LessonScreen .-done { color: $success; }
-    """ % (STATUS_LINES, STATUS_LINES)
+    DEFAULT_CSS = tcss(__file__, "lesson.tcss")
+
     BINDINGS = [
         Binding("greater_than_sign", "next_step", "next", key_display=">", tooltip="next step (or the next lesson after the last)"),
         Binding("less_than_sign", "previous_step", "back", key_display="<", tooltip="previous step"),

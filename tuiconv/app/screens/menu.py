@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tuiconv.app.styles import tcss
 from tuiconv.course.library import Course
 from tuiconv.course.progress import ProgressStore
 
@@ -16,12 +17,8 @@ from tuiconv.course.progress import ProgressStore
 class MenuScreen(Screen):
     """Pick a lesson; the first unfinished one is highlighted, so enter resumes the course."""
 
-    DEFAULT_CSS = """
-    MenuScreen { layout: vertical; }
-    MenuScreen > #menu-title { height: auto; padding: 0 1; background: $boost; }
-    MenuScreen > OptionList, MenuScreen > OptionList:focus { height: 1fr; border: none; padding: 0 1; }
-    MenuScreen > #menu-summary { height: auto; min-height: 2; padding: 0 1; color: $text-muted; }
-    """
+    DEFAULT_CSS = tcss(__file__, "menu.tcss")
+
     BINDINGS = [
         Binding("enter", "open", "open lesson", show=False),
         # One escape too many (leaving a lesson) must not quit: only q quits from here.

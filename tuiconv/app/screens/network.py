@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
+from tuiconv.app.styles import tcss
 from tuiconv.explore.network import WEIGHT_STEP, NetworkSession, split_map_id
 from tuiconv.app.palette import Scale
 from tuiconv.app.views.base import ExplorerView
@@ -130,32 +131,8 @@ def fit_parts(parts: list[tuple[int, str]], width: int, lines: int) -> str:
 class NetworkView(ExplorerView, Widget, can_focus=True):
     """Every layer of the two-layer network, the selected cell's receptive field, and its arithmetic."""
 
-    DEFAULT_CSS = """
-    NetworkView { layout: vertical; height: 1fr; }
-    NetworkView #status { height: 1; background: $panel; }
-    NetworkView #stack { height: auto; }
-    NetworkView .column { width: auto; height: auto; margin-right: 1; }
-    NetworkView .header { height: 1; color: $text-muted; width: auto; }
-    NetworkView .pair { width: auto; height: auto; }
-    NetworkView .pair > Grid { margin-right: 1; }
-    NetworkView .pair > Grid:last-of-type { margin-right: 0; }
-    NetworkView #field-rows { width: 1; height: auto; margin-top: 2; color: $accent; }
-    NetworkView #field-cols { height: 1; color: $accent; }
-    NetworkView #col-conv2 Grid { width: 9; }
-    NetworkView #inspector { display: none; margin-right: 1; }
-    NetworkView.-inspecting #inspector { display: block; }
-    NetworkView.-inspecting #col-conv1, NetworkView.-inspecting #col-pool { display: none; }
-    NetworkView.-roomy-x #inspector { display: block; }
-    NetworkView.-roomy-x.-inspecting #col-conv1, NetworkView.-roomy-x.-inspecting #col-pool { display: block; }
-    NetworkView #below { display: none; height: auto; margin-top: 1; }
-    NetworkView.-roomy-y #below { display: block; }
-    NetworkView #zoom { margin-right: 2; }
-    NetworkView #scores { height: 1; }
-    NetworkView.-short #status { display: none; }
-    NetworkView.-shorter .header { display: none; }
-    NetworkView.-shorter #field-rows { margin-top: 1; }
-    NetworkView #detail { height: auto; max-height: 3; }
-    """
+    DEFAULT_CSS = tcss(__file__, "network.tcss")
+
 
     BINDINGS = [
         Binding("up,k", "move(-1, 0)", "move up", show=False),

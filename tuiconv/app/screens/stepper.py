@@ -21,6 +21,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 
+from tuiconv.app.styles import tcss
 from tuiconv.app.palette import Scale
 from tuiconv.app.views.base import ExplorerView
 from tuiconv.explore.numbers import parse_typed_number
@@ -58,22 +59,10 @@ FIRST_NOTE = "Kernel not flipped: cross-correlation, as in every CNN library.  ?
 class StepperView(ExplorerView, KeepsLines, Vertical):
     """The explorer: keys change a StepperSession, and the grids show what the engine says."""
 
+    DEFAULT_CSS = tcss(__file__, "stepper.tcss")
+
     HELP_TITLE = "Stepper"
     QUIET_WITHOUT_HOST = True
-    DEFAULT_CSS = """
-    StepperView { height: 1fr; width: 1fr; }
-    StepperView > #stepper-status { height: 1; background: $boost; }
-    StepperView #stepper-step { width: auto; height: 1; text-style: bold; }
-    StepperView #stepper-settings { width: 1fr; height: 1; }
-    StepperView > #stepper-body { height: 1fr; scrollbar-size-vertical: 1; }
-    StepperView #stepper-maps { height: auto; width: auto; }
-    StepperView #stepper-maps > Grid, StepperView #stepper-middle { margin-right: 2; }
-    StepperView #stepper-maps > #stepper-output { margin-right: 0; }
-    StepperView #stepper-middle { width: auto; height: auto; }
-    StepperView #stepper-pooled { margin-top: 1; }
-    StepperView #stepper-formula { margin-top: 0; }
-    StepperView #stepper-message { height: auto; color: $text-warning; }
-    """
 
     BINDINGS = [
         Binding("space,enter", "step", "step", key_display="space", tooltip="step: move the filter to the next output cell"),

@@ -23,6 +23,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static
 
+from tuiconv.app.styles import tcss
 from tuiconv.app.palette import Scale
 from tuiconv.app.views.base import ExplorerView
 from tuiconv.app.widgets.grid import Grid
@@ -55,25 +56,9 @@ class _Body(VerticalScroll, inherit_bindings=False):
 class TrainView(ExplorerView, Vertical, can_focus=True):
     """The trainer: keys drive an engine ``Trainer``; the grids show its weights as they change."""
 
+    DEFAULT_CSS = tcss(__file__, "train.tcss")
+
     HELP_TITLE = "Training"
-    DEFAULT_CSS = """
-    TrainView { height: 1fr; width: 1fr; }
-    TrainView #train-status { height: 1; background: $boost; }
-    TrainView #train-body { height: 1fr; scrollbar-size-vertical: 1; }
-    TrainView .heading { height: 1; color: $text-muted; }
-    TrainView #train-layer1, TrainView #train-layer2 { height: auto; width: auto; }
-    TrainView .filter { width: auto; height: auto; margin-right: 3; }
-    TrainView .cosine { height: 1; }
-    TrainView .detector { width: auto; height: auto; margin-right: 3; }
-    TrainView .role { height: 1; text-style: bold; }
-    TrainView .slices { width: auto; height: auto; }
-    TrainView .slice { width: auto; height: auto; margin-right: 1; }
-    TrainView .weight-sum { height: 1; width: 6; }
-    TrainView .curve { height: 1; }
-    TrainView .curve > Static { width: 22; }
-    TrainView .curve > Sparkline { width: 1fr; }
-    TrainView #train-message { height: auto; color: $text-warning; }
-    """
 
     BINDINGS = [
         Binding("p", "play", "play/pause", tooltip="play / pause training"),
