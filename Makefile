@@ -19,7 +19,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(BIN)/python -m pytest tests/benchmarks -s -p no:randomly
+	$(BIN)/python -m pytest tests/benchmarks -s -p no:randomly -n 0
 
 clean:
 	rm -rf $(VENV)

@@ -1,26 +1,15 @@
 """The one grid widget and the one palette: what a learner sees in every grid of the app."""
 
-import asyncio
-import functools
 
 import numpy as np
 import pytest
 from textual.app import App
 from textual.geometry import Region
 
+from tests.app.conftest import pilot_test
 from tuiconv.app import palette
 from tuiconv.app.palette import Scale
 from tuiconv.app.widgets.grid import Grid, format_number
-
-
-def pilot_test(test):
-    """Run an async Pilot test without an asyncio plugin for pytest."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        asyncio.run(test(*args, **kwargs))
-
-    return run
 
 
 def rec709(rgb):

@@ -11,7 +11,7 @@ from tuiconv.app.screens.lesson import LessonScreen, StoryCard
 from tuiconv.app.screens.menu import MenuScreen
 from tuiconv.course.progress import ProgressStore
 
-from tests.app.lesson_driving import COURSE, data_home, open_lesson, run, settle, status  # noqa: F401 (data_home is an autouse fixture)
+from tests.app.conftest import COURSE, open_lesson, run, settle, status
 
 
 def test_hint_story_and_steps_work_from_the_answer_box_without_typing_into_it():

@@ -11,7 +11,7 @@ from tuiconv.app.screens.lesson import LessonScreen, StoryCard
 from tuiconv.app.screens.menu import MenuScreen
 from tuiconv.course.progress import ProgressStore
 
-from tests.app.lesson_driving import COURSE, data_home, run, settle, status  # noqa: F401 (data_home is an autouse fixture)
+from tests.app.conftest import COURSE, run, settle, status
 
 
 def test_the_menu_marks_done_lessons_and_opens_the_first_unfinished_one():

@@ -13,24 +13,13 @@ import asyncio
 import numpy as np
 import pytest
 
+from tests.app.conftest import COURSE, settle
 from tuiconv.app.app import TuiconvApp
 from tuiconv.app.screens.lesson import LessonScreen, StoryCard
-from tuiconv.course.library import load_course
 from tuiconv.course.progress import ProgressStore
-from tuiconv.explore.scene import kernel_grid
+
 from tuiconv.engine import kernels
 
-COURSE = load_course()
-
-
-@pytest.fixture(autouse=True)
-def data_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-
-
-async def settle(pilot, times: int = 2) -> None:
-    for _ in range(times):
-        await pilot.pause()
 
 
 async def press(pilot, *keys: str) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import re
 
 import numpy as np
@@ -11,6 +9,7 @@ import pytest
 from rich.text import Text
 from textual.widgets import Input, Static
 
+from tests.app.conftest import TAB_TO, make_app, pilot_test, view
 from tests.reference import forward_loops, pixels_that_move
 from tuiconv.app.app import TuiconvApp
 from tuiconv.explore.network import NetworkSession
@@ -18,25 +17,6 @@ from tuiconv.app.screens.network import NetworkScreen, NetworkView
 from tuiconv.app.widgets.grid import Grid
 from tuiconv.explore.scene import Scene
 from tuiconv.engine import network as engine
-
-TAB_TO = {"conv1:0": 1, "pool:0": 5, "conv2:0": 9, "conv2:1": 10}
-
-
-def pilot_test(test):
-    """Run an async Pilot test without an asyncio plugin for pytest."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
-def make_app(spec="rectangle", weights=None):
-    """The screen with the input map selected at (0, 0), where the key sequences below start."""
-    session = NetworkSession.open(spec, weights=weights)
-    session.select("input", (0, 0))
-    return TuiconvApp(first_screen=lambda: NetworkScreen(session)), session
 
 
 def shown(app, selector: str) -> str:
@@ -50,10 +30,6 @@ def shown_scores(app) -> tuple[dict[str, float], str]:
     scores = {name: float(value) for name, value in re.findall(r"(rectangle|diamond)\D*?(\d\.\d\d) \(max", text)}
     verdict = re.search(r"→\s+(\w+)", text).group(1).lower()
     return scores, verdict
-
-
-def view(app) -> NetworkView:
-    return app.screen.query_one(NetworkView)
 
 
 @pytest.mark.parametrize("spec", ["rectangle", "diamond", "assets/shapes/diamond.txt"])

@@ -3,7 +3,6 @@ plain loops and perturbation rather than against the engine's own arithmetic."""
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import pytest

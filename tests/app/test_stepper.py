@@ -1,13 +1,12 @@
 """The stepper as a learner drives it: the numbers on screen equal a plain-loop convolution."""
 
-import asyncio
-import functools
 
 import numpy as np
 import pytest
 from textual.geometry import Region
 from textual.screen import Screen
 
+from tests.app.conftest import app_for, assert_shows, cells_shown, pilot_test, view_of
 from tests.reference import conv_one, max_pool_one
 from tuiconv.app.app import TuiconvApp
 from tuiconv.app.views.base import ViewHost
@@ -19,48 +18,7 @@ from tuiconv.engine import conv2d, kernels
 from tuiconv.engine.shapes import make_shape
 
 
-def pilot_test(test):
-    """Run an async Pilot test without an asyncio plugin for pytest."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
 # ---------------------------------------------------------------- reading the screen
-
-
-def cells_shown(grid: Grid) -> list[list[str]]:
-    """The text of every cell of ``grid`` as drawn, without the marker character."""
-    _, cell = grid._layout(grid.size.width)
-    first = 1 if grid.title is not None else 0
-    rows = []
-    for y in range(first, first + grid.values.shape[0]):
-        line = grid.render_line(y).text
-        rows.append([line[k + 1 : k + cell].strip() for k in range(0, grid.values.shape[1] * cell, cell)])
-    return rows
-
-
-def assert_shows(grid: Grid, expected: np.ndarray, filled: int | None = None) -> None:
-    """Each drawn number equals ``expected`` to the precision printed; unfilled cells show '·'."""
-    shown = cells_shown(grid)
-    assert (len(shown), len(shown[0])) == expected.shape
-    for k, (text, want) in enumerate(zip((t for row in shown for t in row), expected.reshape(-1))):
-        if filled is not None and k >= filled:
-            assert text == "·", f"cell {divmod(k, expected.shape[1])} should not be filled yet"
-            continue
-        decimals = len(text.split(".")[1]) if "." in text else 0
-        assert abs(float(text) - want) <= 0.5 * 10**-decimals + 1e-9, (divmod(k, expected.shape[1]), text, want)
-
-
-def app_for(session: StepperSession) -> TuiconvApp:
-    return TuiconvApp(lambda: StepperScreen(session))
-
-
-def view_of(app) -> StepperView:
-    return app.screen.query_one(StepperView)
 
 
 CASES = [

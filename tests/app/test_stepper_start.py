@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tests.app.test_stepper import pilot_test
+from tests.app.conftest import pilot_test
 from tests.reference import conv_one
 from tuiconv import cli
 from tuiconv.app.app import TuiconvApp
@@ -29,7 +29,7 @@ FIRST_SCREEN_THEN_ONE_STEP = textwrap.dedent(
     """
     import asyncio, json, sys
     import tuiconv.app.screens.stepper as stepper
-    from tests.app.test_stepper import cells_shown
+    from tests.app.screen_reading import cells_shown
     from tuiconv.app.app import TuiconvApp
     from tuiconv.explore.stepper import StepperSession
 

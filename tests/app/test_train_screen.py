@@ -1,12 +1,11 @@
 """The training screen as a learner drives it: the step counter and every number shown are the
 engine's, for an independent training run with the same seed."""
 
-import asyncio
-import functools
 
 import numpy as np
 import pytest
 
+from tests.app.conftest import pilot_test
 from tuiconv.app.app import TuiconvApp
 from tuiconv.app.screens.train import TrainScreen, TrainView
 from tuiconv.explore.train import LEARNING_RATES
@@ -16,16 +15,6 @@ from tuiconv.engine import kernels
 from tuiconv.engine.learned import layer1_matches
 from tuiconv.engine.network import Network
 from tuiconv.engine.train import RECIPE, Trainer, evaluate, held_out_set, starting_network
-
-
-def pilot_test(test):
-    """Run an async Pilot test without an asyncio plugin for pytest."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        asyncio.run(test(*args, **kwargs))
-
-    return run
 
 
 def train_app(**options) -> TuiconvApp:

@@ -26,6 +26,15 @@ def lesson_app(index: int) -> TuiconvApp:
 async def no_blinking(pilot) -> None:
     from textual.widgets import Input
 
+    from tuiconv.app.screens.lesson import StoryCard
+
+    # A busy machine (tests run in parallel) is slow to open a step: wait for its story card,
+    # which every first step opens with, rather than for a fixed time.
+    for _ in range(200):
+        if isinstance(pilot.app.screen, StoryCard) or not isinstance(pilot.app.screen_stack[0], LessonScreen):
+            break
+        await pilot.pause(0.01)
+    await pilot.app.workers.wait_for_complete()
     for screen in pilot.app.screen_stack:
         for box in screen.query(Input):
             box.cursor_blink = False

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from tuiconv.explore.scene import Scene, ViewState
-from tuiconv.explore.values import ANY, CELL, NUMBER, TABLE, TEXT, TEXTS, WHOLE, ValueType, describe
+from tuiconv.explore.values import CELL, NUMBER, TABLE, TEXT, TEXTS, WHOLE, ValueType, describe
 
 # ---------------------------------------------------------------- results
 

@@ -22,7 +22,7 @@ from tuiconv.course import checks
 from tuiconv.course.checks import Check
 from tuiconv.explore.scene import CONCEALABLE, SCENE_KEYS, SCREEN_KEYS, SCREENS, Scene, input_grid, kernel_grid
 from tuiconv.course.toml_lines import key_lines, line_of
-from tuiconv.explore.values import ANY, CELL, FLAG, GRID, NUMBER, PADDING, TABLE, TEXT, TEXTS, WHOLE, ValueType, describe
+from tuiconv.explore.values import ANY, FLAG, TABLE, TEXT, TEXTS, WHOLE, ValueType, describe
 from tuiconv.engine.shapes import names_a_file
 from tuiconv.errors import InputError
 

@@ -15,7 +15,7 @@ from tuiconv.engine import network as engine
 from tuiconv.engine import learned, shapes
 from tuiconv.engine.kernels import EDGE_KERNELS
 from tuiconv.engine.ops import ConvStep, conv_step
-from tuiconv.explore.scene import ENGINE_LAYER, LAYERS, Scene, ViewState, input_grid, split_map_id
+from tuiconv.explore.scene import ENGINE_LAYER, Scene, ViewState, input_grid, split_map_id
 
 DRAWN = "drawn"
 # The step a weight edit adds or takes away; layer-2 hand weights are ±1.
@@ -133,6 +133,8 @@ class NetworkSession:
             self.select(self.selected, tuple(scene.position))
         self.inspecting = False
         self.concealed = frozenset(scene.conceal)
+        if "verdict" in self.concealed and scene.select is None and self.layer == "conv2":
+            self.select("input")  # the winning detector, selected, would name the verdict
 
     def reveal(self) -> bool:
         """Lift every concealment; True if something was concealed."""

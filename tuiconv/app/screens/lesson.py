@@ -24,7 +24,7 @@ from textual.widgets import Footer, Input, Markdown, Static
 
 from tuiconv.app.styles import tcss
 from tuiconv.course.checks import evaluate
-from tuiconv.course.lesson import STATUS_LINES, Lesson, Step
+from tuiconv.course.lesson import Lesson, Step
 from tuiconv.course.library import Course
 from tuiconv.course.progress import ProgressStore
 from tuiconv.app.views.base import ExplorerView, ViewHost

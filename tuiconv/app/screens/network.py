@@ -13,7 +13,6 @@ import numpy as np
 from rich.cells import cell_len
 from rich.markup import escape
 from rich.text import Text
-from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -32,7 +31,7 @@ from tuiconv.app.widgets.grid import Grid
 from tuiconv.app.widgets.keybar import KeyBar
 from tuiconv.app.widgets.line import Line
 from tuiconv.app.widgets.unit_inspector import EDGE_GLYPHS, UnitInspector, ViewGrid, number
-from tuiconv.explore.scene import Scene, ViewState
+from tuiconv.explore.scene import Scene
 from tuiconv.engine import network as engine
 from tuiconv.engine import shapes
 from tuiconv.errors import InputError
@@ -351,6 +350,9 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
         # because the softmax saturates: 1.00 against 0.00 hides how close the race was.
         s = self.session
         g = s.gallery
+        if "verdict" in s.concealed:  # a lesson asks for the verdict: nothing here may give it away
+            parts = [f"{name} {bar(0.0, 6)} ?" for name in engine.CLASSES]
+            return "  ".join(parts) + "  → [b reverse] ? [/] (hidden until you answer)"
         # In the gallery, whether the verdict is right takes the place of the maxima (and, without
         # the status line, the running count too).
         maxima = s.forward.maxima

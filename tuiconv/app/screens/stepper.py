@@ -10,7 +10,6 @@ back with ``view.state()`` after each ``StepperView.Changed``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 import numpy as np
 from rich.text import Text
@@ -44,8 +43,7 @@ from tuiconv.app.textual_patches import KeepsLines, KeptHorizontal, KeptVertical
 from tuiconv.engine import kernels, load_scipy, shapes
 from tuiconv.errors import InputError
 
-if TYPE_CHECKING:  # lessons only: the free stepper starts without the course's dataclasses
-    from tuiconv.explore.scene import Scene, ViewState
+from tuiconv.explore.scene import Scene
 
 # Seconds per step while playing, slowest first.
 SPEEDS = (2.0, 1.0, 0.5, 0.25, 0.1)

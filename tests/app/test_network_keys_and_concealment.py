@@ -1,6 +1,8 @@
-"""The network screen's QA fixes: quick keys, the detail line at 80 columns, concealment, help."""
+"""The network screen as a learner meets it at 80×24: keys that arrive together, the detail line, concealed answers, help."""
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pytest
@@ -8,7 +10,8 @@ from textual import events
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from tests.app.test_network_screen import TAB_TO, make_app, pilot_test, view
+from tests.app.conftest import TAB_TO, make_app, pilot_test, view
+from tests.reference import forward_loops
 from tuiconv.app.app import TuiconvApp
 from tuiconv.explore.network import NetworkSession
 from tuiconv.app.screens.network import NetworkView
@@ -150,3 +153,26 @@ async def test_help_lists_the_views_arrows_and_no_grid_section_the_grids_never_u
         view_keys = dict(sections[NetworkView.HELP_TITLE])
         assert view_keys["↑/k"] == "move up" and view_keys["space"].startswith("flip")
         assert view_keys["tab"].startswith("next map")
+
+
+@pilot_test
+async def test_a_concealed_verdict_hides_the_verdict_and_the_scores_that_would_give_it_away():
+    # A teacher asks "what does the network call this?": until it is answered, neither the verdict
+    # nor the scores or maxima behind it are on screen, and the selection does not point at the winner.
+    scene = Scene(screen="network", input="diamond", conceal=("verdict",))
+    app = host_app(2, scene)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        v = app.screen.query_one(NetworkView)
+        scores = str(app.screen.query_one("#scores", Static).render())
+        assert "DIAMOND" not in scores and re.search(r"rectangle\s+\?\s+diamond\s+\?\s+→\s+\?", scores), scores
+        assert "(max" not in scores and "hidden until you answer" in scores
+        assert v.session.selected == "input"
+        # The check reads the true verdict, computed by the engine, all along.
+        want = forward_loops(v.session.net, v.session.image)
+        assert v.state().verdict == want["verdict"] == "diamond"
+        v.reveal()
+        await pilot.pause()
+        scores = str(app.screen.query_one("#scores", Static).render())
+        assert "DIAMOND" in scores and f"{want['scores'][1]:.2f}" in scores, scores

@@ -1,0 +1,56 @@
+"""Reading what a learner sees: the text of a grid's cells, a view's message, the whole terminal.
+
+Light on imports (no network, no lessons), so a fresh interpreter can use it to check what the
+stepper's first screen needs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tuiconv.app.app import TuiconvApp
+from tuiconv.app.screens.stepper import StepperView
+from tuiconv.app.widgets.grid import Grid
+
+
+def screen_text(app: TuiconvApp) -> str:
+    """Every character on the terminal, one line per row, as the learner sees it."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def cells_shown(grid: Grid) -> list[list[str]]:
+    """The text of every cell of ``grid`` as drawn, without the marker character."""
+    _, cell = grid._layout(grid.size.width)
+    first = 1 if grid.title is not None else 0
+    rows = []
+    for y in range(first, first + grid.values.shape[0]):
+        line = grid.render_line(y).text
+        rows.append([line[k + 1 : k + cell].strip() for k in range(0, grid.values.shape[1] * cell, cell)])
+    return rows
+
+
+def assert_shows(grid: Grid, expected: np.ndarray, filled: int | None = None) -> None:
+    """Each drawn number equals ``expected`` to the precision printed; unfilled cells show '·'."""
+    shown = cells_shown(grid)
+    assert (len(shown), len(shown[0])) == expected.shape
+    for k, (text, want) in enumerate(zip((t for row in shown for t in row), expected.reshape(-1))):
+        if filled is not None and k >= filled:
+            assert text == "·", f"cell {divmod(k, expected.shape[1])} should not be filled yet"
+            continue
+        decimals = len(text.split(".")[1]) if "." in text else 0
+        assert abs(float(text) - want) <= 0.5 * 10**-decimals + 1e-9, (divmod(k, expected.shape[1]), text, want)
+
+
+def message_of(view: StepperView) -> str:
+    return str(view.query_one("#stepper-message").render())
+
+
+def output_cells(view: StepperView) -> list[list[str]]:
+    """The text of every feature-map cell as drawn (without the gutter character)."""
+    grid = view.output_grid
+    _, cell = grid._layout(grid.size.width)
+    rows = []
+    for y in range(1, 1 + grid.values.shape[0]):
+        line = grid.render_line(y).text
+        rows.append([line[k + 1 : k + cell].strip() for k in range(0, grid.values.shape[1] * cell, cell)])
+    return rows
