@@ -465,7 +465,7 @@ def shape_response(kernel: np.ndarray, kind: str, size: int, seed: int) -> float
     from tuiconv.engine import network, shapes
     from tuiconv.engine.ops import conv2d, relu
 
-    pooled = network.forward(network.Network.hand_designed(), shapes.make_shape(kind, size, seed)).pool1
+    pooled = network.edge_maps(shapes.make_shape(kind, size, seed))
     padding = (kernel.shape[-1] - 1) // 2
     return float(relu(conv2d(pooled, kernel[None], padding=padding)).max())
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from tuiconv.course import checks
 from tuiconv.course.checks import Check
-from tuiconv.explore.scene import CONCEALABLE, SCENE_KEYS, SCREEN_KEYS, SCREENS, Scene, input_grid, kernel_grid
+from tuiconv.explore.scene import CONCEALABLE, ENGINE_LAYER, SCENE_KEYS, SCREEN_KEYS, SCREENS, Scene, input_grid, kernel_grid
 from tuiconv.course.toml_lines import key_lines, line_of
 from tuiconv.explore.values import ANY, FLAG, TABLE, TEXT, TEXTS, WHOLE, ValueType, describe
 from tuiconv.engine.shapes import names_a_file
@@ -344,7 +344,8 @@ def _network_maps() -> dict[str, tuple[int, str]]:
 
     channels1 = network.PARAMETER_SHAPES["w1"][0]
     channels2 = network.PARAMETER_SHAPES["w2"][0]
-    return {"conv1": (channels1, "conv1"), "pool": (channels1, "pool1"), "conv2": (channels2, "conv2")}
+    counts = {"conv1": channels1, "pool": channels1, "conv2": channels2}
+    return {layer: (counts[layer], engine_layer) for layer, engine_layer in ENGINE_LAYER.items()}
 
 
 def scene_problems(scene: Scene) -> list[tuple[str, str]]:

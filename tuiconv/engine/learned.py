@@ -44,6 +44,11 @@ class FilterMatch:
         return self.similarity < 0
 
     @property
+    def detector_weights(self) -> np.ndarray:
+        """The named detector as it matches: its kernel, negated when the filter is its opposite."""
+        return kernels.kernel(self.detector) * (-1.0 if self.negated else 1.0)
+
+    @property
     def label(self) -> str:
         """"vertical" or "−vertical"."""
         return ("−" if self.negated else "") + self.detector

@@ -190,6 +190,11 @@ def forward(net: Network, image: np.ndarray) -> Forward:
     )
 
 
+def edge_maps(shape: np.ndarray) -> np.ndarray:
+    """What layer 2 reads from a one-channel shape: the hand-designed layer 1's four pooled edge maps."""
+    return forward(Network.hand_designed(), shape).pool1
+
+
 def classify(net: Network, image: np.ndarray) -> tuple[str, np.ndarray]:
     """(verdict, scores) for one grid."""
     result = forward(net, image)

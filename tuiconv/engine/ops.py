@@ -224,6 +224,16 @@ class ConvStep:
         bad_col = (self.cols < 0) | (self.cols >= self.width)
         return bad_row[:, None] | bad_col[None, :]
 
+    @property
+    def after_relu(self) -> float:
+        """The total through ReLU: max(0, total)."""
+        return max(self.total, 0.0)
+
+    @property
+    def busiest_channel(self) -> int:
+        """The channel whose sum moves the total most (the first of equals)."""
+        return int(np.argmax(np.abs(self.channel_sums)))
+
 
 def conv_step(
     x: np.ndarray,

@@ -180,6 +180,21 @@ class NetworkSession:
         return self.forward.verdict
 
     @property
+    def tied(self) -> bool:
+        """Every detector's maximum is the same (a blank input): the verdict is argmax's first class."""
+        maxima = self.forward.maxima
+        return bool(np.all(maxima == maxima[0]))
+
+    def zoom_window(self, size: int) -> tuple[int, int, int, int]:
+        """(top, left, bottom, right), exclusive ends: up to ``size``×``size`` cells of the selected
+        map around the cursor, kept inside the map."""
+        h, w = self.values(self.selected).shape
+        i, j = self.cell
+        top = min(max(i - size // 2, 0), max(h - size, 0))
+        left = min(max(j - size // 2, 0), max(w - size, 0))
+        return top, left, min(top + size, h), min(left + size, w)
+
+    @property
     def maps(self) -> list[str]:
         """Every map in the order tab visits them: input, layer 1, pooled, layer 2."""
         k1, k2 = self.forward.relu1.shape[0], self.forward.relu2.shape[0]

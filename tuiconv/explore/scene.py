@@ -199,7 +199,7 @@ def input_grid(scene: Scene) -> tuple[str, np.ndarray] | None:
         if _kernel_channels(scene) > 1:
             from tuiconv.engine import network
 
-            return f"{name} → edge maps", network.forward(network.Network.hand_designed(), image).pool1
+            return f"{name} → edge maps", network.edge_maps(image)
         return name, image[None]
     grid = _inline_grid(value, "input")
     return "drawn", grid if grid.ndim == 3 else grid[None]

@@ -445,6 +445,23 @@ class StepperSession:
         self.padding, self.stride, self.dilation = int(padding), int(stride), int(dilation)
         self._recompute()
 
+    def nudge_geometry(self, what: str, delta: int) -> None:
+        """One more or one less padding, stride or dilation; ValueError in the learner's words
+        (and nothing changed) at a limit or when the output would be empty."""
+        low, high = {"padding": (0, MAX_PADDING), "stride": (1, MAX_STRIDE), "dilation": (1, MAX_DILATION)}[what]
+        value = getattr(self, what) + delta
+        if value > high:
+            raise ValueError(f"{what} {high} is the largest here")
+        if value < low:
+            raise ValueError(f"{what} {low} is the smallest")
+        padding = value if what == "padding" else self.padding
+        dilation = value if what == "dilation" else self.dilation
+        reach = dilation * (self.kernel.shape[-1] - 1) + 1  # the cells one window spans
+        room = min(self.input.shape[1:]) + 2 * padding
+        if reach > room:
+            raise ValueError(f"{what} {value}: output would be empty; the kernel spans {reach} cells, the input {room}")
+        self.set_geometry(**{what: value})
+
     def set_relu(self, on: bool) -> None:
         self.relu = bool(on)
         self._recompute()
@@ -591,7 +608,7 @@ def edge_maps_of(shape: np.ndarray) -> np.ndarray:
     """What layer 2 of the network reads from a one-channel shape: its four pooled edge maps."""
     from tuiconv.engine import network  # only for layer-2 kernels
 
-    return network.forward(network.Network.hand_designed(), shape).pool1
+    return network.edge_maps(shape)
 
 
 def load_input(spec: str, size: int | None, seed: int, *, edge_maps: bool = False) -> tuple[str, np.ndarray, list[str], np.ndarray]:

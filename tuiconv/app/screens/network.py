@@ -304,9 +304,7 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
         values = s.values(s.selected)
         h, w = values.shape
         i, j = s.cell
-        r0 = min(max(i - ZOOM // 2, 0), max(h - ZOOM, 0))
-        c0 = min(max(j - ZOOM // 2, 0), max(w - ZOOM, 0))
-        r1, c1 = min(r0 + ZOOM, h), min(c0 + ZOOM, w)
+        r0, c0, r1, c1 = s.zoom_window(ZOOM)
         grid = self.grids[s.selected]
         self.zoom.scale = grid.scale
         self.zoom.values = values[r0:r1, c0:c1]
@@ -327,7 +325,7 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
             return
         step = s.unit_step()
         where = self._weight_cursor()
-        channel = where[1] if where else int(np.argmax(np.abs(step.channel_sums)))
+        channel = where[1] if where else step.busiest_channel
         names = [s.name("conv1", k) for k in range(step.window.shape[0])]
         panel.show(step, channel=channel, channel_names=names, relu=True)
 
@@ -356,7 +354,7 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
         # In the gallery, whether the verdict is right takes the place of the maxima (and, without
         # the status line, the running count too).
         maxima = s.forward.maxima
-        tie = bool(np.all(maxima == maxima[0]))  # e.g. a blank input: argmax takes the first class
+        tie = s.tied  # e.g. a blank input: argmax takes the first class
         parts = []
         for k, name in enumerate(engine.CLASSES):
             score = s.scores[k]

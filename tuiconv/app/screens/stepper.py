@@ -26,9 +26,6 @@ from tuiconv.app.views.base import ExplorerView
 from tuiconv.explore.numbers import parse_typed_number
 from tuiconv.explore.stepper import (
     DEFAULT_SIZE,
-    MAX_DILATION,
-    MAX_PADDING,
-    MAX_STRIDE,
     POOL_MODES,
     POOL_SIZES,
     StepperSession,
@@ -446,39 +443,17 @@ class StepperView(ExplorerView, KeepsLines, Vertical):
     # -- set-up ---------------------------------------------------------------------------
 
     def action_padding(self, delta: int) -> None:
-        self._change_geometry("padding", delta, 0, MAX_PADDING)
+        self._change_geometry("padding", delta)
 
     def action_stride(self, delta: int) -> None:
-        self._change_geometry("stride", delta, 1, MAX_STRIDE)
+        self._change_geometry("stride", delta)
 
     def action_dilation(self, delta: int) -> None:
-        self._change_geometry("dilation", delta, 1, MAX_DILATION)
+        self._change_geometry("dilation", delta)
 
-    def _change_geometry(self, what: str, delta: int, low: int, high: int) -> None:
+    def _change_geometry(self, what: str, delta: int) -> None:
         """One more or one less; at a limit, nothing changes and the status line says so."""
-        value = getattr(self.session, what) + delta
-        if value > high:
-            self.say(f"{what} {high} is the largest here")
-            return
-        if value < low:
-            self.say(f"{what} {low} is the smallest")
-            return
-        try:
-            self.session.set_geometry(**{what: value})
-        except ValueError as error:
-            if "output would be empty" not in str(error):
-                self.say(str(error))
-                return
-            # The engine's message names the whole formula; one line here, the formula in help.
-            s = self.session
-            padding = s.padding if what != "padding" else value
-            dilation = s.dilation if what != "dilation" else value
-            reach = dilation * (s.kernel.shape[-1] - 1) + 1
-            room = min(s.input.shape[1:]) + 2 * padding
-            self.say(f"{what} {value}: output would be empty; the kernel spans {reach} cells, the input {room}")
-            return
-        self._message = ""
-        self.update_view()
+        self._apply(self.session.nudge_geometry, what, delta)
 
     def action_relu(self) -> None:
         self._apply(self.session.set_relu, not self.session.relu)

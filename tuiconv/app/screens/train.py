@@ -27,7 +27,6 @@ from tuiconv.app.styles import tcss
 from tuiconv.app.palette import Scale
 from tuiconv.app.views.base import ExplorerView
 from tuiconv.app.widgets.grid import Grid
-from tuiconv.engine import kernels
 from tuiconv.engine.learned import WEAK_MATCH, FilterMatch
 from tuiconv.engine.network import CLASSES
 from tuiconv.engine.train import DEFAULT_LR, DEFAULT_SEED, DEFAULT_STEPS
@@ -180,7 +179,7 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
             learned.scale = w1_scale
             learned.values = net.w1[k, 0]
             like = self.query_one(f"#train-like-{k}", Grid)
-            detector = kernels.kernel(match.detector) * (-1 if match.negated else 1)
+            detector = match.detector_weights
             like.scale = Scale.for_values(detector, signed=True)
             like.values = detector
             like.title = f"≈{match.label}"

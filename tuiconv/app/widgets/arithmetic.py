@@ -28,7 +28,7 @@ from tuiconv.app.palette import Scale
 from tuiconv.app.widgets.grid import Grid
 from tuiconv.app.widgets.line import Line
 from tuiconv.app.textual_patches import KeepsLines
-from tuiconv.engine import ConvStep, relu as engine_relu
+from tuiconv.engine import ConvStep
 
 MAX_TERMS = 16  # beyond this many products, the sum line gives the total only
 
@@ -161,7 +161,7 @@ class ArithmeticPanel(KeepsLines, Vertical):
         text.append(format_exact(step.total), style="bold")
         if relu:
             text.append(f";  ReLU: max(0, {format_exact(step.total)}) = ")
-            text.append(format_exact(float(engine_relu(step.total))), style="bold")
+            text.append(format_exact(step.after_relu), style="bold")
         return text
 
 

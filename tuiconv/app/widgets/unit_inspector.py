@@ -124,7 +124,7 @@ class UnitInspector(Vertical):
         terms = [number(step.channel_sums[0])]
         terms += [f"− {number(-v)}" if v < 0 else f"+ {number(v)}" for v in step.channel_sums[1:]]
         bias = f"− {number(-step.bias)}" if step.bias < 0 else f"+ {number(step.bias)}"
-        after = max(step.total, 0.0)
+        after = step.after_relu
         self.total.show(
             f"{' '.join(terms)} {bias} (bias)\n= [b]{number(step.total)}[/b] → ReLU → [b]{number(after)}[/b]"
         )
