@@ -47,13 +47,13 @@ async def do_stepper(pilot, screen: LessonScreen, step) -> None:
     elif isinstance(solution.get("kernel"), list):
         await edit_kernel(pilot, view, np.asarray(solution["kernel"], dtype=float))
     if "position" in solution:
-        screen._focus_view()
+        screen.focus_view()
         i, j = view.state().position
         ti, tj = solution["position"]
         keys = (["down"] * (ti - i) if ti > i else ["up"] * (i - ti)) + (["right"] * (tj - j) if tj > j else ["left"] * (j - tj))
         await press(pilot, *keys)
     if solution.get("filled") == "all":
-        screen._focus_view()
+        screen.focus_view()
         cells = view.state().output.size
         await press(pilot, *(["space"] * (cells - view.state().filled)))
 

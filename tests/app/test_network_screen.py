@@ -313,9 +313,8 @@ async def test_choosing_from_the_library_and_opening_a_shape_file(tmp_path):
 async def test_an_input_too_big_for_the_terminal_is_refused_with_the_size_it_needs():
     app, session = make_app("rectangle")
     async with app.run_test(size=(80, 24)) as pilot:
-        v = view(app)
-        v._input_change(lambda: session.load_input("diamond:32"))
         await pilot.pause()
+        await type_into_the_picker(pilot, "i", "diamond:32")
         assert "needs a 151×" in shown(app, "#detail")
         assert session.image.shape[-2:] == (16, 16) and session.input_name == "rectangle"
 

@@ -225,9 +225,10 @@ class LessonScreen(ViewHost, Screen):
         if self.step.check.is_question and not self.done:
             self.query_one("#lesson-answer", Input).focus()
         else:
-            self._focus_view()
+            self.focus_view()
 
-    def _focus_view(self) -> None:
+    def focus_view(self) -> None:
+        """Give the keys to the view (escape from the answer box does)."""
         view = self.view
         if view is None:
             return
@@ -379,7 +380,7 @@ class LessonScreen(ViewHost, Screen):
         if event.key == "escape" and isinstance(self.focused, Input):
             event.stop()
             event.prevent_default()
-            self._focus_view()
+            self.focus_view()
 
     def action_menu(self) -> None:
         """Back to the lesson menu, on this lesson; a lesson opened on its own gets one too."""
