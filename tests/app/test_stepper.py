@@ -386,7 +386,7 @@ async def test_a_terminal_too_small_gets_one_line_saying_the_size_needed():
         await pilot.pause()
         await pilot.pause()
         line = str(app.screen.query_one("#too-small").render())
-        assert line == "tuiconv needs 60×20; this terminal is 50×15"
+        assert line == "tuiconv needs 60×20; this terminal is 50×15 (q quits)"
 
 
 @pilot_test

@@ -23,8 +23,17 @@ DEFAULT_MIN_SIZE = (60, 20)
 
 
 class TooSmallScreen(Screen):
-    """Covers everything while the terminal is below the size the screens need."""
+    """Covers everything while the terminal is below the size the screens need.
 
+    It always says the terminal's current size, and goes away by itself once the terminal is
+    large enough again: at once when it is on top, or when the screens pushed over it close.
+    """
+
+    BINDINGS = [
+        Binding("q", "app.quit", "quit", show=False),
+        # Nothing else opens over the notice (help, a story card would hide it).
+        Binding("escape,question_mark,ctrl+p", "stay", show=False),
+    ]
 
     def __init__(self, needed: tuple[int, int], size: tuple[int, int]) -> None:
         super().__init__()
@@ -36,12 +45,19 @@ class TooSmallScreen(Screen):
 
     def _text(self) -> str:
         (need_w, need_h), (width, height) = self.needed, self._terminal
-        return f"tuiconv needs {need_w}×{need_h}; this terminal is {width}×{height}"
+        return f"tuiconv needs {need_w}×{need_h}; this terminal is {width}×{height} (q quits)"
 
-    def show_size(self, width: int, height: int) -> None:
-        self._terminal = (width, height)
+    def show_size(self, needed: tuple[int, int], size: tuple[int, int]) -> None:
+        self.needed, self._terminal = needed, size
         if self.is_mounted:
             self.query_one("#too-small", Static).update(self._text())
+
+    def action_stay(self) -> None:
+        pass
+
+    def on_screen_resume(self) -> None:
+        # Back on top after a screen pushed over it closed: the terminal may be large enough now.
+        self.app.call_after_refresh(self.app.check_size)
 
 
 textual_patches.install()
@@ -61,7 +77,6 @@ class TuiconvApp(App):
         super().__init__()
         self._first_screen = first_screen
         self.lessons_dir = lessons_dir
-        self._too_small: TooSmallScreen | None = None
 
     def get_default_screen(self) -> Screen:
         # The first screen is the bottom of the stack, so no empty default screen is composed
@@ -81,7 +96,7 @@ class TuiconvApp(App):
     def on_mount(self) -> None:
         if not textual_patches.can_start_at_the_bottom():
             self.push_screen(self._first_screen())
-        self.call_after_refresh(self._check_size)
+        self.call_after_refresh(self.check_size)
         self.call_after_refresh(startup.resume)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -147,22 +162,32 @@ class TuiconvApp(App):
     # -- terminal size --------------------------------------------------------------------
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self._check_size)
+        self.call_after_refresh(self.check_size)
+
+    def push_screen(self, screen, *args, **kwargs):
+        # A screen opened while the terminal is too small (a story card, say) goes under a fresh
+        # notice rather than over it.
+        if not isinstance(screen, TooSmallScreen):
+            if self.screen_stack and isinstance(self.screen, TooSmallScreen):
+                self.pop_screen()  # no notice stays buried, showing through a modal screen
+            self.call_after_refresh(self.check_size)
+        return super().push_screen(screen, *args, **kwargs)
 
     def _needed_size(self) -> tuple[int, int]:
-        sizes = [getattr(s, "MIN_SIZE", DEFAULT_MIN_SIZE) for s in self.screen_stack if s is not self._too_small]
+        sizes = [getattr(s, "MIN_SIZE", DEFAULT_MIN_SIZE) for s in self.screen_stack if not isinstance(s, TooSmallScreen)]
         return max(w for w, _ in sizes), max(h for _, h in sizes)
 
-    def _check_size(self) -> None:
-        width, height = self.size
-        need_w, need_h = self._needed_size()
-        small = width < need_w or height < need_h
-        if small and self._too_small is None:
-            self._too_small = TooSmallScreen((need_w, need_h), (width, height))
-            self.push_screen(self._too_small)
-        elif small and self._too_small is not None:
-            self._too_small.show_size(width, height)
-        elif not small and self._too_small is not None:
-            if self.screen is self._too_small:
-                self.pop_screen()
-            self._too_small = None
+    def check_size(self) -> None:
+        """Show the size notice on top while the terminal is too small, and only then."""
+        if not self.is_running or not self.screen_stack:
+            return
+        size = (self.size.width, self.size.height)
+        needed = self._needed_size()
+        small = size[0] < needed[0] or size[1] < needed[1]
+        top = self.screen
+        if small and isinstance(top, TooSmallScreen):
+            top.show_size(needed, size)
+        elif small:
+            self.push_screen(TooSmallScreen(needed, size))
+        elif isinstance(top, TooSmallScreen):
+            self.pop_screen()  # a notice under it, if any, checks again when it is back on top
