@@ -54,11 +54,12 @@ def view_of(app) -> StepperView:
 
 
 def kernel_keys(name: str) -> list[str]:
-    """f, then down to ``name`` in the kernel picker (layer-1 kernels first), then enter."""
+    """f, home (the picker opens on the kernel shown now), then down to ``name`` (layer-1
+    kernels first), then enter."""
     from tuiconv.engine import kernels
 
     order = list(kernels.LAYER1) + list(kernels.LAYER2)
-    return ["f", *["down"] * order.index(name), "enter"]
+    return ["f", "home", *["down"] * order.index(name), "enter"]
 
 
 # ---------------------------------------------------------------- the network screen

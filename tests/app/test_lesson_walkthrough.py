@@ -42,8 +42,8 @@ async def do_stepper(pilot, screen: LessonScreen, step) -> None:
         await press(pilot, "m")
     if isinstance(solution.get("kernel"), str):
         names = [*kernels.LAYER1, *kernels.LAYER2]
-        await press(pilot, "f")
-        await press(pilot, *(["down"] * names.index(solution["kernel"])), "enter")
+        await press(pilot, "f")  # the picker opens on the kernel shown now: home goes to the first
+        await press(pilot, "home", *(["down"] * names.index(solution["kernel"])), "enter")
     elif isinstance(solution.get("kernel"), list):
         await edit_kernel(pilot, view, np.asarray(solution["kernel"], dtype=float))
     if "position" in solution:

@@ -90,3 +90,22 @@ async def test_pooling_off_from_the_pooled_map_leaves_the_keys_on_the_feature_ma
         await pilot.press("plus")  # "faster", not a kernel weight
         await pilot.pause()
         assert view.session.kernel_name == "vertical"
+
+
+@pilot_test
+async def test_the_kernel_picker_opens_on_the_kernel_shown_so_enter_keeps_it():
+    from tuiconv.app.widgets.picker import Picker
+    from tuiconv.engine import kernels
+
+    app = app_for(StepperSession.build(kernel_spec="sobel-x"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, Picker)
+        names = [*kernels.LAYER1, *kernels.LAYER2]
+        from textual.widgets import OptionList
+
+        assert app.screen.query_one(OptionList).highlighted == names.index("sobel-x")
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert view_of(app).state().kernel_name == names[names.index("sobel-x") + 1]

@@ -64,3 +64,18 @@ def test_a_concealed_scene_keeps_the_true_numbers_in_its_state_until_revealed():
     assert s.concealed == {"size", "output"}
     assert s.state().output.shape == s.output_shape  # what a check reads is never hidden
     assert s.reveal() and s.concealed == frozenset() and not s.reveal()
+
+
+def test_stepping_back_keeps_the_cells_worked_out_and_reset_starts_the_map_again():
+    s = StepperSession.build("rectangle", "vertical")
+    want = conv_one(make_shape("rectangle", 8, 5)[None], kernels.kernel("vertical")[None])
+    for _ in range(5):
+        s.step_forward()
+    s.step_back()
+    s.step_back()
+    assert s.position == (0, 3) and s.filled == 6
+    shown = s.shown_output().reshape(-1)
+    np.testing.assert_allclose(shown[:6], want.reshape(-1)[:6], atol=1e-9)
+    assert np.isnan(shown[6:]).all()
+    s.reset()
+    assert s.position == (0, 0) and s.filled == 1

@@ -249,6 +249,7 @@ class StepperSession:
         )
         self.rows_geometry = Geometry(h, f, pad, self.stride, self.dilation, rows, uncovered(h, f, pad, self.stride, self.dilation))
         self.cols_geometry = Geometry(w, f, pad, self.stride, self.dilation, cols, uncovered(w, f, pad, self.stride, self.dilation))
+        self.reached = self.index + 1  # a new set-up: the map fills in again from here
         self._recompute_pool()
 
     def _derive(self, what: str, work_out: Callable[[], Any]) -> Any:
@@ -314,8 +315,9 @@ class StepperSession:
 
     @property
     def filled(self) -> int:
-        """Output cells computed so far: every cell up to and including the current one."""
-        return self.index + 1
+        """Output cells computed so far: every cell up to the furthest the window has been
+        (stepping back does not un-compute them; reset starts again)."""
+        return max(self.reached, self.index + 1)
 
     def shown_output(self) -> np.ndarray:
         """The feature map as it has filled in: NaN where the filter has not been yet.
@@ -384,6 +386,7 @@ class StepperSession:
         self.step = conv_step(
             self.input, self.kernel, self.bias, i, j, stride=self.stride, padding=self.padding, dilation=self.dilation
         )
+        self.reached = max(self.reached, self.index + 1)
 
     def step_forward(self) -> bool:
         """Move to the next output cell in reading order; False at the last one."""
@@ -400,7 +403,9 @@ class StepperSession:
         return True
 
     def reset(self) -> None:
+        """Back to the first output cell, with the map to fill in again."""
         self.move_to(0, 0)
+        self.reached = 1
         self.pool_position = (0, 0)
 
     def move_pool_to(self, i: int, j: int) -> None:

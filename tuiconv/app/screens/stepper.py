@@ -524,7 +524,7 @@ class StepperView(ExplorerView, KeepsLines, Vertical):
 
         options = [(name, f"{name:<13} {kernels.describe(name)}") for name in kernels.LAYER1]
         options += [(name, f"{name:<13} {kernels.describe(name)} (reads 4 edge maps)") for name in kernels.LAYER2]
-        self.app.push_screen(Picker("Kernel", options), self._kernel_chosen)
+        self.app.push_screen(Picker("Kernel", options, current=self.session.kernel_name), self._kernel_chosen)
 
     def _kernel_chosen(self, name: str | None) -> None:
         if name is None:

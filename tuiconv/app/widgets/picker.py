@@ -7,7 +7,8 @@ Usage::
                                 prompt="or type a shape file path"), chosen)
     self.app.push_screen(Picker("Weight at (0, 1)", [], prompt="a number", initial="2"), chosen)
 
-Dismisses with the chosen option's value, the typed text, or None on escape.
+Dismisses with the chosen option's value, the typed text, or None on escape. ``current``
+highlights the option the screen shows now, so enter keeps it and the arrows start from it.
 """
 
 from __future__ import annotations
@@ -35,8 +36,11 @@ class Picker(ModalScreen[str | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
-    def __init__(self, title: str, options: list[tuple[str, str]], *, prompt: str | None = None, initial: str = "") -> None:
+    def __init__(
+        self, title: str, options: list[tuple[str, str]], *, prompt: str | None = None, initial: str = "", current: str | None = None
+    ) -> None:
         super().__init__()
+        self._current = current  # the option highlighted first: what the screen shows now
         self._title = title
         self._options = options
         self._prompt = prompt
@@ -53,6 +57,10 @@ class Picker(ModalScreen[str | None]):
     def on_mount(self) -> None:
         if not self._options:
             self.query_one(Input).focus()
+            return
+        values = [value for value, _ in self._options]
+        if self._current in values:
+            self.query_one(OptionList).highlighted = values.index(self._current)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
