@@ -7,6 +7,7 @@ from __future__ import annotations
 from textual.widgets import OptionList
 
 from tuiconv.app.app import TuiconvApp
+from tuiconv.app.screens.confirm import Confirm
 from tuiconv.app.screens.lesson import LessonScreen, StoryCard
 from tuiconv.app.screens.menu import MenuScreen
 from tuiconv.course.progress import ProgressStore
@@ -83,7 +84,10 @@ def test_escape_from_a_lesson_goes_to_the_menu_on_that_lesson_and_escape_there_d
             await pilot.press("enter", "escape")  # story closed; answer box hands keys to the view
             await settle(pilot)
             assert isinstance(app.screen, LessonScreen)
-            await pilot.press("escape")
+            await pilot.press("escape")  # asks first: a stray escape loses nothing
+            await settle(pilot)
+            assert isinstance(app.screen, Confirm) and "Your progress is saved" in app.screen.question
+            await pilot.press("y")
             await settle(pilot)
             assert isinstance(app.screen, MenuScreen)
             options = app.screen.query_one(OptionList)
@@ -102,7 +106,7 @@ def test_leaving_a_lesson_with_q_keeps_the_menu_cursor_on_it():
             await settle(pilot)
             await pilot.press("down", "down", "down", "enter")
             await settle(pilot)
-            await pilot.press("enter", "escape", "q")  # story, answer box, back to the menu
+            await pilot.press("enter", "q")  # the story, then back to the menu
             await settle(pilot)
             assert isinstance(app.screen, MenuScreen)
             assert app.screen.query_one(OptionList).highlighted == 3

@@ -133,9 +133,26 @@ class TuiconvApp(App):
         title = f"Keys: {self.screen.title or self.title}"
         self.push_screen(HelpScreen(binding_sections(self.screen), title))
 
+    @property
+    def at_first_screen(self) -> bool:
+        """Going back from here quits."""
+        return len(self.screen_stack) <= self.first_depth
+
     def action_back(self) -> None:
+        from tuiconv.app.screens.confirm import AsksBeforeLeaving, Confirm
+
+        screen = self.screen
+        question = screen.leave_question() if isinstance(screen, AsksBeforeLeaving) else None
+        if question is None:
+            self._go_back()
+        else:
+            self.push_screen(Confirm(question), lambda yes: self._go_back(screen) if yes else None)
+
+    def _go_back(self, screen: Screen | None = None) -> None:
+        if screen is not None and screen is not self.screen:
+            return  # something else came on top meanwhile
         # The first screen is the bottom of the stack: going back from there means quitting.
-        if len(self.screen_stack) > self.first_depth:
+        if not self.at_first_screen:
             self.pop_screen()
         else:
             self.exit()

@@ -15,7 +15,7 @@ from tuiconv.engine import network as engine
 from tuiconv.engine import learned, shapes
 from tuiconv.engine.kernels import EDGE_KERNELS
 from tuiconv.engine.ops import ConvStep, conv_step
-from tuiconv.explore.scene import ENGINE_LAYER, Scene, ViewState, input_grid, split_map_id
+from tuiconv.explore.scene import ENGINE_LAYER, Scene, ViewState, input_grid, split_map_id, work_in_words
 
 DRAWN = "drawn"
 # The step a weight edit adds or takes away; layer-2 hand weights are ±1.
@@ -135,6 +135,13 @@ class NetworkSession:
         self.concealed = frozenset(scene.conceal)
         if "verdict" in self.concealed and scene.select is None and self.layer == "conv2":
             self.select("input")  # the winning detector, selected, would name the verdict
+
+    def what_would_be_lost(self) -> str | None:
+        """The learner's own work here, in words, or None: a drawn input, edited weights."""
+        made = {"drawing"} if self.input_name == DRAWN else set()
+        if self.weights_edited:
+            made.add("weights")
+        return work_in_words(made)
 
     def reveal(self) -> bool:
         """Lift every concealment; True if something was concealed."""

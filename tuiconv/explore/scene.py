@@ -122,6 +122,18 @@ class ViewState:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+# ---------------------------------------------------------------- what leaving would lose
+
+
+def work_in_words(made: set[str]) -> str | None:
+    """What a learner made by hand on a screen ("drawing", "kernel", ...), in words; None if nothing."""
+    words = {"drawing": "your drawing", "kernel": "your kernel edits", "bias": "your bias", "weights": "your weight edits", "training": "the weights trained so far"}
+    parts = [words[w] for w in ("drawing", "kernel", "bias", "weights", "training") if w in made]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 # ---------------------------------------------------------------- the network's maps
 # A map id is "input", or a layer and a channel: "conv1:2" (layer 1 after ReLU), "pool:1" (the
 # pooled layer-1 map), "conv2:0" (layer 2 after ReLU), as lesson files write them.

@@ -28,7 +28,7 @@ from tuiconv.engine import (
     uncovered,
 )
 from tuiconv.engine import shapes
-from tuiconv.explore.scene import Scene, ViewState, input_grid, kernel_grid
+from tuiconv.explore.scene import Scene, ViewState, input_grid, kernel_grid, work_in_words
 
 _REVISIONS = itertools.count(1)  # StepperSession.revision: no two set-ups share one
 DEFAULT_INPUT = "rectangle"
@@ -108,6 +108,8 @@ class StepperSession:
     # What a lesson's question keeps covered until it is answered (Scene.conceal); state()
     # never hides anything, the view draws "?" for these.
     concealed: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    # What the learner made by hand ("drawing", "kernel", "bias"): leaving would lose it.
+    hand_made: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.input = _as_stack(self.input, "input")
@@ -223,6 +225,10 @@ class StepperSession:
             pooled=None if self.pooled is None else self.pooled.copy(),
             input_name=self.input_name,
         )
+
+    def what_would_be_lost(self) -> str | None:
+        """The learner's own work on this screen, in words ("your drawing and kernel edits"), or None."""
+        return work_in_words(self.hand_made)
 
     def reveal(self) -> bool:
         """Lift every concealment; True if something was concealed."""
@@ -490,6 +496,7 @@ class StepperSession:
         for size in stack.shape[1:]:
             output_size(size, f, self.padding, self.stride, self.dilation)
         self.input, self.input_name = stack, name
+        self.hand_made.discard("drawing")
         self.shape = None if shape is None else np.array(shape, dtype=np.float64)
         self.channel_names = channel_names if channel_names and len(channel_names) == stack.shape[0] else _default_channel_names(stack.shape[0])
         self.channel = min(self.channel, stack.shape[0] - 1)
@@ -550,6 +557,9 @@ class StepperSession:
         self.input, self.input_name, self.channel_names, self.shape = image, label, names, shape
         self.channel = min(self.channel, image.shape[0] - 1)
         self.kernel, self.kernel_name, self.bias = stack, name, 0.0
+        self.hand_made -= {"kernel", "bias"}
+        if image is not self.input:
+            self.hand_made.discard("drawing")
         self.padding, self.stride, self.dilation = padding, stride, dilation
         self._recompute()
         return "; ".join(notes) or None
@@ -558,9 +568,11 @@ class StepperSession:
         weights = self.kernel.copy()
         weights[channel, row, col] = float(value)
         self.set_kernel(None, weights)
+        self.hand_made.add("kernel")
 
     def set_bias(self, value: float) -> None:
         self.bias = checked_bias(value)
+        self.hand_made.add("bias")
         self._recompute()
 
     def toggle_input_cell(self, row: int, col: int) -> None:
@@ -574,6 +586,7 @@ class StepperSession:
         self.input = image
         if not self.input_name.endswith("(drawn)"):
             self.input_name = f"{self.input_name} (drawn)"
+        self.hand_made.add("drawing")
         self._recompute()
 
     @staticmethod

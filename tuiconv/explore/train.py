@@ -49,6 +49,7 @@ class TrainingSession:
         self.message = RECIPE  # until the first key: how this training differs from the plain one
         self._held: ShapeSet | None = None
         self.concealed: frozenset[str] = frozenset()  # the training screen hides nothing
+        self.saved_at: int | None = None  # the step count whose weights were last saved to ``out``
         self._start(seed, lr)
 
     @classmethod
@@ -160,6 +161,7 @@ class TrainingSession:
         if self.out:
             try:
                 self.network.save(self.out)
+                self.saved_at = done
                 message += f"Weights saved to {Path(self.out).name}. "
             except OSError as error:
                 message += f"Could not save {self.out}: {error.strerror or error}. "
@@ -179,6 +181,13 @@ class TrainingSession:
 
     def reveal(self) -> bool:
         return False
+
+    def what_would_be_lost(self) -> str | None:
+        """The weights trained so far, unless this run has nothing to lose or saved them."""
+        done = self.trainer.steps_done
+        if done == 0 or (self.out and self.saved_at == done):
+            return None
+        return f"the weights trained so far ({done} steps)"
 
     # -- the lesson contract -----------------------------------------------------------------
 

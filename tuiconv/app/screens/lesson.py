@@ -41,7 +41,7 @@ TEXT_ANSWER_WORDS = "enter checks · esc: view keys, then x story, H hint"
 # over only as the first key in an empty box, when no accepted answer starts with it ("4x4"
 # has an x, but not first).
 LESSON_KEYS = {"less_than_sign": "previous_step", "greater_than_sign": "next_step", "question_mark": "help"}
-LETTER_KEYS = {"H": "hint", "x": "story", "q": "menu"}
+LETTER_KEYS = {"H": "hint", "x": "story", "q": "menu", "a": "answer"}  # a: "type an answer" (here already)
 
 
 class AnswerInput(Input):
@@ -108,7 +108,8 @@ class LessonScreen(ViewHost, Screen):
         Binding("H", "hint", "hint", tooltip="a hint: each press shows the next one"),
         Binding("x", "story", "story", tooltip="the step's story and task again"),
         Binding("a", "answer", "answer", tooltip="type an answer (question steps)"),
-        Binding("escape,q", "menu", "menu", show=False, key_display="q", tooltip="back to the lesson menu"),
+        Binding("q", "menu", "menu", show=False, key_display="q", tooltip="back to the lesson menu"),
+        Binding("escape", "leave", "menu", show=False, tooltip="back to the lesson menu (asks first)"),
     ]
     HELP_TITLE = "Lesson"
 
@@ -206,7 +207,7 @@ class LessonScreen(ViewHost, Screen):
         answer.typed_first = {option[:1].lower() for option in self.step.check.options}
         # A number never holds a letter; a size holds an x ("4x4") but never an H or a q.
         kind = self.step.check.kind
-        answer.never_typed = {"H", "x", "q"} if kind in ("number", "predict") else {"H", "q"} if kind == "output-size" else set()
+        answer.never_typed = {"H", "x", "q", "a"} if kind in ("number", "predict") else {"H", "q", "a"} if kind == "output-size" else set()
         question = self.step.check.is_question
         self.query_one("#lesson-line").set_class(question and not self.done, "-question")
         if self.done:
@@ -381,6 +382,13 @@ class LessonScreen(ViewHost, Screen):
             event.stop()
             event.prevent_default()
             self.focus_view()
+
+    def action_leave(self) -> None:
+        """Escape: back to the menu, but only if the learner says so (a stray escape loses no step)."""
+        from tuiconv.app.screens.confirm import Confirm
+
+        question = f"Leave “{self.lesson.title}” for the lesson menu? Your progress is saved."
+        self.app.push_screen(Confirm(question), lambda yes: self.action_menu() if yes and self.app.screen is self else None)
 
     def action_menu(self) -> None:
         """Back to the lesson menu, on this lesson; a lesson opened on its own gets one too."""

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
+from tuiconv.app.screens.confirm import AsksBeforeLeaving
 from tuiconv.app.styles import tcss
 from tuiconv.explore.network import WEIGHT_STEP, NetworkSession, split_map_id
 from tuiconv.app.palette import Scale
@@ -714,7 +715,7 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
         self._changed()
 
 
-class NetworkScreen(Screen):
+class NetworkScreen(AsksBeforeLeaving, Screen):
     """``tuiconv network``: the NetworkView and a footer of its keys (? and q come from the app)."""
 
     TITLE = "the layer stack"
@@ -733,6 +734,10 @@ class NetworkScreen(Screen):
     def compose(self) -> ComposeResult:
         yield NetworkView(self.session, id="network")
         yield KeyBar()
+
+    def leave_question(self) -> str | None:
+        lost = self.query_one(NetworkView).session.what_would_be_lost() if self.app.at_first_screen else None
+        return None if lost is None else f"Quit tuiconv? {lost[0].upper() + lost[1:]} will be lost."
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         return self.query_one(NetworkView).palette_commands()

@@ -20,6 +20,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 
+from tuiconv.app.screens.confirm import AsksBeforeLeaving
 from tuiconv.app.styles import tcss
 from tuiconv.app.palette import Scale
 from tuiconv.app.views.base import ExplorerView
@@ -625,7 +626,7 @@ def _one_line(error: Exception) -> str:
     return str(error)
 
 
-class StepperScreen(KeepsLines, Screen):
+class StepperScreen(AsksBeforeLeaving, KeepsLines, Screen):
     """The free explorer: the stepper view and a footer of its keys."""
 
     TITLE = "tuiconv step"
@@ -641,6 +642,10 @@ class StepperScreen(KeepsLines, Screen):
     @property
     def view(self) -> StepperView:
         return self.query_one(StepperView)
+
+    def leave_question(self) -> str | None:
+        lost = self.view.session.what_would_be_lost() if self.app.at_first_screen else None
+        return None if lost is None else f"Quit tuiconv? {lost[0].upper() + lost[1:]} will be lost."
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         return self.view.palette_commands()

@@ -23,6 +23,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static
 
+from tuiconv.app.screens.confirm import AsksBeforeLeaving
 from tuiconv.app.styles import tcss
 from tuiconv.app.palette import Scale
 from tuiconv.app.views.base import ExplorerView
@@ -353,7 +354,7 @@ def _cosine_text(match: FilterMatch, room: bool = True) -> Text:
     return text
 
 
-class TrainScreen(Screen):
+class TrainScreen(AsksBeforeLeaving, Screen):
     """``tuiconv train``: the training view and a footer of its keys (? and q come from the app)."""
 
     TITLE = "training from random weights"
@@ -376,6 +377,10 @@ class TrainScreen(Screen):
 
     def state(self) -> ViewState:
         return self.view.state()
+
+    def leave_question(self) -> str | None:
+        lost = self.view.session.what_would_be_lost() if self.app.at_first_screen else None
+        return None if lost is None else f"Quit tuiconv? {lost[0].upper() + lost[1:]} will be lost."
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         return self.view.palette_commands()
