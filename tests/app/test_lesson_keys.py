@@ -206,3 +206,21 @@ def test_a_hint_key_after_digits_still_asks_for_a_hint_in_a_number_question():
             assert status(lesson).startswith("hint 1/")
 
     run(go())
+
+
+def test_a_in_a_number_question_is_the_answer_key_not_a_letter_in_the_box():
+    async def go():
+        app = open_lesson("one-dot-product")  # step 1 asks for a number (a prediction)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            lesson = app.screen_stack[0]
+            answer = lesson.query_one("#lesson-answer")
+            await pilot.press("escape", "a")  # the keys to the view, then "type an answer"
+            await settle(pilot)
+            assert app.focused is answer and answer.value == ""
+            await pilot.press("a", "1", "a", "8")  # already in the box: a is no digit either
+            assert answer.value == "18"
+
+    run(go())
