@@ -51,3 +51,12 @@ def test_one_step_past_the_end_moves_the_target_and_the_learning_rate_steps_thro
     assert s.trainer.lr == LEARNING_RATES[LEARNING_RATES.index(0.02) + 1]
     s.restart(7)
     assert (s.trainer.seed, s.trainer.steps_done, s.target) == (7, 0, 5)
+
+
+def test_a_layer2_filter_is_called_a_detector_only_once_training_has_made_it_one():
+    s = TrainingSession(seed=0, steps=20)
+    assert [s.role_title(r) for r in s.layer2_roles()] == ["filter 0: untrained", "filter 1: untrained"]
+    s.train(5)
+    assert [s.role_title(r) for r in s.layer2_roles()] == ["filter 0: learning rectangle", "filter 1: learning diamond"]
+    s.train(15)
+    assert [s.role_title(r) for r in s.layer2_roles()] == ["filter 0: rectangle detector", "filter 1: diamond detector"]

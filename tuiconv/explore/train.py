@@ -116,6 +116,15 @@ class TrainingSession:
         responses = None if self._responses is None else self._responses[1]
         return layer2_roles(self.network, responses)
 
+    def role_title(self, role: DetectorRole) -> str:
+        """What to call a layer-2 filter: nothing it is not yet. Random weights are no detector;
+        training ties filter k to class k, so it is learning that class until the run ends."""
+        if self.trainer.steps_done == 0:
+            return f"filter {role.filter}: untrained"
+        if not self.finished:
+            return f"filter {role.filter}: learning {role.detector}"
+        return f"filter {role.filter}: {role.detector} detector"
+
     # -- training ----------------------------------------------------------------------------
 
     def train(self, count: int) -> None:

@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Markdown, Static
 
 from tuiconv.app.styles import tcss
+from tuiconv.app.widgets.inline_text import inline_markdown
 from tuiconv.course.checks import evaluate
 from tuiconv.course.lesson import Lesson, Step
 from tuiconv.course.library import Course
@@ -244,7 +245,7 @@ class LessonScreen(ViewHost, Screen):
         marks = "".join("✓" if n in self.store.lesson(self.lesson.id).completed_steps else ("▸" if n == self.number else "·") for n in range(1, count + 1))
         text = Text()
         text.append(f"{self.step.number}/{count} {marks} ", style="bold")
-        text.append(self.step.task)
+        text.append_text(inline_markdown(self.step.task))
         options = self.step.check.options
         if options:
             text.append("  " + "  ".join(f"{n}) {o}" for n, o in enumerate(options, start=1)), style="bold")
@@ -252,7 +253,7 @@ class LessonScreen(ViewHost, Screen):
 
     def _say(self, message: str, done: bool = False) -> None:
         status = self.query_one("#lesson-status", Static)
-        status.update(Text(message))
+        status.update(inline_markdown(message))
         status.set_class(done, "-done")
 
     def _reveal(self) -> None:

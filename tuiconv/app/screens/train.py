@@ -114,7 +114,7 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
         with Horizontal(id="train-layer2"):
             for k, name in enumerate(CLASSES):
                 with Vertical(classes="detector"):
-                    yield Static(f"filter {k}: {name} detector", classes="role", id=f"train-role-{k}")
+                    yield Static(f"filter {k}: untrained", classes="role", id=f"train-role-{k}")
                     with Horizontal(classes="slices"):
                         for c in range(FILTERS):
                             with Vertical(classes="slice"):
@@ -194,7 +194,7 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
                 grid.scale = w2_scale
                 grid.values = net.w2[role.filter, c]
                 self.query_one(f"#train-sum-{role.filter}-{c}", Static).update(f"{role.channel_weights[c]:+.1f}")
-            self.query_one(f"#train-role-{role.filter}", Static).update(f"filter {role.filter}: {role.detector} detector")
+            self.query_one(f"#train-role-{role.filter}", Static).update(session.role_title(role))
 
         loss, accuracy = session.recent_loss(), session.recent_accuracy()
         self.query_one("#train-loss-label", Static).update(f"loss {'—' if loss is None else f'{loss:.3f}'}  ")
