@@ -15,7 +15,9 @@ from tuiconv import __version__, startup
 from tuiconv.errors import InputError
 
 # Order is the order `tuiconv --help` lists them in.
-COMMANDS = ["lesson", "lessons", "step", "network", "train", "classify", "show"]
+COMMANDS = ["lesson", "lessons", "step", "network", "train", "classify", "show", "class", "serve"]
+# A command whose module cannot have its name ("class" is a Python keyword).
+MODULES = {"class": "classroom"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,7 +47,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in [chosen] if chosen else COMMANDS:
-        module = importlib.import_module(f"tuiconv.commands.{name}")
+        module = importlib.import_module(f"tuiconv.commands.{MODULES.get(name, name)}")
         command = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(command)
         command.set_defaults(run=module.run)
