@@ -35,7 +35,7 @@ def run(args) -> int:
     if args.web:
         from tuiconv.serve.web import serve_web
 
-        return serve_web(config, args.host, 8000 if args.port is None else args.port)
+        return serve_web(config, args.host, 8000 if args.port is None else args.port, args.memory_mib * 1024 * 1024)
     from tuiconv.serve.ssh import Limits, serve
 
     limits = Limits(
