@@ -75,6 +75,7 @@ class Terminal:
         self.process = process
         self.screen = pyte.Screen(width, height)
         self.stream = pyte.ByteStream(self.screen)
+        self.received = bytearray()
 
     @property
     def text(self) -> str:
@@ -92,6 +93,7 @@ class Terminal:
                 data = await asyncio.wait_for(self.process.stdout.read(65536), left)
             except asyncio.TimeoutError:
                 continue
+            self.received += data
             if not data:
                 raise AssertionError(f"the session ended before {wanted!r} appeared; the screen:\n{self.text}")
             self.stream.feed(data)

@@ -53,6 +53,32 @@ def test_a_learner_with_a_key_gets_the_menu_does_a_step_and_it_lands_in_the_data
 
     run(go())
     assert completed_steps(server.directory, "ada") == [("pixels-are-numbers", 1, 2)]
+
+
+def test_a_session_runs_in_its_own_controlling_terminal_with_one_blas_thread_and_a_memory_cap(classroom):
+    server, keys = classroom
+
+    async def go():
+        connection, terminal = await login(server, "cy", key=keys["cy"])
+        await terminal.wait_for(MENU)
+        # The client's TERM is the session's: 256-colour escapes, not 24-bit ones.
+        assert b"\x1b[38;5;" in terminal.received and b"\x1b[38;2;" not in terminal.received
+        pid = int(server.log_has(r"login cy .* pid (\d+)$").rsplit(" ", 1)[1])
+        environment = dict(
+            entry.split("=", 1) for entry in open(f"/proc/{pid}/environ").read().split("\0") if "=" in entry
+        )
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        limits = open(f"/proc/{pid}/limits").read()
+        connection.close()
+        return environment, fields, limits, pid
+
+    environment, fields, limits, pid = run(go())
+    # numpy was imported in the zygote, whose start-up environment the session shares.
+    assert environment["OPENBLAS_NUM_THREADS"] == "1" and environment["OMP_NUM_THREADS"] == "1"
+    session_id, tty = int(fields[3]), int(fields[4])
+    assert session_id == pid and tty != 0  # a session leader with a controlling terminal
+    line = next(row for row in limits.splitlines() if row.startswith("Max address space"))
+    assert line.split()[3] == str(1024 * 1024 * 1024)
     assert server.log_has(r"login ada from 127\.0\.0\.1 \(key\)")
     assert server.log_has(r"logout ada from 127\.0\.0\.1")
 
@@ -235,3 +261,28 @@ def test_stopping_the_server_ends_sessions_cleanly_and_a_restart_keeps_progress(
         connection.close()
 
     run(progress_is_still_there())
+
+
+def test_an_idle_session_is_ended_and_too_many_logins_a_minute_are_refused(classroom):
+    from tests.serve.conftest import Server
+
+    first, keys = classroom
+    strict = Server(first.directory, "--idle-minutes", "0.01", "--logins-per-minute", "2")
+    strict.start()
+    try:
+        async def go():
+            connection, terminal = await login(strict, "cy", key=keys["cy"])
+            await terminal.wait_for(MENU)
+            await terminal.ended(timeout=10)  # nobody types: ended after 0.6 s
+            assert "session ended: idle for 0.01 minutes" in terminal.text
+            connection.close()
+            second, _ = await login(strict, "cy", key=keys["cy"])
+            second.close()
+            with pytest.raises((asyncssh.Error, OSError)):
+                await login(strict, "cy", key=keys["cy"])
+
+        run(go())
+        strict.log_has(r"logout cy .*\(idle for 0\.01 minutes\)")
+        strict.log_has(r"refused cy from 127\.0\.0\.1: more than 2 logins a minute from this address")
+    finally:
+        strict.stop()

@@ -334,6 +334,8 @@ class ProgressStore:
 
     def backup(self, target: str | Path) -> None:
         """A consistent copy of the whole database at ``target`` (written whole, then renamed in)."""
+        if self.read_only:  # an in-memory stand-in must never replace an earlier backup
+            raise OSError(f"progress is not saved this session: {self.path} could not be opened")
         target = Path(target)
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:

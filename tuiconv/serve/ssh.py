@@ -11,7 +11,6 @@ Every login, logout and refusal is one line on stderr.
 from __future__ import annotations
 
 import asyncio
-import errno
 import fcntl
 import hmac
 import itertools
@@ -406,8 +405,8 @@ class LearnerSession(asyncssh.SSHServerSession):
             data = os.read(self.master, READ_CHUNK)
         except BlockingIOError:
             return
-        except OSError as error:
-            data = b"" if error.errno == errno.EIO else b""
+        except OSError:  # EIO: the app ended and closed the terminal's other end
+            data = b""
         if not data:  # the app ended: every copy of the terminal's other end is closed
             self._finish(None)
             return
