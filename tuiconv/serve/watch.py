@@ -20,10 +20,11 @@ class WatchApp(App):
     """
     BINDINGS = [("q,escape", "quit", "quit"), ("r", "refresh_now", "refresh")]
 
-    def __init__(self, config, course) -> None:
+    def __init__(self, config, course, refresh_seconds: float = REFRESH_SECONDS) -> None:
         super().__init__()
         self.config = config
         self.course = course
+        self.refresh_seconds = refresh_seconds
 
     def compose(self) -> ComposeResult:
         yield Static(id="watch-title")
@@ -35,7 +36,7 @@ class WatchApp(App):
         table = self.query_one(DataTable)
         table.add_columns("learner", "on", "lesson", "step", "for", "tries", "hints", "stuck?")
         self.action_refresh_now()
-        self.set_interval(REFRESH_SECONDS, self.action_refresh_now)
+        self.set_interval(self.refresh_seconds, self.action_refresh_now)
 
     def action_refresh_now(self) -> None:
         rows = now_rows(self.config, self.course)
