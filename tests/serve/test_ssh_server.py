@@ -238,6 +238,23 @@ def test_the_openssh_client_logs_in_too(classroom, tmp_path):
         os.close(master)
 
 
+def test_a_killed_session_starter_is_started_again_for_the_next_login(classroom):
+    server, keys = classroom
+    import signal
+
+    children = subprocess.run(["pgrep", "-P", str(server.process.pid)], capture_output=True, text=True).stdout.split()
+    assert len(children) == 1
+    os.kill(int(children[0]), signal.SIGKILL)
+    server.log_has("the session starter stopped")
+
+    async def go():
+        connection, terminal = await login(server, "bea", password=CODE)
+        await terminal.wait_for(MENU)
+        connection.close()
+
+    run(go())
+
+
 def test_stopping_the_server_ends_sessions_cleanly_and_a_restart_keeps_progress(classroom):
     server, keys = classroom
 

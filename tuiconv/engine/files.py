@@ -9,16 +9,17 @@ from pathlib import Path
 from tuiconv.errors import InputError
 
 # Set by `tuiconv serve` for each learner's session: every file a learner names must lie in this
-# directory (the class directory), so that a served session can open no other file of the server.
+# directory (the class directory; more than one are separated by os.pathsep, for the shipped
+# lessons), so that a served session can open no other file of the server.
 FILE_ROOT_VARIABLE = "TUICONV_FILE_ROOT"
 
 
 def _check_allowed(path: str | Path, where: str) -> None:
-    root = os.environ.get(FILE_ROOT_VARIABLE)
-    if not root:
+    roots = [root for root in os.environ.get(FILE_ROOT_VARIABLE, "").split(os.pathsep) if root]
+    if not roots:
         return
     resolved = Path(path).resolve()  # symlinks followed: a link inside pointing out is outside
-    if not resolved.is_relative_to(Path(root).resolve()):
+    if not any(resolved.is_relative_to(Path(root).resolve()) for root in roots):
         raise InputError("not in the class directory: this session opens only the class's own files", where)
     try:
         mode = resolved.stat().st_mode

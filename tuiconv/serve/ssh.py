@@ -48,6 +48,13 @@ class Limits:
     login_timeout: float = 30
 
 
+def file_roots(directory: Path) -> str:
+    """What a served session may read: the class directory, and the shipped lessons' own files."""
+    from tuiconv.course.library import builtin_dir
+
+    return os.pathsep.join([str(directory), str(builtin_dir())])
+
+
 def log(message: str) -> None:
     print(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {message}", file=sys.stderr, flush=True)
 
@@ -95,6 +102,10 @@ class Zygote:
             data = b""
         if not data:
             asyncio.get_running_loop().remove_reader(self._socket.fileno())
+            self._socket.close()
+            self._socket = None
+            if self._ready.done():
+                log("warning: the session starter stopped; it is started again for the next login")
             if self._ready and not self._ready.done():
                 self._ready.set_exception(RuntimeError("the session starter stopped before it was ready"))
             for future in [*self._started.values(), *self._exited.values()]:
@@ -122,6 +133,12 @@ class Zygote:
 
     async def spawn(self, learner: str, env: dict, terminal: int, memory_bytes: int) -> int | None:
         """Start a session on the pseudo-terminal ``terminal`` (its slave end); its pid."""
+        if self._socket is None:  # it died (killed, out of memory): a new one for this login
+            try:
+                await self.start()
+            except (OSError, RuntimeError) as error:
+                log(f"warning: the session starter could not be started again ({error})")
+                return None
         number = next(self._ids)
         future = asyncio.get_running_loop().create_future()
         self._started[number] = future
@@ -385,7 +402,7 @@ class LearnerSession(asyncssh.SSHServerSession):
             "LC_ALL": "C.UTF-8",
             "HOME": str(self.classroom.directory),
             "PATH": "/usr/bin:/bin",
-            "TUICONV_FILE_ROOT": str(self.classroom.directory),
+            "TUICONV_FILE_ROOT": file_roots(self.classroom.directory),
             **ONE_THREAD,
         }
         # SSH forwards TERM; the colour system has to be said. 256 colours unless told more or less.

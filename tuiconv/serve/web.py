@@ -24,7 +24,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 from tuiconv.serve import classdir
-from tuiconv.serve.ssh import ONE_THREAD, log
+from tuiconv.serve.ssh import ONE_THREAD, file_roots, log
 
 COOKIE = "tuiconv_learner"
 COOKIE_SECONDS = 12 * 3600
@@ -50,7 +50,7 @@ class ClassWebServer(Server):
         self._secret = secrets.token_bytes(32)
         self._attempts: dict[str, deque] = defaultdict(deque)
         # textual-serve copies this process's environment into every session: make it a served one.
-        os.environ.update({**ONE_THREAD, "LANG": "C.UTF-8", "TUICONV_FILE_ROOT": str(config.directory),
+        os.environ.update({**ONE_THREAD, "LANG": "C.UTF-8", "TUICONV_FILE_ROOT": file_roots(config.directory),
                            "TUICONV_MEMORY_BYTES": str(memory_bytes)})
 
     # -- the cookie ---------------------------------------------------------------------------
