@@ -80,7 +80,9 @@ class Zygote:
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        # SEQPACKET keeps each request (a header and its terminal) one message: 30 logins at
+        # once never run two headers together.
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = {**os.environ, **ONE_THREAD}
         self.process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "tuiconv.serve.zygote", str(theirs.fileno()), str(self.class_dir),
@@ -384,7 +386,9 @@ class LearnerSession(asyncssh.SSHServerSession):
         finally:
             os.close(slave)
         if self.pid is None or self._ended:
-            self._finish("could not start")
+            if self.pid is None:
+                log(f"refused {self.learner} from {self.address}: the session could not be started")
+            self._finish("could not start", tell=True)
             return
         log(f"login {self.learner} from {self.address} ({self.method}), session {self.id}, pid {self.pid}")
         self.classroom.progress.session_started(self.id, self.learner, "ssh")

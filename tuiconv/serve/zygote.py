@@ -4,7 +4,7 @@
 screen, loads the class's course, freezes that heap (``gc.freeze``, so that collections in the
 children never touch — and so never copy — the shared pages) and then waits. For each learner
 the server sends it the slave end of a fresh pseudo-terminal (SCM_RIGHTS over a Unix socket)
-with a small JSON header; it forks, and the child makes that terminal its controlling terminal
+with a small JSON header, one SOCK_SEQPACKET message each; it forks, and the child makes that terminal its controlling terminal
 (``setsid`` + ``TIOCSCTTY``, so window-size changes reach it as SIGWINCH), sets the
 environment and limits of a served session and runs the app. A session so costs a fork, not an
 interpreter start and two hundred imports.
