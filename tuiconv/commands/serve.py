@@ -32,10 +32,6 @@ def run(args) -> int:
         raise ValueError(f"--idle-minutes must be more than 0, not {args.idle_minutes:g}")
     if args.port is not None and not 0 <= args.port <= 65535:
         raise ValueError(f"--port must be from 0 to 65535, not {args.port}")
-    if args.web:
-        from tuiconv.serve.web import serve_web
-
-        return serve_web(config, args.host, 8000 if args.port is None else args.port, args.memory_mib * 1024 * 1024)
     from tuiconv.serve.ssh import Limits, serve
 
     limits = Limits(
@@ -43,6 +39,10 @@ def run(args) -> int:
         logins_per_minute=args.logins_per_minute, idle_seconds=args.idle_minutes * 60,
         memory_bytes=args.memory_mib * 1024 * 1024,
     )
+    if args.web:
+        from tuiconv.serve.web import serve_web
+
+        return serve_web(config, args.host, 8000 if args.port is None else args.port, limits)
     port = 2222 if args.port is None else args.port
     asyncio.run(serve(Path(config.directory), args.host, port, limits))
     return 0

@@ -537,8 +537,14 @@ class LearnerSession(asyncssh.SSHServerSession):
 
 async def serve(directory: Path, host: str, port: int, limits: Limits, ready=None) -> None:
     """Run until SIGINT or SIGTERM; then end every session cleanly and stop the zygote."""
+    from tuiconv.errors import InputError
+
+    host_key = directory / classdir.HOST_KEY
+    try:
+        key = asyncssh.read_private_key(str(host_key))
+    except (OSError, asyncssh.KeyImportError) as error:
+        raise InputError(f"cannot read the host key ({getattr(error, 'strerror', None) or error})", host_key) from None
     classroom = Classroom(directory, limits)
-    key = asyncssh.read_private_key(str(classroom.roster.config.host_key_path))
     await classroom.zygote.start()
     server = await asyncssh.create_server(
         lambda: ClassServer(classroom), host, port,

@@ -28,7 +28,6 @@ from tuiconv.serve.ssh import ONE_THREAD, file_roots, log
 
 COOKIE = "tuiconv_learner"
 COOKIE_SECONDS = 12 * 3600
-LOGINS_PER_MINUTE = 20
 
 LOGIN_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:monospace;background:#111;color:#ddd;display:flex;justify-content:center;padding-top:10vh}}
@@ -43,15 +42,17 @@ form{{display:flex;flex-direction:column;gap:.6em;width:22em}}input,button{{font
 class ClassWebServer(Server):
     """textual-serve's server with a login in front of its page and its websocket."""
 
-    def __init__(self, config, host: str, port: int, memory_bytes: int):
+    def __init__(self, config, host: str, port: int, limits):
         directory = shlex.quote(str(config.directory))
         super().__init__(f"{shlex.quote(sys.executable)} -m tuiconv.serve.web_session {directory}", host=host, port=port, title=f"tuiconv · {config.name}")
         self.config = config
         self._secret = secrets.token_bytes(32)
         self._attempts: dict[str, deque] = defaultdict(deque)
+        self.limits = limits
+        self.live: dict[str, int] = defaultdict(int)  # learner → open sessions
         # textual-serve copies this process's environment into every session: make it a served one.
         os.environ.update({**ONE_THREAD, "LANG": "C.UTF-8", "TUICONV_FILE_ROOT": file_roots(config.directory),
-                           "TUICONV_MEMORY_BYTES": str(memory_bytes)})
+                           "TUICONV_MEMORY_BYTES": str(limits.memory_bytes)})
 
     # -- the cookie ---------------------------------------------------------------------------
 
@@ -111,8 +112,8 @@ class ClassWebServer(Server):
         recent = self._attempts[address]
         while recent and now - recent[0] > 60:
             recent.popleft()
-        if len(recent) >= LOGINS_PER_MINUTE:
-            log(f"refused web login from {address}: more than {LOGINS_PER_MINUTE} a minute")
+        if len(recent) >= self.limits.logins_per_minute:
+            log(f"refused web login from {address}: more than {self.limits.logins_per_minute} a minute")
             return self._login_page("Too many tries: wait a minute.", status=429)
         recent.append(now)
         form = await request.post()
@@ -132,6 +133,19 @@ class ClassWebServer(Server):
         learner = self.learner_of(request)
         if learner is None:
             raise web.HTTPForbidden(text="log in first")
+        if sum(self.live.values()) >= self.limits.max_sessions:
+            log(f"refused {learner} from {request.remote or '?'} (web): the class is full ({self.limits.max_sessions} sessions)")
+            raise web.HTTPServiceUnavailable(text="the class is full; try again later")
+        if self.live[learner] >= self.limits.max_per_learner:
+            log(f"refused {learner} from {request.remote or '?'} (web): already {self.limits.max_per_learner} session(s) open")
+            raise web.HTTPConflict(text=f"{learner} already has {self.limits.max_per_learner} session(s) open")
+        self.live[learner] += 1
+        try:
+            return await self._session(request, learner)
+        finally:
+            self.live[learner] -= 1
+
+    async def _session(self, request: web.Request, learner: str) -> web.WebSocketResponse:
         websocket = web.WebSocketResponse(heartbeat=15)
         width = max(20, min(500, _int(request.query.get("width"), 80)))
         height = max(10, min(200, _int(request.query.get("height"), 24)))
@@ -143,11 +157,58 @@ class ClassWebServer(Server):
         started = time.monotonic()
         try:
             await service.start(width, height)
-            await self._process_messages(websocket, service)
+            await _messages(self, websocket, service, learner)
         finally:
             await service.stop()
             log(f"logout {learner} from {request.remote or '?'} (web) after {time.monotonic() - started:.0f} s")
         return websocket
+
+
+async def _messages(server: ClassWebServer, websocket: web.WebSocketResponse, service: AppService, learner: str) -> None:
+    """textual-serve's message loop, with every message checked (it comes from the network) and
+    an idle timeout: no keys for ``idle_seconds`` closes the session."""
+    import asyncio
+    import json
+
+    from aiohttp import WSMsgType
+
+    last = time.monotonic()
+    limit = server.limits.idle_seconds
+
+    async def watchdog() -> None:
+        while not websocket.closed:
+            await asyncio.sleep(min(30.0, limit))
+            if time.monotonic() - last >= limit:
+                log(f"logout {learner} (web): idle for {limit / 60:g} minutes")
+                await websocket.close()
+                return
+
+    task = asyncio.get_running_loop().create_task(watchdog())
+    try:
+        async for message in websocket:
+            if message.type != WSMsgType.TEXT or len(message.data) > 1024 * 1024:
+                continue
+            try:
+                envelope = json.loads(message.data)
+            except ValueError:
+                continue
+            if not isinstance(envelope, list) or len(envelope) != 2:
+                continue
+            kind, data = envelope
+            if kind == "stdin" and isinstance(data, str):
+                last = time.monotonic()
+                await service.send_bytes(data.encode("utf-8", "replace"))
+            elif kind == "resize" and isinstance(data, dict):
+                width, height = _int(str(data.get("width")), 80), _int(str(data.get("height")), 24)
+                await service.set_terminal_size(max(20, min(500, width)), max(10, min(200, height)))
+            elif kind == "ping":
+                await websocket.send_json(["pong", data])
+            elif kind == "blur":
+                await service.blur()
+            elif kind == "focus":
+                await service.focus()
+    finally:
+        task.cancel()
 
 
 def _int(text: str | None, default: int) -> int:
@@ -157,9 +218,9 @@ def _int(text: str | None, default: int) -> int:
         return default
 
 
-def serve_web(config, host: str, port: int, memory_bytes: int = 1024 * 1024 * 1024) -> int:
+def serve_web(config, host: str, port: int, limits) -> int:
     if not config.code:
         raise ValueError(f"{config.config_path}: --web needs a class code: add code = \"...\" (6 characters or more)")
     log(f"serving class {config.name!r} on {host} port {port} (http://{host}:{port}/, web)")
-    ClassWebServer(config, host, port, memory_bytes).serve()
+    ClassWebServer(config, host, port, limits).serve()
     return 0
