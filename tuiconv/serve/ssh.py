@@ -361,9 +361,12 @@ class LearnerSession(asyncssh.SSHServerSession):
 
     def _refuse(self, why: str) -> None:
         log(f"refused {self.learner} from {self.address}: {why}")
-        self.channel.write(f"tuiconv: {why}\r\n".encode())
-        self.channel.exit(1)
         self._ended = True
+        try:
+            self.channel.write(f"tuiconv: {why}\r\n".encode())
+            self.channel.exit(1)
+        except (OSError, asyncssh.Error):
+            pass  # the client has already gone
 
     async def _start(self) -> None:
         limits = self.classroom.limits
@@ -548,7 +551,8 @@ async def serve(directory: Path, host: str, port: int, limits: Limits, ready=Non
     await classroom.zygote.start()
     server = await asyncssh.create_server(
         lambda: ClassServer(classroom), host, port,
-        server_host_keys=[key], encoding=None,
+        # Bytes both ways, untouched: asyncssh's line editor must not sit between keys and app.
+        server_host_keys=[key], encoding=None, line_editor=False,
         keepalive_interval=limits.keepalive_seconds, keepalive_count_max=3,
         login_timeout=limits.login_timeout,
         agent_forwarding=False, x11_forwarding=False, allow_scp=False,
