@@ -261,7 +261,8 @@ class ClassServer(asyncssh.SSHServer):
         self.classroom = classroom
         self.address = "?"
         self.username = "?"
-        self.method: str | None = None
+        self.method: str | None = None  # set once asyncssh says the login is complete
+        self._offered: str | None = None
         self.refusal: str | None = None
         self.connection: asyncssh.SSHServerConnection | None = None
 
@@ -292,7 +293,7 @@ class ClassServer(asyncssh.SSHServer):
         if self.refusal is not None:
             return False
         if self.classroom.roster.key_matches(username, key):
-            self.method = "key"
+            self._offered = "key"  # a login only once asyncssh has checked the key's signature
             return True
         return False
 
@@ -303,10 +304,13 @@ class ClassServer(asyncssh.SSHServer):
         if self.refusal is not None:
             return False
         if self.classroom.roster.code_matches(username, password):
-            self.method = "class code"
+            self._offered = "class code"
             return True
         self.refusal = "wrong class code (or a name that must use its key)"
         return False
+
+    def auth_completed(self) -> None:
+        self.method = self._offered
 
     def session_requested(self):
         return LearnerSession(self.classroom, self.username, self.address, self.method or "?")
