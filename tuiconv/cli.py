@@ -15,7 +15,9 @@ from tuiconv import __version__, startup
 from tuiconv.errors import InputError
 
 # Order is the order `tuiconv --help` lists them in.
-COMMANDS = ["lesson", "lessons", "step", "network", "train", "classify", "show"]
+COMMANDS = ["lesson", "lessons", "step", "network", "train", "classify", "show", "class", "serve"]
+# A command whose module cannot have its name ("class" is a Python keyword).
+MODULES = {"class": "classroom"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,7 +47,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in [chosen] if chosen else COMMANDS:
-        module = importlib.import_module(f"tuiconv.commands.{name}")
+        module = importlib.import_module(f"tuiconv.commands.{MODULES.get(name, name)}")
         command = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(command)
         command.set_defaults(run=module.run)
@@ -65,10 +67,34 @@ def _command_in(argv: list[str] | None) -> str | None:
     return None
 
 
+def default_lessons() -> str | None:
+    """The course when no --lessons is given: TUICONV_LESSONS names a lessons directory or a
+    class directory (then its class.toml's course); unset, the built-in lessons (None)."""
+    import os
+
+    named = os.environ.get("TUICONV_LESSONS", "")
+    if not named:
+        return None
+    from pathlib import Path
+
+    if (Path(named) / "class.toml").is_file():
+        from tuiconv.serve import classdir
+
+        lessons = classdir.load(named).lessons_dir()
+        return None if lessons is None else str(lessons)
+    return named
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(argv)
     args = parser.parse_args(argv)
+    if getattr(args, "lessons", None) is None:
+        try:
+            args.lessons = default_lessons()
+        except (InputError, ValueError) as error:
+            print(f"tuiconv: error: TUICONV_LESSONS: {error}", file=sys.stderr)
+            return 2
     run = getattr(args, "run", None)
     if run is None:
         run = importlib.import_module("tuiconv.commands.menu").run

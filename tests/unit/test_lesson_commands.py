@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import shutil
+import sqlite3
 
 import pytest
 
@@ -26,7 +26,6 @@ def test_lessons_lists_every_lesson_with_its_status(capsys):
     store.complete_step("pixels-are-numbers", 3, 3)
     store.complete_step("one-dot-product", 1, 4)
     store.visit("one-dot-product", 2)
-    store.save()
     assert main(["lessons"]) == 0
     out = capsys.readouterr().out
     rows = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ") and line.split() and line.split()[0].isdigit()}
@@ -41,18 +40,42 @@ def test_reset_forgets_progress_keeps_a_backup_and_says_what_it_did(capsys):
     store = ProgressStore("built-in")
     store.complete_step("padding", 1, 4)
     store.complete_step("relu", 1, 4)
-    store.save()
     assert main(["lessons", "reset", "padding"]) == 0
     out = capsys.readouterr().out
     assert "Reset 1 lesson(s): Padding." in out
     assert not ProgressStore("built-in").lesson("padding").started
     assert ProgressStore("built-in").lesson("relu").started
-    backup = json.loads(default_path().with_name("progress.json.bak").read_text())
-    assert "padding" in backup["courses"]["built-in"]
+    backup = default_path().with_name("progress.db.bak")
+    assert f"The previous progress is kept in {backup}." in out
+    with sqlite3.connect(backup) as db:
+        assert db.execute("SELECT lesson FROM steps ORDER BY lesson").fetchall() == [("padding",), ("relu",)]
     assert main(["lessons", "reset"]) == 0
     assert "Reset 1 lesson(s): ReLU." in capsys.readouterr().out
     assert main(["lessons", "reset"]) == 0
     assert "Nothing to reset" in capsys.readouterr().out
+
+
+def test_reset_of_one_lesson_named_twice_resets_it_once(capsys):
+    ProgressStore("built-in").complete_step("pixels-are-numbers", 1, 3)
+    assert main(["lessons", "reset", "1", "1", "pixels-are-numbers"]) == 0
+    assert "Reset 1 lesson(s): Pixels are numbers." in capsys.readouterr().out
+    assert not ProgressStore("built-in").lesson("pixels-are-numbers").started
+
+
+def test_a_lesson_that_gained_a_step_is_listed_as_not_done(tmp_path, capsys):
+    teacher = tmp_path / "mine"
+    teacher.mkdir()
+    shutil.copy(builtin_dir() / "01-pixels-are-numbers.toml", teacher / "01-pixels.toml")
+    store = ProgressStore(str(teacher.resolve()))
+    for step in (1, 2, 3):
+        store.complete_step("pixels-are-numbers", step, 3)
+    assert main(["--lessons", str(teacher), "lessons"]) == 0
+    assert "✓ done 3/3" in capsys.readouterr().out
+    text = (teacher / "01-pixels.toml").read_text()
+    last = text.rindex("[[steps]]")
+    (teacher / "01-pixels.toml").write_text(text + "\n" + text[last:])
+    assert main(["--lessons", str(teacher), "lessons"]) == 0
+    assert "▶ step 1 3/4" in capsys.readouterr().out
 
 
 def test_reset_of_an_unknown_lesson_is_one_line_and_exit_2(capsys):
@@ -99,12 +122,12 @@ def test_the_global_lessons_option_lists_a_teachers_course(tmp_path, capsys):
     assert "Padding" in out and "Pixels" not in out
 
 
-def test_a_corrupt_progress_file_is_a_warning_not_a_crash(data_home, capsys):
+def test_a_damaged_progress_database_is_a_warning_not_a_crash(data_home, capsys):
     default_path().parent.mkdir(parents=True)
-    default_path().write_text("{oops")
+    default_path().write_text("{oops" * 1000)
     assert main(["lessons"]) == 0
     err = capsys.readouterr().err
-    assert err.startswith("tuiconv: warning: ") and "moved it to" in err
+    assert err.startswith("tuiconv: warning: ") and "moved it to" in err and err.count("\n") == 1
 
 
 def test_lesson_names_an_unknown_lesson_or_step_in_one_line_before_any_screen(capsys):

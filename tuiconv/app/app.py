@@ -77,6 +77,8 @@ class TuiconvApp(App):
         super().__init__()
         self._first_screen = first_screen
         self.lessons_dir = lessons_dir
+        # Served by `tuiconv serve`: files only from the class directory, nothing written there.
+        self.served = bool(os.environ.get("TUICONV_FILE_ROOT"))
 
     def get_default_screen(self) -> Screen:
         # The first screen is the bottom of the stack, so no empty default screen is composed
@@ -106,7 +108,8 @@ class TuiconvApp(App):
             if command.title not in ("Keys", "Screenshot"):
                 yield command
         yield SystemCommand("Keys", "every key of this screen (also ?)", self.action_help)
-        yield SystemCommand("Screenshot", "save an SVG picture of this screen in the current directory", self.save_screenshot_here)
+        if not self.served:  # a served learner may not write files on the server
+            yield SystemCommand("Screenshot", "save an SVG picture of this screen in the current directory", self.save_screenshot_here)
         # A screen offers its own actions to the command palette by defining palette_commands().
         provider = getattr(screen, "palette_commands", None)
         if provider is not None:
@@ -132,6 +135,13 @@ class TuiconvApp(App):
             return
         title = f"Keys: {self.screen.title or self.title}"
         self.push_screen(HelpScreen(binding_sections(self.screen), title))
+
+    def action_help_quit(self) -> None:
+        # Over SSH, ctrl+c is how a learner ends a session; locally Textual's reminder stays.
+        if self.served:
+            self.exit()
+        else:
+            super().action_help_quit()
 
     @property
     def at_first_screen(self) -> bool:

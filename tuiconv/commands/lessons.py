@@ -14,7 +14,7 @@ def add_arguments(parser) -> None:
         "reset",
         help="forget your progress, in every lesson or only the ones named",
         description="Forget your progress, in every lesson or only the ones named. "
-        "The previous progress file is kept beside it as progress.json.bak.",
+        "A copy of the progress database from before is kept beside it as progress.db.bak.",
     )
     reset.add_argument("lesson", nargs="*", metavar="LESSON", help="a lesson id or number (default: all)")
     check = actions.add_parser(
@@ -60,8 +60,8 @@ def show(course, store) -> None:
     table.add_column("progress", no_wrap=True)
     next_up = None
     for number, lesson in enumerate(course.lessons, start=1):
-        progress = store.lesson(lesson.id)
         total = len(lesson.steps)
+        progress = store.lesson(lesson.id, total)
         done = len(progress.completed_steps & set(range(1, total + 1)))
         if progress.completed:
             status = f"[green]✓ done[/] {total}/{total}"
@@ -73,7 +73,7 @@ def show(course, store) -> None:
             next_up = next_up or lesson
         table.add_row(str(number), lesson.title, *([lesson.id] if with_ids else []), status)
     console.print(table)
-    done = sum(store.lesson(lesson.id).completed for lesson in course.lessons)
+    done = sum(store.lesson(lesson.id, len(lesson.steps)).completed for lesson in course.lessons)
     where = "" if course.key == "built-in" else f" --lessons {course.directory}"
     if next_up is None:
         console.print(f"All {done} lessons done. `tuiconv{where} lessons reset` starts over.")
@@ -83,20 +83,23 @@ def show(course, store) -> None:
 
 
 def reset(course, store, names: list[str]) -> int:
-    import shutil
-
-    lessons = [course.find(name) for name in names] if names else course.lessons
-    if store.path.exists():
-        shutil.copy2(store.path, store.path.with_name(store.path.name + ".bak"))
+    # "reset 1 1" or "reset 1 pixels-are-numbers" names one lesson once.
+    chosen = {}
+    for name in names:
+        lesson = course.find(name)
+        chosen.setdefault(lesson.id, lesson)
+    lessons = list(chosen.values()) if names else course.lessons
+    backup = store.path.with_name(store.path.name + ".bak")
+    # The copy first, then one transaction: a failure in either leaves the progress as it was.
+    store.backup(backup)
     forgotten = store.reset([lesson.id for lesson in lessons])
-    store.save()
     if not forgotten:
         what = "any lesson" if not names else ", ".join(lesson.id for lesson in lessons)
         print(f"Nothing to reset: no progress in {what}.")
         return 0
     titles = [lesson.title for lesson in lessons if lesson.id in forgotten]
     print(f"Reset {len(titles)} lesson(s): {', '.join(titles)}.")
-    print(f"The previous progress is kept in {store.path.name}.bak beside {store.path}.")
+    print(f"The previous progress is kept in {backup}.")
     return 0
 
 

@@ -119,7 +119,7 @@ class LessonScreen(ViewHost, Screen):
         self.course = course
         self.lesson = lesson
         self.store = store
-        progress = store.lesson(lesson.id)
+        progress = store.lesson(lesson.id, len(lesson.steps))
         resume = 1 if progress.completed else progress.current_step
         if resume in progress.completed_steps:  # back to what is left to do, not to a done step
             resume = self._first_unfinished(progress.completed_steps, lesson) or resume
@@ -289,7 +289,7 @@ class LessonScreen(ViewHost, Screen):
             self._say(outcome.message or KEYS_WORDS)
 
     def _complete(self) -> None:
-        was_completed = self.store.lesson(self.lesson.id).completed
+        was_completed = self.store.lesson(self.lesson.id, len(self.lesson.steps)).completed
         progress = self.store.complete_step(self.lesson.id, self.number, len(self.lesson.steps))
         self._save()
         self._show_task()
@@ -309,6 +309,8 @@ class LessonScreen(ViewHost, Screen):
         if state is None:
             return
         outcome = evaluate(self.step.check, state, event.value)
+        if not self.done:
+            self.store.attempt(self.lesson.id, self.number)
         if outcome.passed:
             self._complete()
         else:
@@ -339,6 +341,8 @@ class LessonScreen(ViewHost, Screen):
         if not hints:
             self._say("No hints for this step: x shows the story again.")
             return
+        if self.hints_shown < len(hints):
+            self.store.hint(self.lesson.id, self.number)
         self.hints_shown = min(self.hints_shown + 1, len(hints))
         self._say(f"hint {self.hints_shown}/{len(hints)}: {hints[self.hints_shown - 1]}")
 

@@ -55,7 +55,7 @@ class MenuScreen(Screen):
         first_open = None
         done_count = 0
         for number, lesson in enumerate(lessons, start=1):
-            progress = self.store.lesson(lesson.id)
+            progress = self.store.lesson(lesson.id, len(lesson.steps))
             total = len(lesson.steps)
             done = len(progress.completed_steps & set(range(1, total + 1)))
             if progress.completed:
