@@ -15,7 +15,7 @@ from tuiconv import __version__, startup
 from tuiconv.errors import InputError
 
 # Order is the order `tuiconv --help` lists them in.
-COMMANDS = ["lesson", "lessons", "step", "network", "train", "classify", "show"]
+COMMANDS = ["lesson", "lessons", "step", "network", "train", "classify", "wants", "show"]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -35,18 +35,18 @@ def add_arguments(parser) -> None:
     add_architecture_options(parser)
 
 
-def check_writable(path: str) -> None:
-    """Refuse an --out the weights could not be written to, before any training is done."""
+def check_writable(path: str, what: str = "the weights") -> None:
+    """Refuse an --out that ``what`` could not be written to, before any work is done."""
     from tuiconv.errors import InputError
 
     target = Path(path)
     if target.is_dir():
-        raise InputError("is a directory, not a file to write the weights to", path)
+        raise InputError(f"is a directory, not a file to write {what} to", path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise InputError(f"cannot write the weights: no folder {str(folder)!r}", path)
+        raise InputError(f"cannot write {what}: no folder {str(folder)!r}", path)
     if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise InputError("cannot write the weights: permission denied", path)
+        raise InputError(f"cannot write {what}: permission denied", path)
 
 
 def run(args) -> int:
