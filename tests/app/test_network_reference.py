@@ -54,16 +54,23 @@ def forward_loops(net, image):
     pool1 = pool_loops(relu1)
     relu2 = relu_loops(conv_loops(pool1, net.w2, net.b2))
     maxima = [max(max(row) for row in m) for m in relu2]
-    top = max(maxima)
-    exps = [math.exp(m - top) for m in maxima]
+    # The dense layer: each kind's score is a weighted sum of the maxima plus a bias (a net
+    # without one passes the maxima on as they are).
+    w3 = getattr(net, "w3", np.eye(len(maxima)))
+    b3 = getattr(net, "b3", np.zeros(len(maxima)))
+    logits = [sum(float(w3[j][k]) * maxima[k] for k in range(len(maxima))) + float(b3[j]) for j in range(len(b3))]
+    top = max(logits)
+    exps = [math.exp(v - top) for v in logits]
     scores = [e / sum(exps) for e in exps]
+    kinds = getattr(net, "kinds", CLASSES)
     return {
         "relu1": relu1,
         "pool1": pool1,
         "relu2": relu2,
         "maxima": maxima,
+        "logits": logits,
         "scores": scores,
-        "verdict": CLASSES[scores.index(max(scores))],
+        "verdict": kinds[scores.index(max(scores))],
     }
 
 

@@ -39,7 +39,11 @@ def torch_trainer(data: ShapeSet, dtype_name: str, filters, kinds):
     start = starting_network(0, filters, kinds)
     params = [torch.tensor(getattr(start, n), dtype=dtype, requires_grad=True) for n in PARAMETER_NAMES]
     w1, b1, w2, b2, w3, b3 = params
-    groups = [{"params": [p], "weight_decay": WEIGHT_DECAY if n in DECAYED else 0.0} for n, p in zip(PARAMETER_NAMES, params)]
+    # As the Trainer: with one layer-2 filter per kind the dense layer stays the identity.
+    trained = PARAMETER_NAMES if filters[1] != len(kinds) else PARAMETER_NAMES[:4]
+    groups = [
+        {"params": [p], "weight_decay": WEIGHT_DECAY if n in DECAYED else 0.0} for n, p in zip(PARAMETER_NAMES, params) if n in trained
+    ]
     optimiser = torch.optim.AdamW(groups, lr=DEFAULT_LR)
     images, labels = data.groups[SIZE]
     images_t = torch.tensor(images, dtype=dtype).unsqueeze(1)

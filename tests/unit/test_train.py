@@ -268,3 +268,14 @@ def test_from_random_weights_it_learns_rectangles_diamonds_crosses_and_triangles
     assert sorted(set(labels.tolist())) == [0, 1, 2, 3] and len(held) == 400
     assert evaluate(net, held) >= 0.95
     assert evaluate(Network.random(seed, filters=(8, 8), kinds=FOUR), held) < 0.5  # chance is 0.25
+
+
+def test_the_dense_layer_learns_only_when_filters_and_kinds_differ_in_number():
+    # One filter per kind: each filter stays its kind's detector, the dense layer the identity.
+    two = Trainer(seed=0)
+    two.step(10)
+    assert np.array_equal(two.network().w3, np.eye(2)) and np.array_equal(two.network().b3, np.zeros(2))
+    four = Trainer(seed=0, kinds=FOUR, filters=(8, 8))
+    before = four.network().w3
+    four.step(10)
+    assert four.network().w3.shape == (4, 8) and np.abs(four.network().w3 - before).max() > 1e-3

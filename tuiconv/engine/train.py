@@ -249,8 +249,16 @@ class Trainer:
         if self.start is None:
             self.start = starting_network(self.seed, self.filters, self.kinds)
         self._params = _Parameters(self.start)
+        # One layer-2 filter per kind: each filter is its kind's detector and the dense layer
+        # stays what it starts as, the identity (each maximum is its kind's score, as in the
+        # hand-designed net). With more or fewer filters than kinds it learns how to mix them.
+        self.trains_dense = self.start.filters2 != len(self.kinds)
+        trained = PARAMETER_NAMES if self.trains_dense else PARAMETER_NAMES[:4]
         decay = np.concatenate(
-            [np.full(getattr(self.start, name).size, WEIGHT_DECAY if name in DECAYED else 0.0) for name in PARAMETER_NAMES]
+            [
+                np.full(getattr(self.start, name).size, WEIGHT_DECAY if name in DECAYED and name in trained else 0.0)
+                for name in PARAMETER_NAMES
+            ]
         )
         self._adam = Adam(self._params.flat.size, self.lr, decay=decay)
         self._rng = np.random.default_rng([self.seed, 0x7EA1])
@@ -295,6 +303,8 @@ class Trainer:
                 v["w1"], v["b1"], v["w2"], v["b2"], images, labels, CONV1_PADDING, CONV2_PADDING,
                 scratch=self._scratch, w3=v["w3"], b3=v["b3"],
             )
+            if not self.trains_dense:
+                grads.w3, grads.b3 = np.zeros_like(grads.w3), np.zeros_like(grads.b3)
             flat_grad = np.concatenate([grads.w1.ravel(), grads.b1, grads.w2.ravel(), grads.b2, grads.w3.ravel(), grads.b3])
             self._adam.update(self._params.flat, flat_grad)
             zero_mean(v["w1"])  # the projection: back onto filters that sum to zero
