@@ -203,10 +203,10 @@ def _winners_back_dense(grad, cols, where, positions, out_w, maps_shape, padding
     """(padded grad_maps, grad_w) through the gradient as a (mostly zero) matrix.
 
     The weights: (K, N·positions) holding each filter's gradient at its winning window, times
-    the patches. The maps: the same gradient placed at each window's top-left cell in the
-    *padded* grid (K, N·Hp·Wp), times the filters, gives what each window sends back to each of
-    its F·F taps; the tap (i, j) lands i rows and j columns further on, which in the flat padded
-    grid is one shift by i·Wp + j, so col2im is F·F contiguous adds rather than strided ones.
+    the patches. The maps: the same gradient at each won window (K, windows), times the
+    filters, gives what each window sends back to each of its F·F taps; a window is named by
+    its top-left cell in the flat *padded* grid, and the tap (i, j) lands i rows and j columns
+    further on, one shift by i·Wp + j, so col2im is F·F indexed adds.
     """
     c, n, h, wd = maps_shape
     k, _, f, _ = w.shape
@@ -217,14 +217,17 @@ def _winners_back_dense(grad, cols, where, positions, out_w, maps_shape, padding
     winners[filters, (np.arange(n) * positions + where).ravel()] = grad.ravel()
     grad_w = (winners @ cols.T).reshape(w.shape)
     top, left = where // out_w, where % out_w
-    corners = np.zeros((k, flat_size), grad.dtype)
-    corners[filters, ((np.arange(n) * padded_h + top) * padded_w + left).ravel()] = grad.ravel()
-    taps = (w.reshape(k, c * f * f).T @ corners).reshape(c, f * f, flat_size)
+    # Only the windows some filter won send anything back (several filters often win the same
+    # one): the product is over those columns alone, and each tap's cells are distinct, so a
+    # plain indexed add puts them in place.
+    won, slot = np.unique(((np.arange(n) * padded_h + top) * padded_w + left).ravel(), return_inverse=True)
+    corners = np.zeros((k, len(won)), grad.dtype)
+    corners[filters, slot] = grad.ravel()
+    taps = (w.reshape(k, c * f * f).T @ corners).reshape(c, f * f, len(won))
     grad_xp = np.zeros((c, flat_size), grad.dtype)
     for i in range(f):
         for j in range(f):
-            shift = i * padded_w + j
-            grad_xp[:, shift:] += taps[:, i * f + j, : flat_size - shift]
+            grad_xp[:, won + (i * padded_w + j)] += taps[:, i * f + j]
     return grad_xp.reshape(c, n, padded_h, padded_w), grad_w
 
 
