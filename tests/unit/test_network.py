@@ -298,3 +298,16 @@ def test_shipped_example_shapes_are_classified_as_named():
     net = Network.hand_designed()
     for kind in CLASSES:
         assert classify(net, load_shape(folder / f"{kind}.txt"))[0] == kind
+
+
+def test_a_weights_file_too_large_to_be_a_network_is_refused_without_unpacking_it(tmp_path):
+    big = tmp_path / "big.npz"
+    write_npz(big, **GOOD, padding=np.zeros(200_000))  # 1.6 MB of arrays
+    with pytest.raises(InputError, match="big.npz: too large for a weights file: more than 1024 KiB"):
+        Network.load(big)
+    packed = tmp_path / "packed.npz"
+    with open(packed, "wb") as handle:  # compressed to a few KiB, 8 MB unpacked
+        np.savez_compressed(handle, **GOOD, padding=np.zeros(1_000_000))
+    assert packed.stat().st_size < 100_000
+    with pytest.raises(InputError, match="packed.npz: too large for a weights file: its arrays hold more than 1024 KiB"):
+        Network.load(packed)

@@ -21,6 +21,7 @@ One conv2 cell sees an 8×8 patch of the input: 3 (conv1) → 4 (2×2 pool) → 
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -45,6 +46,8 @@ LAYERS = ("conv1", "relu1", "pool1", "conv2", "relu2")
 MIN_INPUT = 2
 # How many filters a layer may have: 32 is the learner's question ("32 filters over 32 maps").
 MAX_FILTERS = 32
+# The largest weights file read: a 32 → 32 net over five kinds is about 80 KiB.
+MAX_WEIGHTS_BYTES = 1024 * 1024
 DEFAULT_FILTERS1 = 4
 
 # Layer-1 bias of the hand-designed net: a line along a filter's direction scores 6, while a
@@ -206,12 +209,19 @@ class Network:
         then the layer-2 maxima are the rectangle and diamond scores, as they were); any
         problem is one InputError naming the file."""
         where = str(path)
-        data = read_bytes(path, "a weights file")
+        data = read_bytes(path, "a weights file", MAX_WEIGHTS_BYTES)
         if not data.startswith(b"PK\x03\x04"):  # every .npz is a zip archive
             raise InputError("not an .npz weights file (expected a zip archive holding w1, b1, w2, b2)", where)
         try:
+            # A compressed member could unpack to far more than the file: count before unpacking.
+            with zipfile.ZipFile(io.BytesIO(data)) as members:
+                unpacked = sum(info.file_size for info in members.infolist())
+            if unpacked > MAX_WEIGHTS_BYTES:
+                raise InputError(f"too large for a weights file: its arrays hold more than {MAX_WEIGHTS_BYTES // 1024} KiB", where)
             with np.load(io.BytesIO(data), allow_pickle=False) as archive:
                 arrays = {name: archive[name] for name in archive.files}
+        except InputError:
+            raise
         except Exception as error:  # a damaged zip raises BadZipFile, ValueError, OSError, EOFError...
             raise InputError(f"damaged .npz weights file ({type(error).__name__}: {error})", where) from None
         missing = [name for name in PARAMETER_NAMES[:4] if name not in arrays]
