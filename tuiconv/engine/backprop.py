@@ -200,34 +200,29 @@ def _winners_back_cellwise(grad, where, out_w, maps_shape, padding, w) -> np.nda
 
 
 def _winners_back_dense(grad, cols, where, positions, out_w, maps_shape, padding, w):
-    """(padded grad_maps, grad_w) through the gradient as a (mostly zero) matrix.
+    """(padded grad_maps, grad_w) through two matrix products over the windows some filter won.
 
-    The weights: (K, N·positions) holding each filter's gradient at its winning window, times
-    the patches. The maps: the same gradient at each won window (K, windows), times the
-    filters, gives what each window sends back to each of its F·F taps; a window is named by
-    its top-left cell in the flat *padded* grid, and the tap (i, j) lands i rows and j columns
-    further on, one shift by i·Wp + j, so col2im is F·F indexed adds.
+    Several filters often win the same window, so the (K, windows won) matrix of each filter's
+    gradient at its winning window is all the backward pass needs: times those windows' patches
+    it is the weights' gradient; the filters times it is what each window sends back to each of
+    its F·F taps. A window is also named by its top-left cell in the flat *padded* maps, and the
+    tap (i, j) lands i rows and j columns further on, one shift by i·Wp + j; within one tap the
+    windows' cells are distinct, so col2im is F·F plain indexed adds.
     """
     c, n, h, wd = maps_shape
     k, _, f, _ = w.shape
     padded_h, padded_w = h + 2 * padding, wd + 2 * padding
-    flat_size = n * padded_h * padded_w
-    filters = np.repeat(np.arange(k), n)
-    winners = np.zeros((k, n * positions), grad.dtype)
-    winners[filters, (np.arange(n) * positions + where).ravel()] = grad.ravel()
-    grad_w = (winners @ cols.T).reshape(w.shape)
-    top, left = where // out_w, where % out_w
-    # Only the windows some filter won send anything back (several filters often win the same
-    # one): the product is over those columns alone, and each tap's cells are distinct, so a
-    # plain indexed add puts them in place.
-    won, slot = np.unique(((np.arange(n) * padded_h + top) * padded_w + left).ravel(), return_inverse=True)
-    corners = np.zeros((k, len(won)), grad.dtype)
-    corners[filters, slot] = grad.ravel()
-    taps = (w.reshape(k, c * f * f).T @ corners).reshape(c, f * f, len(won))
-    grad_xp = np.zeros((c, flat_size), grad.dtype)
+    won, slot = np.unique((np.arange(n) * positions + where).ravel(), return_inverse=True)
+    per_window = np.zeros((k, len(won)), grad.dtype)
+    per_window[np.repeat(np.arange(k), n), slot] = grad.ravel()
+    grad_w = (per_window @ np.take(cols, won, axis=1).T).reshape(w.shape)
+    taps = (w.reshape(k, c * f * f).T @ per_window).reshape(c, f * f, len(won))
+    sample, position = won // positions, won % positions
+    corners = (sample * padded_h + position // out_w) * padded_w + position % out_w
+    grad_xp = np.zeros((c, n * padded_h * padded_w), grad.dtype)
     for i in range(f):
         for j in range(f):
-            grad_xp[:, won + (i * padded_w + j)] += taps[:, i * f + j]
+            grad_xp[:, corners + (i * padded_w + j)] += taps[:, i * f + j]
     return grad_xp.reshape(c, n, padded_h, padded_w), grad_w
 
 
