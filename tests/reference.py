@@ -105,22 +105,29 @@ def relu(maps):
 
 def forward_loops(net, image):
     """Every layer of the network on one (H, W) grid: conv 3×3 (padding 1) → ReLU → 2×2 max pool
-    → conv 3×3 (padding 1) over every channel → ReLU → global max → softmax, with the verdict."""
+    → conv 3×3 (padding 1) over every channel → ReLU → global max → dense → softmax, with the verdict."""
     x = np.asarray(image, dtype=float).reshape(np.shape(image)[-2:])[None]
     relu1 = relu(ref_conv2d(x, net.w1, net.b1, 1, 1, 1))
     pool1 = ref_pool(relu1, 2, 2, "max")[0]
     relu2 = relu(ref_conv2d(pool1, net.w2, net.b2, 1, 1, 1))
     maxima = [max(max(row) for row in m) for m in relu2.tolist()]
-    top = max(maxima)
-    exps = [math.exp(m - top) for m in maxima]
+    # The dense layer: each kind's score is a weighted sum of the maxima plus a bias (a net
+    # without one passes the maxima on as they are).
+    w3 = getattr(net, "w3", np.eye(len(maxima)))
+    b3 = getattr(net, "b3", np.zeros(len(maxima)))
+    logits = [sum(float(w3[j][k]) * maxima[k] for k in range(len(maxima))) + float(b3[j]) for j in range(len(b3))]
+    top = max(logits)
+    exps = [math.exp(v - top) for v in logits]
     scores = [e / sum(exps) for e in exps]
+    kinds = getattr(net, "kinds", CLASSES)
     return {
         "relu1": relu1,
         "pool1": pool1,
         "relu2": relu2,
         "maxima": maxima,
+        "logits": logits,
         "scores": scores,
-        "verdict": CLASSES[scores.index(max(scores))],
+        "verdict": kinds[scores.index(max(scores))],
     }
 
 

@@ -15,7 +15,7 @@ from tuiconv import __version__, startup
 from tuiconv.errors import InputError
 
 # Order is the order `tuiconv --help` lists them in.
-COMMANDS = ["lesson", "lessons", "step", "network", "train", "classify", "show", "class", "serve"]
+COMMANDS = ["lesson", "lessons", "step", "network", "train", "classify", "wants", "show", "class", "serve"]
 # A command whose module cannot have its name ("class" is a Python keyword).
 MODULES = {"class": "classroom"}
 

@@ -173,3 +173,54 @@ def test_a_tie_in_a_pool_window_sends_the_gradient_to_the_first_cell_only():
                 expected[k] += d_pool[k, i, j] * padded[row : row + 3, col : col + 3]
     assert np.abs(grads.w1[:, 0] - expected).max() < 1e-7
     assert np.abs(expected).max() > 1e-3
+
+
+def test_a_wider_net_with_a_dense_layer_has_every_gradient_right():
+    # 5 → 3 filters over 3 kinds: the dense layer mixes the maxima, so every layer-2 filter
+    # feeds every kind's score. The reference is network.forward's logits, grid by grid.
+    kinds = ("rectangle", "diamond", "cross")
+    for seed in range(100):
+        rng = np.random.default_rng([7, seed])
+        net = Network.random(seed, filters=(5, 3), kinds=kinds)
+        net.w3 = rng.normal(size=(3, 3))
+        net.b1, net.b2, net.b3 = rng.normal(0, 0.3, 5), rng.normal(0, 0.3, 3) + 0.5, rng.normal(size=3)
+        images, labels = rng.random((3, 9, 10)), np.array([0, 2, 1])
+        if kink_margin_wide(net, images) > 100 * NUDGE:
+            break
+
+    def reference():
+        total = 0.0
+        for image, label in zip(images, labels):
+            logits = forward(net, image).logits
+            total += np.log(np.exp(logits - logits.max()).sum()) + logits.max() - logits[label]
+        return total / len(labels)
+
+    loss, grads, _ = backprop.loss_and_gradients(
+        net.w1, net.b1, net.w2, net.b2, images, labels, P1, P2, want_input=True, w3=net.w3, b3=net.b3
+    )
+    assert loss == pytest.approx(reference(), abs=1e-12)
+    for name in ("w1", "b1", "w2", "b2", "w3", "b3"):
+        array = getattr(net, name)
+        slopes = numeric_gradient(reference, array, list(np.ndindex(array.shape)))
+        for index, slope in slopes.items():
+            assert getattr(grads, name)[index] == pytest.approx(slope, abs=1e-7), (name, index)
+        assert np.abs(getattr(grads, name)).max() > 1e-3, name
+    cells = [(0, 0, 0), (1, 4, 3), (2, 8, 9)]
+    for cell, slope in numeric_gradient(reference, images, cells).items():
+        assert grads.images[cell] == pytest.approx(slope, abs=1e-7), cell
+
+
+def kink_margin_wide(net: Network, images: np.ndarray) -> float:
+    """kink_margin for any number of filters."""
+    gaps = []
+    for image in images:
+        f = forward(net, image)
+        k1, k2 = net.w1.shape[0], net.w2.shape[0]
+        gaps += [np.abs(f.conv1).min(), np.abs(f.conv2).min()]
+        h, w = f.relu1.shape[1] // 2 * 2, f.relu1.shape[2] // 2 * 2
+        windows = f.conv1[:, :h, :w].reshape(k1, h // 2, 2, w // 2, 2).transpose(0, 1, 3, 2, 4).reshape(k1, h // 2, w // 2, 4)
+        top2 = np.sort(windows, axis=-1)[..., -2:]
+        gaps.append((top2[..., 1] - top2[..., 0]).min())
+        flat = np.sort(f.conv2.reshape(k2, -1), axis=1)
+        gaps.append((flat[:, -1] - flat[:, -2]).min())
+    return float(min(gaps))

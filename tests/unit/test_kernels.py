@@ -72,7 +72,7 @@ def test_edge_kernels_are_the_networks_channels_in_order():
 
 
 def test_layer2_kernels_want_their_edges_and_avoid_the_others():
-    assert set(LAYER2) == {"rectangle", "diamond"}
+    assert set(LAYER2) == {"rectangle", "diamond", "corner"}
     for name, k in LAYER2.items():
         assert k.shape == (4, 3, 3)
     horizontal, vertical, diagonal, antidiagonal = range(4)
@@ -104,3 +104,56 @@ def test_every_kernel_has_a_one_line_description():
         text = describe(name)
         assert text and "\n" not in text and len(text) < 80, name
     assert kernels.describe("diagonal") != kernels.describe("antidiagonal")
+
+
+# ---------------------------------------------------------------- where edges sit: the corner
+
+
+def pooled_edge_maps(image):
+    """The hand-designed net's pooled layer-1 maps, by the plain-loop references."""
+    from tuiconv.engine.network import HAND_BIAS1
+
+    from .test_ops import ref_conv2d, ref_pool
+
+    w1 = np.stack([kernel(name) for name in EDGE_KERNELS])[:, None]
+    conv = ref_conv2d(image[None], w1, np.full(4, HAND_BIAS1), stride=1, padding=1, dilation=1)
+    return ref_pool(np.maximum(conv, 0), 2, 2, "max")[0]
+
+
+def corner_response(pooled):
+    """ReLU of the corner filter over the pooled maps, multiplied out cell by cell."""
+    from .test_ops import ref_conv2d
+
+    return np.maximum(ref_conv2d(pooled, kernel("corner")[None], np.array([kernels.CORNER_BIAS]), 1, 1, 1)[0], 0)
+
+
+def test_the_corner_filter_has_slices_that_say_where_each_edge_sits():
+    corner = kernel("corner")
+    horizontal, vertical = corner[0], corner[1]
+    # Not a count of edges nearby: each slice has a pattern, different in each channel.
+    assert len(set(horizontal.ravel())) > 1 and len(set(vertical.ravel())) > 1
+    assert not np.array_equal(horizontal, vertical)
+    assert (horizontal[1, 1:] > 0).all() and horizontal[1, 0] < 0  # runs right, not left
+    assert (vertical[1:, 1] > 0).all() and vertical[0, 1] < 0  # runs down, not up
+
+
+def test_the_corner_filter_fires_at_a_rectangles_top_left_corner_and_nowhere_on_a_cross():
+    from tuiconv.engine.network import Network, forward, receptive_field
+    from tuiconv.engine.ops import conv2d, relu
+    from tuiconv.engine.shapes import make_shape
+
+    for seed in range(12):
+        for size in (12, 16, 23):
+            box = make_shape("rectangle", size, seed)
+            pooled = pooled_edge_maps(box)
+            response = corner_response(pooled)
+            # The engine's own convolution agrees with the loops.
+            engine = relu(conv2d(forward(Network.hand_designed(), box).pool1, kernel("corner")[None], np.array([kernels.CORNER_BIAS]), padding=1))[0]
+            assert np.abs(engine - response).max() < 1e-9
+            assert response.max() > 0, (seed, size)
+            top, left = np.argwhere(box)[0]  # the rectangle's top-left corner
+            i, j = np.unravel_index(response.argmax(), response.shape)
+            field = receptive_field("conv2", int(i), int(j), box.shape)
+            assert field.top <= top <= field.bottom and field.left <= left <= field.right, (seed, size)
+            cross = make_shape("cross", size, seed)
+            assert corner_response(pooled_edge_maps(cross)).max() == 0, (seed, size)

@@ -7,6 +7,8 @@ import sqlite3
 
 import pytest
 
+from tuiconv.engine import kernels
+
 from tuiconv.cli import main
 from tuiconv.course.library import builtin_dir
 from tuiconv.course.progress import ProgressStore, default_path
@@ -103,7 +105,7 @@ def test_check_prints_every_problem_as_file_line_message_and_exits_2(tmp_path, c
     kernel_line = next(n for n, line in enumerate(padding.read_text().splitlines(), 1) if "vertcal" in line)
     solution_line = next(n for n, line in enumerate(text.splitlines(), 1) if line == "[steps.solution]")
     assert out == [
-        f'{padding}:{kernel_line}: unknown kernel "vertcal" (did you mean "vertical"?); kernels: horizontal, vertical, diagonal, antidiagonal, sobel-x, sobel-y, blur, sharpen, identity, rectangle, diamond',
+        f'{padding}:{kernel_line}: unknown kernel "vertcal" (did you mean "vertical"?); kernels: {", ".join([*kernels.LAYER1, *kernels.LAYER2])}',
         f"{stride}:{solution_line}: step 1: the solution does not pass the check (Not yet: output shape is 2×2.)",
     ]
 

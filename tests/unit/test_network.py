@@ -7,7 +7,16 @@ import numpy as np
 import pytest
 
 from tuiconv.engine.kernels import EDGE_KERNELS, LAYER2, kernel
-from tuiconv.engine.network import CLASSES, Network, accuracy, classify, forward, receptive_field
+from tuiconv.engine.network import (
+    CLASSES,
+    HAND_TEMPERATURE,
+    Network,
+    accuracy,
+    classify,
+    forward,
+    parameter_counts,
+    receptive_field,
+)
 from tuiconv.engine.shapes import load_shape, make_shape, sample_shapes
 from tuiconv.errors import InputError
 
@@ -145,12 +154,105 @@ def test_save_and_load_round_trip(tmp_path):
     path = tmp_path / "net.npz"
     net.save(path)
     again = Network.load(path)
-    for name in ("w1", "b1", "w2", "b2"):
+    for name in ("w1", "b1", "w2", "b2", "w3", "b3"):
         assert np.array_equal(getattr(again, name), getattr(net, name))
     with np.load(path) as data:
-        assert sorted(data.files) == ["b1", "b2", "w1", "w2"]
+        # The file records its own shape: every array, and the kinds its scores are for.
+        assert sorted(data.files) == ["b1", "b2", "b3", "kinds", "w1", "w2", "w3"]
+        assert data["kinds"].tolist() == ["rectangle", "diamond"]
     image = make_shape("diamond", 16, 1)
     assert np.array_equal(forward(again, image).scores, forward(net, image).scores)
+
+
+def test_a_32_by_32_net_over_four_kinds_round_trips_with_its_shape_and_kinds(tmp_path):
+    kinds = ("rectangle", "diamond", "cross", "triangle")
+    net = Network.random(3, filters=(32, 32), kinds=kinds)
+    net.b3[:] = np.arange(4) * 0.1
+    net.save(tmp_path / "big.npz")
+    again = Network.load(tmp_path / "big.npz")
+    assert again.kinds == kinds and again.w1.shape == (32, 1, 3, 3) and again.w2.shape == (32, 32, 3, 3)
+    assert again.w3.shape == (4, 32)
+    image = make_shape("cross", 16, 2)
+    assert np.array_equal(forward(again, image).scores, forward(net, image).scores)
+    assert forward(again, image).verdict in kinds and forward(again, image).scores.shape == (4,)
+
+
+def test_an_old_weights_file_without_a_dense_layer_loads_with_its_old_scores(tmp_path):
+    # Written as tuiconv did before the dense layer: w1, b1, w2, b2 only, and the scores were
+    # softmax of the two layer-2 maxima.
+    rng = np.random.default_rng(5)
+    old = {"w1": rng.normal(size=(4, 1, 3, 3)), "b1": rng.normal(size=4), "w2": rng.normal(size=(2, 4, 3, 3)), "b2": rng.normal(size=2)}
+    write_npz(tmp_path / "old.npz", **old)
+    net = Network.load(tmp_path / "old.npz")
+    assert net.kinds == ("rectangle", "diamond")
+    image = make_shape("rectangle", 14, 3)
+    result = forward(net, image)
+    conv1 = ref_conv2d(image[None], old["w1"], old["b1"], stride=1, padding=1, dilation=1)
+    pool1, _ = ref_pool(np.maximum(conv1, 0), 2, 2, "max")
+    conv2 = ref_conv2d(pool1, old["w2"], old["b2"], stride=1, padding=1, dilation=1)
+    maxima = np.maximum(conv2, 0).reshape(2, -1).max(axis=1)
+    exps = np.exp(maxima - maxima.max())
+    assert np.allclose(result.scores, exps / exps.sum(), atol=1e-12, rtol=0)
+
+
+def test_the_forward_pass_of_a_wider_net_matches_hand_loops_up_to_the_dense_layer():
+    rng = np.random.default_rng(11)
+    kinds = ("rectangle", "diamond", "cross")
+    net = Network.random(11, filters=(5, 7), kinds=kinds)
+    net.b1[:], net.b2[:], net.b3[:] = rng.normal(size=5), rng.normal(size=7), rng.normal(size=3)
+    image = rng.random((10, 9))
+    result = forward(net, image)
+    conv1 = ref_conv2d(image[None], net.w1, net.b1, stride=1, padding=1, dilation=1)
+    pool1, _ = ref_pool(np.maximum(conv1, 0), 2, 2, "max")
+    conv2 = ref_conv2d(pool1, net.w2, net.b2, stride=1, padding=1, dilation=1)
+    maxima = [max(0.0, conv2[k].max()) for k in range(7)]
+    logits = [sum(net.w3[j, k] * maxima[k] for k in range(7)) + net.b3[j] for j in range(3)]
+    exps = [math.exp(v - max(logits)) for v in logits]
+    assert np.abs(result.conv2 - conv2).max() < 1e-9
+    assert np.allclose(result.logits, logits, atol=1e-9, rtol=0)
+    assert np.allclose(result.scores, [e / sum(exps) for e in exps], atol=1e-12, rtol=0)
+    assert result.verdict == kinds[int(np.argmax(logits))]
+
+
+def test_parameter_counts_are_f_f_d_k_plus_k_per_layer():
+    counts = {row.layer: row for row in parameter_counts(Network.random(0, filters=(32, 32), kinds=("rectangle", "diamond", "cross", "triangle")))}
+    assert counts["conv1"].total == 3 * 3 * 1 * 32 + 32 == 320
+    assert counts["conv2"].total == 3 * 3 * 32 * 32 + 32 == 9248
+    assert counts["dense"].total == 32 * 4 + 4 == 132
+    assert counts["conv2"].formula == "3·3·32·32 + 32 = 9248"
+    hand = {row.layer: row.total for row in parameter_counts(Network.hand_designed())}
+    assert hand == {"conv1": 9 * 4 + 4, "conv2": 9 * 4 * 2 + 2, "dense": 2 * 2 + 2}
+
+
+@pytest.mark.parametrize(
+    ("filters", "kinds", "message"),
+    [
+        ((0, 2), CLASSES, "layer 1 must have from 1 to 32 filters, not 0"),
+        ((4, 33), CLASSES, "layer 2 must have from 1 to 32 filters, not 33"),
+        ((4, 2), ("rectangle", "hexagon"), "unknown kind 'hexagon'"),
+        ((4, 2), ("rectangle", "rectangle"), "each kind may be named once"),
+        ((4, 2), ("rectangle",), "at least two kinds"),
+    ],
+)
+def test_impossible_sizes_and_kinds_are_refused(filters, kinds, message):
+    with pytest.raises(ValueError, match=message):
+        Network.random(0, filters=filters, kinds=kinds)
+
+
+def test_hand_designed_probabilities_are_readable_and_verdicts_unchanged():
+    # The dense layer divides each maximum by HAND_TEMPERATURE: the verdict is the larger
+    # maximum, as before, but a typical shape is no longer 1.00 / 0.00.
+    net = Network.hand_designed()
+    winners = []
+    for kind in CLASSES:
+        for image in sample_shapes(kind, 200, seed=7, sizes=(12, 32)):
+            result = forward(net, image)
+            assert result.verdict == CLASSES[int(np.argmax(result.maxima))]
+            assert np.allclose(result.logits, result.maxima / HAND_TEMPERATURE, atol=1e-12, rtol=0)
+            winners.append(result.scores.max())
+    winners = np.array(winners)
+    assert np.median(winners) > 0.7 and np.median(winners) < 0.95, np.median(winners)
+    assert np.mean((winners >= 0.7) & (winners <= 0.97)) > 0.9
 
 
 def test_random_networks_differ_by_seed_and_repeat_by_seed():
@@ -196,3 +298,16 @@ def test_shipped_example_shapes_are_classified_as_named():
     net = Network.hand_designed()
     for kind in CLASSES:
         assert classify(net, load_shape(folder / f"{kind}.txt"))[0] == kind
+
+
+def test_a_weights_file_too_large_to_be_a_network_is_refused_without_unpacking_it(tmp_path):
+    big = tmp_path / "big.npz"
+    write_npz(big, **GOOD, padding=np.zeros(200_000))  # 1.6 MB of arrays
+    with pytest.raises(InputError, match="big.npz: too large for a weights file: more than 1024 KiB"):
+        Network.load(big)
+    packed = tmp_path / "packed.npz"
+    with open(packed, "wb") as handle:  # compressed to a few KiB, 8 MB unpacked
+        np.savez_compressed(handle, **GOOD, padding=np.zeros(1_000_000))
+    assert packed.stat().st_size < 100_000
+    with pytest.raises(InputError, match="packed.npz: too large for a weights file: its arrays hold more than 1024 KiB"):
+        Network.load(packed)

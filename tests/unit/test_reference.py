@@ -27,3 +27,21 @@ def test_reference_on_a_worked_example():
     assert out["maxima"] == [16.0, 15.0]
     assert math.isclose(out["scores"][0], math.e / (math.e + 1))
     assert out["verdict"] == "rectangle"
+
+
+def test_reference_dense_layer_on_a_worked_example():
+    """The dense layer weighs each detector's maximum: by hand, logits 2×16 + 0 and 1×15 + 1."""
+
+    class Weighted:
+        w1 = np.ones((4, 1, 3, 3))
+        b1 = np.zeros(4)
+        w2 = np.ones((2, 4, 3, 3))
+        b2 = np.array([0.0, -1.0])
+        w3 = np.array([[2.0, 0.0], [0.0, 1.0]])
+        b3 = np.array([0.0, 1.0])
+
+    image = np.zeros((4, 4))
+    image[1, 1] = 1.0
+    out = forward_loops(Weighted, image)
+    assert out["logits"] == [32.0, 16.0]
+    assert math.isclose(out["scores"][0], 1 / (1 + math.exp(-16)))

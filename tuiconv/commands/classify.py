@@ -6,7 +6,7 @@ import sys
 
 from tuiconv.commands.options import add_shape_options, add_weights_option
 
-HELP = "print the network's verdict (rectangle or diamond) and both scores for each shape file"
+HELP = "print the network's verdict (rectangle, diamond, ...) and every kind's probability for each shape file"
 
 
 def add_arguments(parser) -> None:
@@ -25,7 +25,7 @@ def run(args) -> int:
     from rich.table import Table
     from rich.text import Text
 
-    from tuiconv.engine.network import CLASSES, Network, classify
+    from tuiconv.engine.network import Network, classify
     from tuiconv.engine.shapes import resolve_input
     from tuiconv.errors import InputError
 
@@ -50,7 +50,7 @@ def run(args) -> int:
         table.add_column("input")
         table.add_column("size", justify="right")
         table.add_column("verdict")
-        for label in CLASSES:
+        for label in net.kinds:
             table.add_column(label, justify="right")
         for label, (h, w), verdict, scores in rows:
             table.add_row(Text(label), f"{h}×{w}", Text(verdict, style="bold"), *(f"{s:.3f}" for s in scores))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tuiconv.commands.options import add_shape_options, add_weights_option
+from tuiconv.commands.options import add_architecture_options, add_shape_options, add_weights_option, network_for
 
 HELP = "see every layer of the two-layer network at once, and why its verdict is what it is"
 
@@ -15,15 +15,37 @@ def add_arguments(parser) -> None:
         help="a shape name (rectangle, diamond, ...) or a shape file (default: rectangle)",
     )
     add_weights_option(parser)
+    add_architecture_options(parser)
     add_shape_options(parser)
+
+
+def screen_can_draw(net) -> str | None:
+    """None when the network screen can draw ``net``, else one line saying why not."""
+    from tuiconv.engine.network import CLASSES
+
+    if (net.filters1, net.filters2) == (4, 2) and net.kinds == CLASSES:
+        return None
+    return (
+        f"the network screen draws 4 → 2 filters over rectangle,diamond for now, not "
+        f"{net.filters1} → {net.filters2} over {','.join(net.kinds)}; "
+        "`tuiconv classify` and `tuiconv wants` take any network"
+    )
 
 
 def run(args) -> int:
     # Everything that can be wrong with the arguments is found here, before Textual starts, so a
     # bad file is one line on stderr and exit code 2 (cli.py), never a half-drawn screen.
-    from tuiconv.explore.network import NetworkSession
+    from pathlib import Path
 
-    session = NetworkSession.open(args.input, weights=args.weights, size=args.size, seed=args.seed)
+    from tuiconv.explore.network import NetworkSession
+    from tuiconv.engine.shapes import resolve_input
+
+    net = network_for(args)
+    refusal = screen_can_draw(net)
+    if refusal:
+        raise ValueError(refusal)
+    name, image = resolve_input(args.input, args.size, args.seed)
+    session = NetworkSession(net, image, name, size=args.size, seed=args.seed, weights_name=args.weights and Path(args.weights).name)
 
     from tuiconv.app.app import TuiconvApp
     from tuiconv.app.screens.network import NetworkScreen

@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--filter",
         metavar="NAME",
         help="a named kernel: horizontal, vertical, diagonal, antidiagonal, sobel-x, sobel-y, "
-        "blur, sharpen, identity; or rectangle, diamond (layer 2) (default: vertical)",
+        "blur, sharpen, identity; or rectangle, diamond, corner (layer 2) (default: vertical)",
     )
     parser.add_argument("--padding", metavar="P", default="0", help="zeros around the input: a number, or valid, same, full (default: 0)")
     parser.add_argument("--stride", metavar="S", type=int, default=1, help="cells the filter moves each step (default: 1)")

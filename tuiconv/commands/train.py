@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from tuiconv.commands.options import add_architecture_options
+
 HELP = "train the network from random weights and watch edge detectors form (--headless: no screen)"
 
 # Progress is redrawn every this many steps: a step takes about a millisecond.
@@ -16,38 +18,55 @@ _REFRESH_EVERY = 10
 # The engine's defaults (tuiconv.engine.train; a test keeps them equal), written out here because
 # importing the engine loads scipy, which `tuiconv --help` should not wait for.
 DEFAULT_SEED, DEFAULT_STEPS, DEFAULT_LR = 0, 200, 0.02
+STEPS_PER_KIND = 200  # the default with more than two kinds
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("--headless", action="store_true", help="train without the screen: a progress bar, then a summary")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="N", help=f"seed for the random weights and the shapes (default: {DEFAULT_SEED})")
-    parser.add_argument("--steps", type=int, default=DEFAULT_STEPS, metavar="M", help=f"training steps, one batch of 32 shapes each (default: {DEFAULT_STEPS})")
+    parser.add_argument(
+        "--steps",
+        type=int,
+        metavar="M",
+        help=f"training steps, one batch of 32 shapes each (default: {DEFAULT_STEPS}; {STEPS_PER_KIND} per kind with more than two kinds)",
+    )
     parser.add_argument("--lr", type=float, default=DEFAULT_LR, metavar="X", help=f"learning rate of the Adam optimiser (default: {DEFAULT_LR:g})")
     parser.add_argument("--out", metavar="FILE.npz", help="save the trained weights here (for `tuiconv network --weights`)")
+    add_architecture_options(parser)
 
 
-def check_writable(path: str) -> None:
-    """Refuse an --out the weights could not be written to, before any training is done."""
+def check_writable(path: str, what: str = "the weights") -> None:
+    """Refuse an --out that ``what`` could not be written to, before any work is done."""
     from tuiconv.errors import InputError
 
     target = Path(path)
     if target.is_dir():
-        raise InputError("is a directory, not a file to write the weights to", path)
+        raise InputError(f"is a directory, not a file to write {what} to", path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise InputError(f"cannot write the weights: no folder {str(folder)!r}", path)
+        raise InputError(f"cannot write {what}: no folder {str(folder)!r}", path)
     if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise InputError("cannot write the weights: permission denied", path)
+        raise InputError(f"cannot write {what}: permission denied", path)
 
 
 def run(args) -> int:
-    from tuiconv.engine.train import check_settings
+    from tuiconv.engine.network import CLASSES
+    from tuiconv.engine.train import check_settings, default_filters, default_steps
 
+    args.kinds = tuple(args.kinds or CLASSES)
+    args.filters = args.filters or default_filters(args.kinds)
+    if args.steps is None:
+        args.steps = default_steps(args.kinds)
     check_settings(steps=args.steps, lr=args.lr, seed=args.seed)
     if args.out:
         check_writable(args.out)
     if args.headless:
         return _run_headless(args)
+    if args.filters != (4, 2) or args.kinds != CLASSES:
+        raise ValueError(
+            f"the training screen shows 4 → 2 filters over rectangle,diamond for now, not "
+            f"{args.filters[0]} → {args.filters[1]} over {','.join(args.kinds)}: add --headless"
+        )
     from tuiconv.app.app import TuiconvApp
     from tuiconv.app.screens.train import TrainScreen
 
@@ -66,7 +85,7 @@ def _run_headless(args) -> int:
 
     console = Console(highlight=False)
     console.print(RECIPE + "\n")
-    trainer = Trainer(seed=args.seed, lr=args.lr)
+    trainer = Trainer(seed=args.seed, lr=args.lr, kinds=args.kinds, filters=args.filters)
     columns = (
         TextColumn("training"),
         BarColumn(),
@@ -86,7 +105,7 @@ def _run_headless(args) -> int:
                 accuracy=sum(r.accuracy for r in recent) / len(recent),
             )
     net = trainer.network()
-    held = held_out_set()
+    held = held_out_set(kinds=args.kinds)
     print_summary(console, net, evaluate(net, held), len(held), mean_responses(net, held), args)
     if args.out:
         net.save(args.out)
@@ -95,16 +114,21 @@ def _run_headless(args) -> int:
 
 
 def print_summary(console, net, accuracy: float, held_count: int, responses, args) -> None:
-    """Held-out accuracy, each layer-1 filter beside its closest named detector, the two detectors."""
+    """Held-out accuracy, each layer-1 filter beside its closest named detector, each kind's detector."""
     from rich.table import Table
 
     from tuiconv.engine.learned import WEAK_MATCH, layer1_matches, layer2_roles
-    from tuiconv.engine.network import CLASSES
 
+    kinds = net.kinds
+    each = held_count // len(kinds)
+    if len(kinds) == 2:
+        counted = f"{each} {plural(kinds[0])}, {each} {plural(kinds[1])}"
+    else:
+        counted = f"{each} each of {', '.join(plural(k) for k in kinds)}"
+    console.print(f"\nnetwork: {net.filters1} → {net.filters2} filters, telling apart {', '.join(kinds)}")
     console.print(
-        f"\nseed {args.seed}, {args.steps} steps, learning rate {args.lr:g}: "
-        f"[bold]{accuracy:.1%}[/] right on {held_count} held-out shapes "
-        f"({held_count // 2} rectangles, {held_count // 2} diamonds)\n"
+        f"seed {args.seed}, {args.steps} steps, learning rate {args.lr:g}: "
+        f"[bold]{accuracy:.1%}[/] right on {held_count} held-out shapes ({counted})\n"
     )
     matches = layer1_matches(net)
     table = Table(title="layer 1: the named edge detector each learned filter most resembles", title_justify="left")
@@ -126,8 +150,9 @@ def print_summary(console, net, accuracy: float, held_count: int, responses, arg
         console.print(f"(weak): |cosine| below {WEAK_MATCH}: a mix, not one named detector.")
 
     roles = layer2_roles(net, responses)
+    one_each = net.filters2 == len(kinds)
     table = Table(
-        title="\nlayer 2: how much each filter adds (+) or subtracts (−) of each layer-1 map "
+        title="\nlayer 2: how much each kind's detector adds (+) or subtracts (−) of each layer-1 map "
         "(sum of its 3×3 weights on that map)",
         title_justify="left",
     )
@@ -137,12 +162,31 @@ def print_summary(console, net, accuracy: float, held_count: int, responses, arg
     for match in matches:
         table.add_row(f"{match.filter} (≈{match.label})", *(f"{r.channel_weights[match.filter]:+.2f}" for r in roles))
     table.add_section()
-    for label, name in enumerate(CLASSES):
-        table.add_row(f"mean score on {name}s", *(f"{r.mean_response[label]:.2f}" for r in roles))
+    for label, name in enumerate(kinds):
+        table.add_row(f"mean score on {plural(name)}", *(f"{r.mean_response[label]:.2f}" for r in roles))
     console.print(table)
-    for role in roles:
-        own, other = role.mean_response[role.filter], role.mean_response[1 - role.filter]
+    if not one_each:
         console.print(
-            f"filter {role.filter} became the [bold]{role.detector} detector[/]: "
-            f"it scores {own:.2f} on {role.detector}s and {other:.2f} on {CLASSES[1 - role.filter]}s."
+            f"With {net.filters2} layer-2 filters and {len(kinds)} kinds, each kind's score is a weighted sum of "
+            "all the filters' maxima (the dense layer); the column shows the filter it weighs most."
         )
+    for j, role in enumerate(roles):
+        own = role.mean_response[j]
+        others = [role.mean_response[i] for i in range(len(kinds)) if i != j]
+        other_text = (
+            f"{others[0]:.2f} on {plural(kinds[1 - j])}" if len(kinds) == 2 else f"at most {max(others):.2f} on the other kinds"
+        )
+        if one_each:
+            console.print(
+                f"filter {role.filter} became the [bold]{role.detector} detector[/]: it scores {own:.2f} on {plural(role.detector)} and {other_text}."
+            )
+        else:
+            console.print(
+                f"the [bold]{role.detector}[/] score leans most on filter {role.filter} (weight {role.dense_weight:+.2f}): "
+                f"it scores {own:.2f} on {plural(role.detector)} and {other_text}."
+            )
+
+
+def plural(kind: str) -> str:
+    """"rectangle" → "rectangles", "cross" → "crosses"."""
+    return kind + ("es" if kind.endswith("s") else "s")

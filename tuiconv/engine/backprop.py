@@ -154,34 +154,76 @@ def conv_globalmax_forward(maps: np.ndarray, w: np.ndarray, b: np.ndarray, paddi
     conv = (w.reshape(k, c * f * f) @ cols).reshape(k, n, out_h * out_w)
     where = conv.argmax(axis=2)  # (K, N): the first position with the largest value
     best = conv.max(axis=2)
-    return best + b[:, None], (cols, where, out_h * out_w, out_w, maps.shape, padding, w)
+    return best + b[:, None], (cols, where, out_h * out_w, out_w, maps.shape, padding, w, scratch)
 
 
 def conv_globalmax_backward(grad: np.ndarray, tape):
     """grad (K, N) → (grad_maps (C, N, H, W), grad_w, grad_b).
 
-    Only each map's winning position gets gradient, so rather than a dense matrix product we
-    gather those K×N patches for the weights, and add each filter back onto its own winning
-    window for the maps (np.bincount sums the cells where two filters' windows overlap).
+    Only each map's winning position gets gradient. A small layer (the 4 → 2 net) gathers
+    those K×N patches for the weights and adds each filter back onto its own winning window
+    cell by cell (np.bincount sums the cells where two filters' windows overlap). A wide one
+    (32 → 32) does it in two matrix products instead; see ``_winners_back_dense``.
     """
-    cols, where, positions, out_w, maps_shape, padding, w = tape
+    cols, where, positions, out_w, maps_shape, padding, w, scratch = tape
+    c, n, h, wd = maps_shape
+    k, _, f, _ = w.shape
+    if k * c > _SMALL_CONV2:
+        grad_xp, grad_w = _winners_back_dense(grad, cols, where, positions, out_w, maps_shape, padding, w)
+    else:
+        columns = np.arange(n) * positions + where  # (K, N): each winner's column in cols
+        patches = np.take(cols, columns.ravel(), axis=1).reshape(c * f * f, k, n)
+        grad_w = (patches * grad).sum(axis=2).T.reshape(w.shape)
+        grad_xp = _winners_back_cellwise(grad, where, out_w, maps_shape, padding, w)
+    if padding:
+        grad_xp = grad_xp[:, :, padding:-padding, padding:-padding]
+    return grad_xp, grad_w, grad.sum(axis=1)
+
+
+# Above this many (filter, channel) pairs, two matrix products cost less than gathering and
+# scattering each winning window cell by cell.
+_SMALL_CONV2 = 64
+
+
+def _winners_back_cellwise(grad, where, out_w, maps_shape, padding, w) -> np.ndarray:
     c, n, h, wd = maps_shape
     k, _, f, _ = w.shape
     padded_h, padded_w = h + 2 * padding, wd + 2 * padding
-    samples = np.arange(n)
-    patches = cols[:, samples * positions + where]  # (C·F·F, K, N)
-    grad_w = (patches * grad).sum(axis=2).T.reshape(w.shape)
     # Flat index of every cell each winning window covers, in the padded (C, N, H, W) maps.
     top, left = where // out_w, where % out_w
-    corner = (samples * padded_h + top) * padded_w + left  # (K, N)
+    corner = (np.arange(n) * padded_h + top) * padded_w + left  # (K, N)
     offsets = (np.arange(c)[:, None, None] * n * padded_h + np.arange(f)[:, None]) * padded_w + np.arange(f)
     cells = corner[:, None, :, None, None] + offsets[None, :, None, :, :]  # (K, C, N, F, F)
     values = grad[:, None, :, None, None] * w[:, :, None, :, :]
     grad_xp = np.bincount(cells.ravel(), values.ravel(), c * n * padded_h * padded_w)
-    grad_xp = grad_xp.reshape(c, n, padded_h, padded_w)
-    if padding:
-        grad_xp = grad_xp[:, :, padding:-padding, padding:-padding]
-    return grad_xp, grad_w, grad.sum(axis=1)
+    return grad_xp.reshape(c, n, padded_h, padded_w)
+
+
+def _winners_back_dense(grad, cols, where, positions, out_w, maps_shape, padding, w):
+    """(padded grad_maps, grad_w) through two matrix products over the windows some filter won.
+
+    Several filters often win the same window, so the (K, windows won) matrix of each filter's
+    gradient at its winning window is all the backward pass needs: times those windows' patches
+    it is the weights' gradient; the filters times it is what each window sends back to each of
+    its F·F taps. A window is also named by its top-left cell in the flat *padded* maps, and the
+    tap (i, j) lands i rows and j columns further on, one shift by i·Wp + j; within one tap the
+    windows' cells are distinct, so col2im is F·F plain indexed adds.
+    """
+    c, n, h, wd = maps_shape
+    k, _, f, _ = w.shape
+    padded_h, padded_w = h + 2 * padding, wd + 2 * padding
+    won, slot = np.unique((np.arange(n) * positions + where).ravel(), return_inverse=True)
+    per_window = np.zeros((k, len(won)), grad.dtype)
+    per_window[np.repeat(np.arange(k), n), slot] = grad.ravel()
+    grad_w = (per_window @ np.take(cols, won, axis=1).T).reshape(w.shape)
+    taps = (w.reshape(k, c * f * f).T @ per_window).reshape(c, f * f, len(won))
+    sample, position = won // positions, won % positions
+    corners = (sample * padded_h + position // out_w) * padded_w + position % out_w
+    grad_xp = np.zeros((c, n * padded_h * padded_w), grad.dtype)
+    for i in range(f):
+        for j in range(f):
+            grad_xp[:, corners + (i * padded_w + j)] += taps[:, i * f + j]
+    return grad_xp.reshape(c, n, padded_h, padded_w), grad_w
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,40 +251,78 @@ def cross_entropy_backward(probs: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------
+# the dense layer: one score per kind, a weighted sum of the K2 maxima
+
+
+def dense_forward(features: np.ndarray, w: np.ndarray, b: np.ndarray):
+    """features (N, K2); w (kinds, K2); b (kinds,). Scores (N, kinds), and the tape."""
+    return features @ w.T + b, (features, w)
+
+
+def dense_backward(grad: np.ndarray, tape):
+    """grad (N, kinds) → (grad_features (N, K2), grad_w, grad_b)."""
+    features, w = tape
+    return grad @ w, grad.T @ features, grad.sum(axis=0)
+
+
+# ---------------------------------------------------------------------------------------------
 # the whole network
 
 
 @dataclass
 class Gradients:
-    """d loss / d each parameter, shaped like the network's; ``images`` only when asked for."""
+    """d loss / d each parameter, shaped like the network's; ``images`` only when asked for,
+    w3 and b3 only when the batch went through a dense layer."""
 
     w1: np.ndarray
     b1: np.ndarray
     w2: np.ndarray
     b2: np.ndarray
     images: np.ndarray | None = None
+    w3: np.ndarray | None = None
+    b3: np.ndarray | None = None
 
 
-def batch_scores(w1, b1, w2, b2, images: np.ndarray, padding1: int, padding2: int, scratch: dict | None = None):
-    """Class scores before softmax (N, 2) of same-size images (N, H, W), and the tape.
-
-    ``scratch`` (an empty dict to start with, kept between calls) lets repeated calls reuse memory.
-    """
+def batch_features(w1, b1, w2, b2, images: np.ndarray, padding1: int, padding2: int, scratch: dict | None = None):
+    """Each layer-2 filter's global maximum after ReLU (N, K2) of same-size images (N, H, W), and the tape."""
     pooled, tape1 = conv_pool_forward(images, w1, b1, padding1, scratch)
     act1, mask1 = relu_forward(pooled)
     best, tape2 = conv_globalmax_forward(act1, w2, b2, padding2, scratch)
-    scores, mask2 = relu_forward(best)
-    return scores.T, (tape1, mask1, tape2, mask2)
+    features, mask2 = relu_forward(best)
+    return features.T, (tape1, mask1, tape2, mask2)
 
 
-def loss_and_gradients(
-    w1, b1, w2, b2, images, labels, padding1: int, padding2: int, want_input=False, scratch: dict | None = None
-):
-    """Mean cross-entropy of a batch, its gradients, and the batch's probabilities (N, 2)."""
-    scores, (tape1, mask1, tape2, mask2) = batch_scores(w1, b1, w2, b2, images, padding1, padding2, scratch)
-    loss, probs = cross_entropy_forward(scores, labels)
-    grad = relu_backward(cross_entropy_backward(probs, labels).T, mask2)
+def batch_scores(w1, b1, w2, b2, images: np.ndarray, padding1: int, padding2: int, scratch: dict | None = None, w3=None, b3=None):
+    """Scores before softmax of same-size images (N, H, W), and the tape: (N, kinds) through
+    the dense layer ``w3``, ``b3``, or the layer-2 maxima themselves (N, K2) without one.
+
+    ``scratch`` (an empty dict to start with, kept between calls) lets repeated calls reuse memory.
+    """
+    features, tape = batch_features(w1, b1, w2, b2, images, padding1, padding2, scratch)
+    if w3 is None:
+        return features, (*tape, None)
+    scores, tape3 = dense_forward(features, w3, b3)
+    return scores, (*tape, tape3)
+
+
+def backward(grad_scores: np.ndarray, tape, want_input: bool = False) -> Gradients:
+    """d (something) / d scores (N, kinds) → the gradient of every parameter (and the images)."""
+    tape1, mask1, tape2, mask2, tape3 = tape
+    grad_w3 = grad_b3 = None
+    if tape3 is not None:
+        grad_scores, grad_w3, grad_b3 = dense_backward(grad_scores, tape3)
+    grad = relu_backward(grad_scores.T, mask2)
     grad_act1, grad_w2, grad_b2 = conv_globalmax_backward(grad, tape2)
     grad = relu_backward(grad_act1, mask1)
     grad_images, grad_w1, grad_b1 = conv_pool_backward(grad, tape1, want_input)
-    return loss, Gradients(grad_w1, grad_b1, grad_w2, grad_b2, grad_images), probs
+    return Gradients(grad_w1, grad_b1, grad_w2, grad_b2, grad_images, grad_w3, grad_b3)
+
+
+def loss_and_gradients(
+    w1, b1, w2, b2, images, labels, padding1: int, padding2: int, want_input=False, scratch: dict | None = None, w3=None, b3=None
+):
+    """Mean cross-entropy of a batch, its gradients, and the batch's probabilities (N, kinds)."""
+    scores, tape = batch_scores(w1, b1, w2, b2, images, padding1, padding2, scratch, w3, b3)
+    loss, probs = cross_entropy_forward(scores, labels)
+    grads = backward(cross_entropy_backward(probs, labels), tape, want_input)
+    return loss, grads, probs

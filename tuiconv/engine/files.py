@@ -29,14 +29,21 @@ def _check_allowed(path: str | Path, where: str) -> None:
         raise InputError("not a regular file", where)
 
 
-def read_bytes(path: str | Path, what: str) -> bytes:
+def read_bytes(path: str | Path, what: str, limit: int | None = None) -> bytes:
     """The file's bytes; InputError "PATH: no such file" (and the like) otherwise.
 
-    ``what`` names the kind of file expected, for the directory case: "a shape file".
+    ``what`` names the kind of file expected, for the directory case: "a shape file". With a
+    ``limit``, at most that many bytes are read, and a longer file is refused.
     """
     where = str(path)
     _check_allowed(path, where)
     try:
+        if limit is not None:
+            with open(path, "rb") as handle:
+                data = handle.read(limit + 1)
+            if len(data) > limit:
+                raise InputError(f"too large for {what}: more than {limit // 1024} KiB", where)
+            return data
         return Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError("no such file", where) from None

@@ -1,4 +1,4 @@
-"""Named kernels: the layer-1 edge filters a learner steps by hand, and the layer-2 shape pair.
+"""Named kernels: the layer-1 edge filters a learner steps by hand, and the layer-2 shape detectors.
 
 Layer-1 kernels are 3×3 and read one channel. The four edge kernels are line detectors: a
 bright line along their direction scores 2+2+2 = 6, the cells beside it subtract, and the
@@ -42,6 +42,26 @@ LAYER2: dict[str, np.ndarray] = {
     "diamond": np.stack([np.full((3, 3), v) for v in (_AVOID, _AVOID, _WANT, _WANT)]),
 }
 
+# Where edges sit: the top-left corner of a rectangle is a horizontal edge that starts at a
+# cell and runs right, and a vertical edge that starts at the same cell and runs down. The
+# corner sits in the window's centre: the horizontal slice wants its middle row from the centre
+# rightwards, the vertical slice its middle column from the centre downwards, and each slice
+# says "and it does not carry on" with −2 just before the centre (left of it, above it). That
+# last part is what a cross lacks: where its arms meet, both edges carry on through the centre.
+# (With the edges in the window's top row and left column instead, the window cannot see past
+# the corner, and a cross's arms score as high as a corner: 26 against 26 on generated shapes.)
+# On pooled edge maps of generated shapes a corner scores 13 to 18, a cross at most 10; the
+# bias CORNER_BIAS makes the detector fire (ReLU above 0) on every rectangle and on no cross.
+LAYER2["corner"] = np.stack(
+    [
+        _grid([[0, 0, 0], [-2, 1, 1], [0, 0, 0]]),  # horizontal edge: from the centre rightwards
+        _grid([[0, -2, 0], [0, 1, 0], [0, 1, 0]]),  # vertical edge: from the centre downwards
+        np.zeros((3, 3)),
+        np.zeros((3, 3)),
+    ]
+)
+CORNER_BIAS = -11.0
+
 _DESCRIPTIONS = {
     "horizontal": "responds to a horizontal line: a bright row between darker rows",
     "vertical": "responds to a vertical line: a bright column between darker columns",
@@ -54,6 +74,7 @@ _DESCRIPTIONS = {
     "identity": "copies the input unchanged: 1 in the centre, 0 elsewhere",
     "rectangle": "adds up horizontal and vertical edges nearby and subtracts diagonal ones",
     "diamond": "adds up diagonal edges nearby and subtracts horizontal and vertical ones",
+    "corner": "top-left corner: one edge runs right, one runs down, from the same cell",
 }
 
 

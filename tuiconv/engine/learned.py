@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tuiconv.engine import kernels
-from tuiconv.engine.network import CLASSES, Network
+from tuiconv.engine.network import Network
 
 # The named edge detectors a learned filter is compared with: the four line detectors the
 # hand-designed network uses, and the two Sobel step detectors.
@@ -69,12 +69,13 @@ def layer1_matches(net: Network) -> list[FilterMatch]:
 
 @dataclass(frozen=True)
 class DetectorRole:
-    """What one layer-2 filter turned into and which layer-1 maps it weighs."""
+    """A kind's detector: the layer-2 filter its score leans on most, and which layer-1 maps that filter weighs."""
 
     filter: int
-    detector: str  # "rectangle" or "diamond"
-    channel_weights: tuple[float, ...]  # sum of its 3×3 weights on each layer-1 map
-    mean_response: tuple[float, float] | None  # its mean score on (rectangles, diamonds), if measured
+    detector: str  # the kind, e.g. "rectangle"
+    channel_weights: tuple[float, ...]  # sum of the filter's 3×3 weights on each layer-1 map
+    mean_response: tuple[float, ...] | None  # the kind's mean score on the shapes of each kind, if measured
+    dense_weight: float = 1.0  # how much the filter's maximum counts in the kind's score
 
     def adds(self, matches: list[FilterMatch]) -> list[str]:
         """Labels of the layer-1 maps it adds up (positive total weight), strongest first."""
@@ -88,16 +89,18 @@ class DetectorRole:
 
 
 def layer2_roles(net: Network, responses: np.ndarray | None = None) -> list[DetectorRole]:
-    """Which layer-2 filter is the rectangle detector and which the diamond detector.
+    """One role per kind: the layer-2 filter whose maximum counts most (largest dense weight)
+    in that kind's score.
 
-    Training ties layer-2 filter k to class k (its global max is that class's score), so
+    With one layer-2 filter per kind, training starts the dense layer as the identity, so
     filter 0 becomes the rectangle detector and filter 1 the diamond detector. ``responses``,
-    if given, is (2 classes, 2 filters): each filter's mean score on held-out rectangles and
-    diamonds, the evidence that the filter fires on its own shape.
+    if given, is (kinds, kinds): each kind's mean score on held-out shapes of each kind, the
+    evidence that the detector fires on its own shape.
     """
     roles = []
-    for k, name in enumerate(CLASSES):
+    for j, name in enumerate(net.kinds):
+        k = int(np.argmax(net.w3[j]))
         weights = tuple(float(s) for s in net.w2[k].sum(axis=(1, 2)))
-        mean = None if responses is None else (float(responses[0, k]), float(responses[1, k]))
-        roles.append(DetectorRole(k, name, weights, mean))
+        mean = None if responses is None else tuple(float(responses[i, j]) for i in range(len(net.kinds)))
+        roles.append(DetectorRole(k, name, weights, mean, float(net.w3[j, k])))
     return roles

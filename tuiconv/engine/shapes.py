@@ -235,12 +235,13 @@ def load_shape(path: str | Path) -> np.ndarray:
     return parse_shape(text, where)
 
 
-def format_shape(grid: np.ndarray) -> str:
-    """The text of a shape file: ``.``/``#`` art when every cell is 0 or 1, numbers otherwise."""
+def format_shape(grid: np.ndarray, numbers: bool = False) -> str:
+    """The text of a shape file: ``.``/``#`` art when every cell is 0 or 1 (unless ``numbers``),
+    numbers otherwise."""
     grid = np.asarray(grid, dtype=np.float64)
     if grid.ndim != 2 or grid.size == 0:
         raise ValueError(f"a shape is a non-empty 2-D grid, not shape {grid.shape}")
-    if np.isin(grid, (0.0, 1.0)).all():
+    if not numbers and np.isin(grid, (0.0, 1.0)).all():
         return "".join("".join("#" if v else "." for v in row) + "\n" for row in grid)
     cells = [[_number(v) for v in row] for row in grid]
     width = max(len(c) for row in cells for c in row)
