@@ -389,11 +389,14 @@ async def test_help_lists_every_stepper_key():
 def test_impossible_settings_on_the_command_line_are_one_line_and_exit_2(capsys):
     from tuiconv.cli import main
 
-    assert main(["step", "--input", "rectangle", "--dilation", "5"]) == 2
+    assert main(["step", "--input", "rectangle", "--dilation", "3", "--filter", "blur"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "output would be empty" in err
+    # The app's z/s/d keys stop at these same limits (tuiconv/limits.py).
     assert main(["step", "--stride", "0"]) == 2
-    assert "stride S must be at least 1" in capsys.readouterr().err
+    assert "argument --stride: must be a whole number from 1 to 4, not 0" in capsys.readouterr().err
+    assert main(["step", "--dilation", "5"]) == 2
+    assert "argument --dilation: must be a whole number from 1 to 3, not 5" in capsys.readouterr().err
     assert main(["step", "--filter", "wobbly"]) == 2
     assert "unknown kernel 'wobbly'" in capsys.readouterr().err
 

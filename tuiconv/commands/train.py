@@ -19,10 +19,12 @@ DEFAULT_SEED, DEFAULT_STEPS, DEFAULT_LR = 0, 200, 0.02
 
 
 def add_arguments(parser) -> None:
+    from tuiconv.limits import argument
+
     parser.add_argument("--headless", action="store_true", help="train without the screen: a progress bar, then a summary")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="N", help=f"seed for the random weights and the shapes (default: {DEFAULT_SEED})")
-    parser.add_argument("--steps", type=int, default=DEFAULT_STEPS, metavar="M", help=f"training steps, one batch of 32 shapes each (default: {DEFAULT_STEPS})")
-    parser.add_argument("--lr", type=float, default=DEFAULT_LR, metavar="X", help=f"learning rate of the Adam optimiser (default: {DEFAULT_LR:g})")
+    parser.add_argument("--seed", type=argument("seed"), default=DEFAULT_SEED, metavar="N", help=f"seed for the random weights and the shapes (default: {DEFAULT_SEED})")
+    parser.add_argument("--steps", type=argument("steps"), default=DEFAULT_STEPS, metavar="M", help=f"training steps, one batch of 32 shapes each (default: {DEFAULT_STEPS})")
+    parser.add_argument("--lr", type=argument("lr"), default=DEFAULT_LR, metavar="X", help=f"learning rate of the Adam optimiser (default: {DEFAULT_LR:g})")
     parser.add_argument("--out", metavar="FILE.npz", help="save the trained weights here (for `tuiconv network --weights`)")
 
 

@@ -23,7 +23,9 @@ from typing import Iterable
 import numpy as np
 
 from tuiconv.engine import kernels
-from tuiconv.engine.files import read_bytes
+from tuiconv import limits
+from tuiconv.engine import npz
+from tuiconv.engine.files import read_bytes, write_atomically
 from tuiconv.engine.ops import conv2d, max_pool, relu
 from tuiconv.errors import InputError
 
@@ -92,34 +94,24 @@ class Network:
         return Network(self.w1.copy(), self.b1.copy(), self.w2.copy(), self.b2.copy())
 
     def save(self, path: str | Path) -> None:
-        """Write the weights as an .npz with keys w1, b1, w2, b2."""
-        with open(path, "wb") as handle:
-            np.savez(handle, w1=self.w1, b1=self.b1, w2=self.w2, b2=self.b2)
+        """Write the weights as an .npz with keys w1, b1, w2, b2, atomically (all or nothing)."""
+        write_atomically(path, lambda handle: np.savez(handle, w1=self.w1, b1=self.b1, w2=self.w2, b2=self.b2))
 
     @classmethod
     def load(cls, path: str | Path) -> Network:
-        """Read weights written by ``save``; any problem is one InputError naming the file."""
+        """Read weights written by ``save``; any problem is one InputError naming the file.
+
+        Names, shapes and sizes are checked before anything is decompressed (engine/npz.py),
+        and every weight must be a real number within the one table's range (tuiconv/limits.py).
+        """
         where = str(path)
-        data = read_bytes(path, "a weights file")
-        if not data.startswith(b"PK\x03\x04"):  # every .npz is a zip archive
-            raise InputError("not an .npz weights file (expected a zip archive holding w1, b1, w2, b2)", where)
-        try:
-            with np.load(io.BytesIO(data), allow_pickle=False) as archive:
-                arrays = {name: archive[name] for name in archive.files}
-        except Exception as error:  # a damaged zip raises BadZipFile, ValueError, OSError, EOFError...
-            raise InputError(f"damaged .npz weights file ({type(error).__name__}: {error})", where) from None
-        missing = [name for name in PARAMETER_SHAPES if name not in arrays]
-        if missing:
-            raise InputError(f"missing {', '.join(missing)} (a weights file holds w1, b1, w2, b2)", where)
-        for name, shape in PARAMETER_SHAPES.items():
-            value = arrays[name]
-            if value.shape != shape:
-                raise InputError(f"{name} has shape {value.shape}, expected {shape}", where)
-            if not np.issubdtype(value.dtype, np.number):
-                raise InputError(f"{name} holds {value.dtype}, not numbers", where)
-            if not np.isfinite(value).all():
-                raise InputError(f"{name} contains NaN or infinity", where)
-        return cls(**{name: arrays[name] for name in PARAMETER_SHAPES})
+        data = read_bytes(path, "weights")
+        arrays = npz.read_arrays(data, PARAMETER_SHAPES, where, "a weights file holds w1, b1, w2, b2", "weights")
+        for name in PARAMETER_SHAPES:
+            problem = limits.values_problem(arrays[name], name)
+            if problem:
+                raise InputError(problem, where)
+        return cls(**{name: arrays[name].astype(np.float64) for name in PARAMETER_SHAPES})
 
 
 @dataclass
