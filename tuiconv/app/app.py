@@ -111,6 +111,38 @@ class TuiconvApp(App):
         self._first_screen = first_screen
         self.lessons_dir = lessons_dir
         self._too_small: TooSmallScreen | None = None
+        self._crash_report = None
+        self._crashed = False
+
+    # -- crashes --------------------------------------------------------------------------
+
+    def _print_error_renderables(self) -> None:
+        # Textual would print its crash screen (a traceback with locals) on the terminal and
+        # then return normally, so the command exited 0. The report goes to a file instead and
+        # run() raises, so the command line prints one line and exits 1 (tuiconv/crash.py).
+        if not self._exit_renderables:
+            return
+        import io
+
+        from rich.console import Console
+
+        from tuiconv import crash
+
+        buffer = io.StringIO()
+        console = Console(file=buffer, width=120, color_system=None, markup=False, highlight=False)
+        for renderable in self._exit_renderables:
+            console.print(renderable)
+        self._exit_renderables.clear()
+        self._crashed = True
+        self._crash_report = crash.write_report(buffer.getvalue())
+
+    def run(self, *args, **kwargs):
+        result = super().run(*args, **kwargs)
+        if self._crashed or self.return_code == 1:
+            from tuiconv import crash
+
+            raise crash.AppCrashed(self._crash_report)
+        return result
 
     def get_default_screen(self) -> Screen:
         # The first screen is the bottom of the stack, so no empty default screen is composed

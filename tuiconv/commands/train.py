@@ -6,8 +6,6 @@ became; otherwise it opens the training screen.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 HELP = "train the network from random weights and watch edge detectors form (--headless: no screen)"
 
@@ -29,24 +27,18 @@ def add_arguments(parser) -> None:
 
 
 def check_writable(path: str) -> None:
-    """Refuse an --out the weights could not be written to, before any training is done."""
-    from tuiconv.errors import InputError
+    """Refuse an --out the weights could not be written to, before any training is done:
+    an empty name, a directory, a device such as /dev/full, a folder that takes no new file."""
+    from tuiconv.engine.files import check_writable as check
 
-    target = Path(path)
-    if target.is_dir():
-        raise InputError("is a directory, not a file to write the weights to", path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(f"cannot write the weights: no folder {str(folder)!r}", path)
-    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise InputError("cannot write the weights: permission denied", path)
+    check(path, "the weights")
 
 
 def run(args) -> int:
     from tuiconv.engine.train import check_settings
 
     check_settings(steps=args.steps, lr=args.lr, seed=args.seed)
-    if args.out:
+    if args.out is not None:
         check_writable(args.out)
     if args.headless:
         return _run_headless(args)

@@ -34,6 +34,7 @@ from tuiconv.course.scene import Scene, ViewState, input_grid
 from tuiconv.engine import network as engine
 from tuiconv.engine import shapes
 from tuiconv.errors import InputError
+from tuiconv.limits import MAX_MAGNITUDE
 
 
 # From this many columns the unit inspector shows beside all the maps instead of replacing the
@@ -44,7 +45,7 @@ ROOMY = (119, 32)
 FULL_HEIGHT = 23
 GALLERY_PERIOD = 0.8  # seconds per shape while the gallery plays
 ZOOM = 8  # cells per side of the numbers shown around the cursor in a tall terminal
-MAX_WEIGHT = 1e3  # a typed weight beyond this only overflows the arithmetic shown
+MAX_WEIGHT = MAX_MAGNITUDE  # the one table's weight range (tuiconv/limits.py), as in a weights file
 
 LAYER_TITLES = {
     "input": "input",
@@ -375,7 +376,8 @@ class NetworkView(Widget, can_focus=True):
         weights = s.weights_name or "hand-designed"
         if s.weights_edited:
             weights += " (edited)"
-        text = f"input: [b]{s.input_name}[/b] {h}×{w} · weights: {weights}"
+        # Names are escaped: a file called "[@click=app.quit]q.txt" is text, not a link that quits.
+        text = f"input: [b]{escape(s.input_name)}[/b] {h}×{w} · weights: {escape(weights)}"
         g = s.gallery
         if g is not None:
             rate = f" ({100 * g.accuracy:.0f}%)" if g.seen else ""
