@@ -299,6 +299,10 @@ def _step(raw: dict, index: int, path: Path, report: _Report) -> Step | None:
         return None
     _check_fits(raw, check, where, report)
     _check_hidden(scene, check, where, report)
+    from tuiconv.course import lint
+
+    for key, message in lint.warnings(check, scene):
+        report.warn(where + ("check",) + key, message)
     if len(report.problems) > before:
         return None
     return Step(
@@ -527,6 +531,13 @@ def _stepper_geometry(scene: Scene, grid, kernel) -> list[tuple[str, str]]:
     blame = next((k for k in ("stride", "dilation", "padding") if getattr(scene, k) is not None), "kernel")
     padding = scene.padding if scene.padding is not None else 0
     stride, dilation = scene.stride or 1, scene.dilation or 1
+    if isinstance(padding, str):
+        from tuiconv.engine.ops import resolve_padding
+
+        resolved = resolve_padding(padding, kernel.shape[-1], dilation, stride)[0]
+        problem = limits.RANGES["padding"].problem(resolved)
+        if problem:
+            return [("padding", f'padding "{padding}" here is {resolved} zeros, but padding {problem}')]
     try:
         rows = checks.output_side(grid.shape[1], kernel.shape[-1], padding, stride, dilation)
         cols = checks.output_side(grid.shape[2], kernel.shape[-1], padding, stride, dilation)

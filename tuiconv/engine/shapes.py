@@ -283,7 +283,9 @@ def resolve_input(spec: str, size: int = 16, seed: int = 0) -> tuple[str, np.nda
         if not size_text.isascii() or not size_text.isdigit():
             raise InputError(f"{shown_name(repr(spec))}: the size after ':' must be a whole number, not {shown_name(repr(size_text), 12)}")
         # Read no more digits than a size can have: int() of 10**6 digits alone takes seconds.
-        size = int(size_text) if len(size_text) <= 4 else MAX_SIZE + 1
+        if len(size_text) > 4:
+            raise InputError(f"{shown_name(repr(spec))}: the size after ':' must be a whole number from {MIN_SIZE} to {MAX_SIZE}, not a number of {len(size_text)} digits")
+        size = int(size_text)
     try:
         grid = make_shape(kind, size, seed)
     except ValueError as error:
