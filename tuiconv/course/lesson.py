@@ -534,7 +534,10 @@ def _stepper_geometry(scene: Scene, grid, kernel) -> list[tuple[str, str]]:
     if isinstance(padding, str):
         from tuiconv.engine.ops import resolve_padding
 
-        resolved = resolve_padding(padding, kernel.shape[-1], dilation, stride)[0]
+        try:
+            resolved = resolve_padding(padding, kernel.shape[-1], dilation, stride)[0]
+        except ValueError as error:
+            return [(blame, f"impossible scene: {error}")]
         problem = limits.RANGES["padding"].problem(resolved)
         if problem:
             return [("padding", f'padding "{padding}" here is {resolved} zeros, but padding {problem}')]
