@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tuiconv.clean_text import one_line
+from tuiconv.clean_text import one_line, shown_name
 from tuiconv.course.library import Course
 from tuiconv.course.progress import ProgressStore
 
@@ -82,7 +82,7 @@ class MenuScreen(Screen):
             # Listed, not openable: the teacher sees which file is broken and why.
             line = Text()
             line.append("✗ ", style="red")
-            line.append(f"    {Path(problem.path).name}: cannot open", style="dim")
+            line.append(f"    {shown_name(Path(problem.path).name)}: cannot open", style="dim")
             line.append(f" ({one_line(problem.message, 120)}{'' if problem.line is None else f', line {problem.line}'})", style="dim")
             options.add_option(Option(line, disabled=True))
         options.highlighted = keep if keep is not None else (first_open or 0)
