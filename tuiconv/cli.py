@@ -13,6 +13,7 @@ import os
 import sys
 
 from tuiconv import __version__, crash, startup
+from tuiconv.clean_text import one_line
 from tuiconv.errors import InputError
 
 # Order is the order `tuiconv --help` lists them in.
@@ -23,7 +24,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line and exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        # A megabyte typed as a command name comes back in "invalid choice: ..."; one line.
+        self.exit(2, f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tuiconv import startup
+from tuiconv.clean_text import one_line
 
 DEFAULT_MIN_SIZE = (60, 20)
 
@@ -176,9 +177,9 @@ class TuiconvApp(App):
         try:
             path = os.path.abspath(self.save_screenshot(path=os.getcwd()))
         except OSError as error:
-            self.notify(f"Could not save the screenshot in {os.getcwd()}: {error.strerror or error}", title="Screenshot", severity="error")
+            self.notify(one_line(f"Could not save the screenshot in {os.getcwd()}: {error.strerror or error}"), title="Screenshot", severity="error", markup=False)
             return None
-        self.notify(f"Saved {path}", title="Screenshot")
+        self.notify(one_line(f"Saved {path}"), title="Screenshot", markup=False)
         return path
 
     # -- keys every screen shares ---------------------------------------------------------

@@ -47,7 +47,7 @@ class MenuScreen(Screen):
 
     def on_mount(self) -> None:
         for warning in self.store.warnings:
-            self.notify(warning, severity="warning", timeout=10)
+            self.notify(warning, severity="warning", timeout=10, markup=False)
         self.refresh_marks()
 
     def on_screen_resume(self) -> None:
