@@ -389,7 +389,7 @@ async def test_help_lists_every_stepper_key():
 def test_impossible_settings_on_the_command_line_are_one_line_and_exit_2(capsys):
     from tuiconv.cli import main
 
-    assert main(["step", "--input", "rectangle", "--dilation", "3", "--filter", "blur"]) == 2
+    assert main(["step", "--input", "rectangle", "--size", "8", "--filter", "rectangle", "--dilation", "3"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "output would be empty" in err
     # The app's z/s/d keys stop at these same limits (tuiconv/limits.py).
