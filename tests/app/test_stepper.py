@@ -393,10 +393,13 @@ def test_impossible_settings_on_the_command_line_are_one_line_and_exit_2(capsys)
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "output would be empty" in err
     # The app's z/s/d keys stop at these same limits (tuiconv/limits.py).
-    assert main(["step", "--stride", "0"]) == 2
-    assert "argument --stride: must be a whole number from 1 to 4, not 0" in capsys.readouterr().err
-    assert main(["step", "--dilation", "5"]) == 2
-    assert "argument --dilation: must be a whole number from 1 to 3, not 5" in capsys.readouterr().err
+    for argv, says in [
+        (["step", "--stride", "0"], "argument --stride: must be a whole number from 1 to 4, not 0"),
+        (["step", "--dilation", "5"], "argument --dilation: must be a whole number from 1 to 3, not 5"),
+    ]:
+        with pytest.raises(SystemExit) as caught:  # argparse, before anything is built
+            main(argv)
+        assert caught.value.code == 2 and says in capsys.readouterr().err
     assert main(["step", "--filter", "wobbly"]) == 2
     assert "unknown kernel 'wobbly'" in capsys.readouterr().err
 
