@@ -121,7 +121,7 @@ RANGES: dict[str, Range] = {
         Range("dilation", 1, 3, meaning="spacing between kernel taps"),
         Range("pool_size", 2, 3, meaning="side of the pooling window"),
         Range("pool_stride", 1, 3, meaning="cells the pooling window moves each step"),
-        Range("steps", 1, 10_000, meaning="training steps (a step is a batch of 32 shapes, ~1 ms)"),
+        Range("steps", 1, 100_000, meaning="training steps (a step is a batch of 32 shapes, ~1 ms: the most is under 2 minutes, pausable)"),
         Range("lr", 0.0, 10.0, whole=False, above=True, meaning="learning rate of the Adam optimiser"),
         Range("seed", 0, 2**32 - 1, meaning="seed of the random shapes and weights"),
         Range("bias", -MAX_MAGNITUDE, MAX_MAGNITUDE, whole=False, meaning="added to every output value"),

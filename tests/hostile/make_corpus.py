@@ -116,7 +116,7 @@ case("lesson-kernel-huge-side.toml", sub('kernel = "vertical"', "kernel = [" + "
 case("lesson-input-huge-inline.toml", sub('input = "rectangle"\nsize = 8', "input = [" + ", ".join(["[" + ", ".join(["1"] * 100) + "]"] * 100) + "]"), "at most 8 channels of 64×64")
 case("lesson-input-inf.toml", sub('input = "rectangle"\nsize = 8', "input = [[1, 0, 0, 0], [0, inf, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]"), "the input contains NaN or infinity")
 case("lesson-pool-size-huge.toml", sub("stride = 1", "stride = 1\npool = \"max\"\npool_size = 1000"), "pool_size must be a whole number from 2 to 3, not 1000")
-case("lesson-train-steps-huge.toml", LESSON.replace('screen = "stepper"\ninput = "rectangle"\nsize = 8\nkernel = "vertical"\npadding = 1\nstride = 1', 'screen = "train"\nsteps = 100000000'), "steps must be a whole number from 1 to 10000, not 100000000")
+case("lesson-train-steps-huge.toml", LESSON.replace('screen = "stepper"\ninput = "rectangle"\nsize = 8\nkernel = "vertical"\npadding = 1\nstride = 1', 'screen = "train"\nsteps = 100000000'), "steps must be a whole number from 1 to 100000, not 100000000")
 case("lesson-train-lr-zero.toml", LESSON.replace('screen = "stepper"\ninput = "rectangle"\nsize = 8\nkernel = "vertical"\npadding = 1\nstride = 1', 'screen = "train"\nlr = 0.0'), "lr must be a number above 0 and at most 10, not 0")
 case("lesson-padding-full-too-wide.toml", sub('kernel = "vertical"', "kernel = [" + ", ".join(["[" + ", ".join(["1"] * 7) + "]"] * 7) + "]").replace("padding = 1", 'padding = "full"').replace("size = 8", "size = 16"), 'padding "full" here is 6 zeros')
 

@@ -222,7 +222,7 @@ CLI_REFUSALS = [
     (["classify", "rectangle", "--seed", "-1"], "argument --seed: must be a whole number from 0 to 4294967295, not -1"),
     (["show", "rectangle", "--seed", "-1"], "argument --seed: must be a whole number from 0 to 4294967295, not -1"),
     (["train", "--seed", "-1"], "argument --seed: must be a whole number from 0 to 4294967295, not -1"),
-    (["train", "--steps", "10" * 20], "argument --steps: must be a whole number from 1 to 10000"),
+    (["train", "--steps", "10" * 20], "argument --steps: must be a whole number from 1 to 100000"),
     (["train", "--lr", "nan"], "argument --lr: must be a number above 0 and at most 10, not nan"),
     (["train", "--headless", "--steps", "3", "--out", "/dev/full"], "/dev/full: is a device, not a file to write the weights to"),
     (["train", "--headless", "--steps", "3", "--out", ""], "the file name is empty"),

@@ -49,13 +49,13 @@ def test_headless_training_prints_the_engines_summary_and_saves_the_weights(tmp_
     "argv, says",
     [
         # The same ranges as every other command and lesson (tuiconv/limits.py).
-        (["--steps", "0"], "argument --steps: must be a whole number from 1 to 10000, not 0"),
-        (["--steps", "-3"], "argument --steps: must be a whole number from 1 to 10000, not -3"),
-        (["--steps", "99999999999"], "argument --steps: must be a whole number from 1 to 10000, not 99999999999"),
+        (["--steps", "0"], "argument --steps: must be a whole number from 1 to 100000, not 0"),
+        (["--steps", "-3"], "argument --steps: must be a whole number from 1 to 100000, not -3"),
+        (["--steps", "99999999999"], "argument --steps: must be a whole number from 1 to 100000, not 99999999999"),
         (["--lr", "0"], "argument --lr: must be a number above 0 and at most 10, not 0"),
         (["--lr", "nan"], "argument --lr: must be a number above 0 and at most 10, not nan"),
         (["--lr", "1j"], "argument --lr: must be a number above 0 and at most 10, not '1j'"),
-        (["--steps", "ten"], "argument --steps: must be a whole number from 1 to 10000, not 'ten'"),
+        (["--steps", "ten"], "argument --steps: must be a whole number from 1 to 100000, not 'ten'"),
         (["--seed", "-1"], "argument --seed: must be a whole number from 0 to 4294967295, not -1"),
     ],
 )
