@@ -36,3 +36,24 @@ def test_the_command_line_a_lesson_and_the_app_refuse_alike(tmp_path, capsys, se
     session = StepperSession.build("rectangle:16", "vertical")
     with pytest.raises(ValueError, match=f"{setting} {words}"):
         call(session)
+
+
+def test_a_lesson_that_gained_a_step_since_it_was_completed_is_not_done(tmp_path, monkeypatch, capsys):
+    from tuiconv.course.library import load_course
+    from tuiconv.course.progress import ProgressStore
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("COLUMNS", "80")
+    course_dir = tmp_path / "course"
+    course_dir.mkdir()
+    (course_dir / "01-x.toml").write_text(LESSON)
+    store = ProgressStore(load_course(course_dir).key)
+    store.complete_step("tiny", 1, 1)
+    store.save()
+    assert main(["--lessons", str(course_dir), "lessons"]) == 0
+    assert "✓ done 1/1" in capsys.readouterr().out
+    step = LESSON[LESSON.index("[[steps]]") :]
+    (course_dir / "01-x.toml").write_text(LESSON + "\n" + step)  # the teacher adds a step
+    assert main(["--lessons", str(course_dir), "lessons"]) == 0
+    out = capsys.readouterr().out
+    assert "✓ done" not in out and "1/2" in out and "0 of 1 done" in out

@@ -69,7 +69,7 @@ def show(course, store) -> None:
         progress = store.lesson(lesson.id)
         total = len(lesson.steps)
         done = len(progress.completed_steps & set(range(1, total + 1)))
-        if progress.completed:
+        if progress.completed and done == total:  # not if the lesson gained a step since
             status = f"[green]✓ done[/] {total}/{total}"
         elif progress.started:
             status = f"[yellow]▶ step {min(progress.current_step, total)}[/] {done}/{total}"
@@ -82,13 +82,18 @@ def show(course, store) -> None:
     from rich.markup import escape as markup_escape
 
     where_shown = markup_escape(escape(str(course.directory)))
-    done = sum(store.lesson(lesson.id).completed for lesson in course.lessons)
+    done = sum(complete(store.lesson(lesson.id), lesson) for lesson in course.lessons)
     where = "" if course.key == "built-in" else f" --lessons {where_shown}"
     if next_up is None:
         console.print(f"All {done} lessons done. `tuiconv{where} lessons reset` starts over.")
     else:
         number = course.lessons.index(next_up) + 1
         console.print(f"{done} of {len(course.lessons)} done. Next: `tuiconv{where} lesson {number}` ({next_up.id}), or `tuiconv{where}` for the menu.")
+
+
+def complete(progress, lesson) -> bool:
+    """Completed, and every step of the lesson as it is now (it may have gained one since)."""
+    return progress.completed and set(range(1, len(lesson.steps) + 1)) <= progress.completed_steps
 
 
 def reset(course, store, names: list[str]) -> int:

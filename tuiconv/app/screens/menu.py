@@ -64,14 +64,15 @@ class MenuScreen(Screen):
             progress = self.store.lesson(lesson.id)
             total = len(lesson.steps)
             done = len(progress.completed_steps & set(range(1, total + 1)))
-            if progress.completed:
+            # A lesson that gained a step since it was completed is not complete any more.
+            if progress.completed and done == total:
                 mark, style = "✓", "green"
                 done_count += 1
             elif progress.started:
                 mark, style = "▸", "yellow"
             else:
                 mark, style = "·", "dim"
-            if not progress.completed and first_open is None:
+            if not (progress.completed and done == total) and first_open is None:
                 first_open = number - 1
             line = Text()
             line.append(f"{mark} ", style=style)
