@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from tuiconv.clean_text import describe_character, escape, forbidden_characters, shown_name
-from tuiconv.engine.files import read_text
+from tuiconv.engine.files import read_text, write_atomically
 from tuiconv.errors import InputError
 from tuiconv.limits import MAX_MAGNITUDE, RANGES
 
@@ -255,7 +255,7 @@ def _number(value: float) -> str:
 
 def save_shape(path: str | Path, grid: np.ndarray) -> None:
     """Write ``grid`` as a shape file that ``load_shape`` reads back exactly."""
-    Path(path).write_text(format_shape(grid), encoding="utf-8")
+    write_atomically(path, format_shape(grid).encode("utf-8"))
 
 
 # ---------------------------------------------------------------- --input NAME|FILE
