@@ -257,6 +257,7 @@ def test_real_processes_exit_2_and_print_no_escape_from_a_file_name(tmp_path):
     env = dict(os.environ, XDG_STATE_HOME=str(tmp_path / "state"))
     for argv, expect in [
         (["show", str(evil)], "U+000B LINE TABULATION"),
+        (["classify", str(evil), "rectangle"], "U+000B LINE TABULATION"),
         (["show", str(fifo)], "is a named pipe (FIFO)"),
         (["step", "--padding", "1e32"], "argument --padding"),
     ]:
@@ -265,3 +266,9 @@ def test_real_processes_exit_2_and_print_no_escape_from_a_file_name(tmp_path):
         assert done.returncode == 2 and expect in err, err
         assert b"\x1b" not in done.stderr + done.stdout and b"\x07" not in done.stderr
         assert "Traceback" not in err and err.count("\n") == 1
+    good = tmp_path / "\x1b]0;owned\x07\u202e.txt"
+    good.write_text("..#\n.#.\n")
+    for argv in (["show", str(good)], ["classify", str(good)]):
+        done = subprocess.run([sys.executable, "-m", "tuiconv", *argv], capture_output=True, timeout=20, env=env)
+        assert done.returncode == 0, done.stderr
+        assert b"\\x1b]0;owned\\x07\\u202e.txt" in done.stdout and b"\x1b]" not in done.stdout and "\u202e".encode() not in done.stdout

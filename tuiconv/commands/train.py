@@ -84,7 +84,12 @@ def _run_headless(args) -> int:
     print_summary(console, net, evaluate(net, held), len(held), mean_responses(net, held), args)
     if args.out:
         net.save(args.out)
-        console.print(f"saved the weights to {args.out} (open them with: tuiconv network --weights {args.out})")
+        from rich.text import Text
+
+        from tuiconv.clean_text import escape
+
+        shown = escape(args.out)  # Text, escaped: a name may hold "[" or an ESC
+        console.print(Text(f"saved the weights to {shown} (open them with: tuiconv network --weights {shown})"))
     return 0
 
 

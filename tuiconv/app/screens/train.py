@@ -28,6 +28,7 @@ from textual.widgets import Footer, Sparkline, Static
 
 from tuiconv.app.palette import Scale
 from tuiconv.app.widgets.grid import Grid
+from tuiconv.clean_text import one_line
 from tuiconv.course.scene import Scene, ViewState
 from tuiconv.engine import kernels
 from tuiconv.engine.learned import WEAK_MATCH, FilterMatch, layer1_matches, layer2_roles
@@ -317,7 +318,7 @@ class TrainView(Vertical, can_focus=True):
         self.query_one("#train-loss", Sparkline).data = [r.loss for r in history]
         self.query_one("#train-accuracy", Sparkline).data = [r.accuracy for r in history]
         self._show_status()
-        self.query_one("#train-message", Static).update(self._message)
+        self.query_one("#train-message", Static).update(Text(one_line(self._message, 1000)))  # text, not markup: it names the --out file
         if changed:
             self.post_message(self.Changed(self))
 
@@ -343,7 +344,7 @@ class TrainView(Vertical, can_focus=True):
 
     def say(self, message: str) -> None:
         self._message = message
-        self.query_one("#train-message", Static).update(message)
+        self.query_one("#train-message", Static).update(Text(one_line(message, 1000)))
 
     # -- keys -----------------------------------------------------------------------------
 
