@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
-from tuiconv import __version__, startup
+from tuiconv import __version__, crash, startup
+from tuiconv.clean_text import one_line
 from tuiconv.errors import InputError
 
 # Order is the order `tuiconv --help` lists them in.
@@ -24,7 +26,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line and exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        # A megabyte typed as a command name comes back in "invalid choice: ..."; one line.
+        self.exit(2, f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
@@ -85,8 +88,18 @@ def default_lessons() -> str | None:
     return named
 
 
+def limit_colours_on_dumb_terminals() -> None:
+    """Under TERM=dumb (or none) Textual sends 24-bit colour (Rich detects no colour system and
+    Textual then renders as truecolor): ask it for the 16 standard colours instead. Set before
+    Textual is imported, as it reads TEXTUAL_COLOR_SYSTEM once."""
+    term = os.environ.get("TERM", "").strip().lower()
+    if term in ("", "dumb", "unknown") and not os.environ.get("TEXTUAL_COLOR_SYSTEM"):
+        os.environ["TEXTUAL_COLOR_SYSTEM"] = "standard"
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    limit_colours_on_dumb_terminals()
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     if getattr(args, "lessons", None) is None:
@@ -98,17 +111,26 @@ def main(argv: list[str] | None = None) -> int:
     run = getattr(args, "run", None)
     if run is None:
         run = importlib.import_module("tuiconv.commands.menu").run
+    if getattr(args, "lessons", None) is not None and not args.lessons.strip():
+        print("tuiconv: error: --lessons needs a directory, not an empty name", file=sys.stderr)
+        return 2
     startup.hold()  # the app resumes collecting once its first screen is drawn
     try:
         return int(run(args) or 0)
     except (InputError, ValueError) as error:
-        print(f"tuiconv: error: {error}", file=sys.stderr)
+        print(f"tuiconv: error: {InputError(str(error))}", file=sys.stderr)  # one bounded, escaped line
         return 2
     except OSError as error:
-        where = f"{error.filename}: " if error.filename else ""
-        print(f"tuiconv: error: {where}{error.strerror or error}", file=sys.stderr)
+        print(f"tuiconv: error: {InputError(error.strerror or str(error), error.filename)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        print("tuiconv: interrupted", file=sys.stderr)
         return 130
+    except crash.AppCrashed as error:
+        print(crash.one_line(error.report), file=sys.stderr)
+        return 1
+    except Exception as error:  # a bug: the report goes to a file, the terminal gets one line
+        print(crash.one_line(crash.report_exception(error)), file=sys.stderr)
+        return 1
     finally:
         startup.resume()

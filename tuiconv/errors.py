@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tuiconv.clean_text import one_line, shown_name
+
 
 class InputError(Exception):
     """Bad input from a file or the command line; ``str()`` is the line shown to the user.
@@ -19,8 +21,12 @@ class InputError(Exception):
         self.line = line
 
     def __str__(self) -> str:
+        # A path may hold an ESC or a bidi override, a message a pasted megabyte: what reaches
+        # the terminal is one bounded line with every such character escaped.
+        message = one_line(self.message)
         if self.path is None:
-            return self.message
+            return message
+        path = shown_name(self.path, limit=160)
         if self.line is None:
-            return f"{self.path}: {self.message}"
-        return f"{self.path}:{self.line}: {self.message}"
+            return f"{path}: {message}"
+        return f"{path}:{self.line}: {message}"

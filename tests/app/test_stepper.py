@@ -306,11 +306,17 @@ async def test_help_lists_every_stepper_key():
 def test_impossible_settings_on_the_command_line_are_one_line_and_exit_2(capsys):
     from tuiconv.cli import main
 
-    assert main(["step", "--input", "rectangle", "--dilation", "5"]) == 2
+    assert main(["step", "--input", "rectangle", "--size", "8", "--filter", "rectangle", "--dilation", "3"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "output would be empty" in err
-    assert main(["step", "--stride", "0"]) == 2
-    assert "stride S must be at least 1" in capsys.readouterr().err
+    # The app's z/s/d keys stop at these same limits (tuiconv/limits.py).
+    for argv, says in [
+        (["step", "--stride", "0"], "argument --stride: must be a whole number from 1 to 4, not 0"),
+        (["step", "--dilation", "5"], "argument --dilation: must be a whole number from 1 to 3, not 5"),
+    ]:
+        with pytest.raises(SystemExit) as caught:  # argparse, before anything is built
+            main(argv)
+        assert caught.value.code == 2 and says in capsys.readouterr().err
     assert main(["step", "--filter", "wobbly"]) == 2
     assert "unknown kernel 'wobbly'" in capsys.readouterr().err
 

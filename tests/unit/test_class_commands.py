@@ -108,12 +108,12 @@ def test_a_served_session_reads_files_inside_the_class_directory_only(made, tmp_
     outside.write_text("secret")
     (made / "link.txt").symlink_to(outside)
     monkeypatch.setenv("TUICONV_FILE_ROOT", str(made))
-    assert read_bytes(inside, "a shape file") == b"#.\n.#\n"
+    assert read_bytes(inside, "shape") == b"#.\n.#\n"
     for path in (outside, made / "link.txt", made / ".." / "secret.txt", "/etc/passwd"):
         with pytest.raises(InputError, match="not in the class directory"):
-            read_bytes(path, "a shape file")
+            read_bytes(path, "shape")
     monkeypatch.delenv("TUICONV_FILE_ROOT")
-    assert read_bytes(outside, "a shape file") == b"secret"  # a local learner reads any file
+    assert read_bytes(outside, "shape") == b"secret"  # a local learner reads any file
 
 
 def test_the_report_counts_steps_attempts_and_hints_per_learner_and_lesson(made, tmp_path, capsys):

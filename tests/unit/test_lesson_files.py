@@ -138,7 +138,7 @@ def test_a_file_that_is_not_utf8_is_one_line(tmp_path):
     path = tmp_path / "01-x.toml"
     path.write_bytes(b'id = "x"\ntitle = "\xff"\n')
     _, problems = read_lesson(path)
-    assert [str(p) for p in problems] == [f"{path}:2: not a text file: it is not UTF-8"]
+    assert [str(p) for p in problems] == [f"{path}:2: not a text file (byte 0xff is not UTF-8)"]
 
 
 def test_duplicate_ids_in_a_directory_name_the_other_file(tmp_path):
@@ -162,7 +162,7 @@ def test_load_lesson_raises_one_input_error_with_file_and_line(tmp_path):
     path.write_text(GOOD.replace("stride = 1", "stride = 0"))
     with pytest.raises(InputError) as caught:
         load_lesson(path)
-    assert str(caught.value) == f"{path}:{line_of(GOOD, 'stride = 1')}: stride must be at least 1, not 0"
+    assert str(caught.value) == f"{path}:{line_of(GOOD, 'stride = 1')}: stride must be a whole number from 1 to 4, not 0"
 
 
 def test_an_empty_directory_is_a_problem_not_an_empty_course(tmp_path):

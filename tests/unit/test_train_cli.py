@@ -48,12 +48,15 @@ def test_headless_training_prints_the_engines_summary_and_saves_the_weights(tmp_
 @pytest.mark.parametrize(
     "argv, says",
     [
-        (["--steps", "0"], "steps must be a whole number of at least 1"),
-        (["--steps", "-3"], "steps must be a whole number of at least 1"),
-        (["--lr", "0"], "learning rate must be a number above 0"),
-        (["--lr", "nan"], "learning rate must be a number above 0"),
-        (["--steps", "ten"], "invalid int value: 'ten'"),
-        (["--seed", "-1"], "seed must be a whole number of at least 0"),
+        # The same ranges as every other command and lesson (tuiconv/limits.py).
+        (["--steps", "0"], "argument --steps: must be a whole number from 1 to 100000, not 0"),
+        (["--steps", "-3"], "argument --steps: must be a whole number from 1 to 100000, not -3"),
+        (["--steps", "99999999999"], "argument --steps: must be a whole number from 1 to 100000, not 99999999999"),
+        (["--lr", "0"], "argument --lr: must be a number above 0 and at most 10, not 0"),
+        (["--lr", "nan"], "argument --lr: must be a number above 0 and at most 10, not nan"),
+        (["--lr", "1j"], "argument --lr: must be a number above 0 and at most 10, not '1j'"),
+        (["--steps", "ten"], "argument --steps: must be a whole number from 1 to 100000, not 'ten'"),
+        (["--seed", "-1"], "argument --seed: must be a whole number from 0 to 4294967295, not -1"),
     ],
 )
 def test_impossible_settings_are_one_line_and_exit_code_2(argv, says, capsys):

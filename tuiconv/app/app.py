@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from tuiconv import startup
 from tuiconv.app import textual_patches
+from tuiconv.clean_text import one_line
 
 DEFAULT_MIN_SIZE = (60, 20)
 
@@ -63,7 +64,7 @@ class TooSmallScreen(Screen):
 textual_patches.install()
 
 
-class TuiconvApp(App):
+class TuiconvApp(textual_patches.CrashScreenToFile, App):
     """Runs one first screen (the lesson menu, a lesson, the stepper, the network, training)."""
 
     TITLE = "tuiconv"
@@ -79,6 +80,35 @@ class TuiconvApp(App):
         self.lessons_dir = lessons_dir
         # Served by `tuiconv serve`: files only from the class directory, nothing written there.
         self.served = bool(os.environ.get("TUICONV_FILE_ROOT"))
+        self._crash_report = None
+        self._crashed = False
+
+    # -- crashes --------------------------------------------------------------------------
+
+    def keep_crash_report(self, renderables: list) -> None:
+        # Textual would print its crash screen (a traceback with locals) on the terminal and
+        # then return normally, so the command exited 0. The report goes to a file instead and
+        # run() raises, so the command line prints one line and exits 1 (tuiconv/crash.py).
+        import io
+
+        from rich.console import Console
+
+        from tuiconv import crash
+
+        buffer = io.StringIO()
+        console = Console(file=buffer, width=120, color_system=None, markup=False, highlight=False)
+        for renderable in renderables:
+            console.print(renderable)
+        self._crashed = True
+        self._crash_report = crash.write_report(buffer.getvalue())
+
+    def run(self, *args, **kwargs):
+        result = super().run(*args, **kwargs)
+        if self._crashed or self.return_code == 1:
+            from tuiconv import crash
+
+            raise crash.AppCrashed(self._crash_report)
+        return result
 
     def get_default_screen(self) -> Screen:
         # The first screen is the bottom of the stack, so no empty default screen is composed
@@ -120,9 +150,9 @@ class TuiconvApp(App):
         try:
             path = os.path.abspath(self.save_screenshot(path=os.getcwd()))
         except OSError as error:
-            self.notify(f"Could not save the screenshot in {os.getcwd()}: {error.strerror or error}", title="Screenshot", severity="error")
+            self.notify(one_line(f"Could not save the screenshot in {os.getcwd()}: {error.strerror or error}"), title="Screenshot", severity="error", markup=False)
             return None
-        self.notify(f"Saved {path}", title="Screenshot")
+        self.notify(one_line(f"Saved {path}"), title="Screenshot", markup=False)
         return path
 
     # -- keys every screen shares ---------------------------------------------------------

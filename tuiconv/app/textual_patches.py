@@ -7,7 +7,8 @@ tuiconv is fast over a slow link because of a few reaches into Textual 8's inter
   (``KeepsLines``, and the containers built on it);
 - ``Visual.to_strips`` / ``Widget._get_style``: a one-line ``Line`` is drawn as its strip;
 - ``Screen._push_result_callback``: the first screen is the bottom of the stack;
-- ``DOMNode._bindings``: the help screen lists the keys Textual actually bound.
+- ``DOMNode._bindings``: the help screen lists the keys Textual actually bound;
+- ``App._print_error_renderables``: the crash screen goes to a report file, not the terminal.
 
 ``FAST_PATHS`` is true only on a Textual version these were tested with (``TESTED``). On any
 other version every one of them falls back to Textual's own public behaviour: drawing is
@@ -86,6 +87,23 @@ def original_render_segments():
     from textual import _compositor
 
     return getattr(_compositor.ChopsUpdate, "textual_render_segments", _compositor.ChopsUpdate.render_segments)
+
+
+# ---------------------------------------------------------------- the crash screen
+
+
+class CrashScreenToFile:
+    """Mixin for the App: Textual's crash screen goes to ``keep_crash_report(renderables)``
+    instead of the terminal (``App._print_error_renderables``). On an untested Textual its
+    own crash screen is printed, and the exit code is still 1."""
+
+    def _print_error_renderables(self) -> None:
+        if not FAST_PATHS:
+            return super()._print_error_renderables()  # type: ignore[misc]
+        renderables = list(self._exit_renderables)  # type: ignore[attr-defined]
+        if renderables:
+            self._exit_renderables.clear()  # type: ignore[attr-defined]
+            self.keep_crash_report(renderables)  # type: ignore[attr-defined]
 
 
 # ---------------------------------------------------------------- the first screen

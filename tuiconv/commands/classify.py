@@ -25,6 +25,7 @@ def run(args) -> int:
     from rich.table import Table
     from rich.text import Text
 
+    from tuiconv.clean_text import escape
     from tuiconv.engine.network import Network, classify
     from tuiconv.engine.shapes import resolve_input
     from tuiconv.errors import InputError
@@ -42,10 +43,10 @@ def run(args) -> int:
         except ValueError as error:  # a grid the network cannot read, e.g. 1×5
             failures.append(f"{spec}: {error}")
             continue
-        rows.append((spec, grid.shape, verdict, scores))
+        rows.append((escape(spec), grid.shape, verdict, scores))  # an ESC in a name is shown, not obeyed
 
     if rows:
-        title = Text(f"weights: {args.weights}" if args.weights else "weights: hand-designed")
+        title = Text(f"weights: {escape(args.weights)}" if args.weights else "weights: hand-designed")
         table = Table(title=title, title_justify="left", title_style="dim")
         table.add_column("input")
         table.add_column("size", justify="right")

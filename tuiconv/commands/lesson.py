@@ -26,7 +26,7 @@ def run(args) -> int:
     def first_screen():
         screen = LessonScreen(course, lesson, store, args.step)
         for warning in store.warnings:
-            screen.notify(warning, severity="warning", timeout=10)
+            screen.notify(warning, severity="warning", timeout=10, markup=False)
         return screen
 
     TuiconvApp(first_screen=first_screen, lessons_dir=args.lessons).run()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from tuiconv.clean_text import escape
+
 HELP = "list the lessons and your progress; `lessons reset` starts over, `lessons check DIR` validates lessons"
 
 
@@ -34,6 +36,8 @@ def run(args) -> int:
     from tuiconv.course.progress import ProgressStore
 
     course = load_course(args.lessons)
+    for problem in course.broken:
+        print(f"tuiconv: warning: {problem} (this lesson is left out; tuiconv lessons check says all)", file=sys.stderr)
     store = ProgressStore(course.key)
     for warning in store.warnings:
         print(f"tuiconv: warning: {warning}", file=sys.stderr)
@@ -47,11 +51,13 @@ def show(course, store) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console()
     # Ids are long; below 100 columns the number is enough (`tuiconv lesson 3` works too).
     with_ids = console.width >= 100
-    title = "tuiconv lessons" + ("" if course.key == "built-in" else f" from {course.directory}")
+    # Text, not markup: a title or a folder name may hold "[".
+    title = Text("tuiconv lessons" + ("" if course.key == "built-in" else f" from {escape(str(course.directory))}"))
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("#", justify="right")
     table.add_column("lesson", no_wrap=True)
@@ -63,7 +69,7 @@ def show(course, store) -> None:
         total = len(lesson.steps)
         progress = store.lesson(lesson.id, total)
         done = len(progress.completed_steps & set(range(1, total + 1)))
-        if progress.completed:
+        if progress.completed and done == total:  # not if the lesson gained a step since
             status = f"[green]✓ done[/] {total}/{total}"
         elif progress.started:
             status = f"[yellow]▶ step {min(progress.current_step, total)}[/] {done}/{total}"
@@ -71,10 +77,13 @@ def show(course, store) -> None:
         else:
             status = f"  new    0/{total}"
             next_up = next_up or lesson
-        table.add_row(str(number), lesson.title, *([lesson.id] if with_ids else []), status)
+        table.add_row(str(number), Text(lesson.title), *([lesson.id] if with_ids else []), status)
     console.print(table)
+    from rich.markup import escape as markup_escape
+
+    where_shown = markup_escape(escape(str(course.directory)))
     done = sum(store.lesson(lesson.id, len(lesson.steps)).completed for lesson in course.lessons)
-    where = "" if course.key == "built-in" else f" --lessons {course.directory}"
+    where = "" if course.key == "built-in" else f" --lessons {where_shown}"
     if next_up is None:
         console.print(f"All {done} lessons done. `tuiconv{where} lessons reset` starts over.")
     else:
@@ -109,18 +118,28 @@ def check(directory: str | None) -> int:
     from tuiconv.course.library import builtin_dir, check_directory
     from tuiconv.course.rehearse import rehearse
 
-    folder = directory or str(builtin_dir())
-    # Partial: the valid steps of a lesson with problems are rehearsed too, so one run says all.
-    lessons, problems = check_directory(folder, partial=True)
+    from tuiconv.errors import InputError
+
+    folder = directory if directory is not None else str(builtin_dir())
+    # Partial: the valid steps of a lesson with problems are rehearsed too, so one run says all;
+    # the same validation the app loads lessons with (course/lesson.py), plus its warnings.
+    lessons, found = check_directory(folder, partial=True, warnings=True)
     for lesson in lessons:
         for step in lesson.steps:
-            for message in rehearse(step):
-                problems.append(Problem(str(lesson.path), step.solution_line, message))
-    for problem in problems:
+            try:
+                messages = rehearse(step)
+            except (InputError, ValueError) as error:  # one step that cannot be played stops nothing else
+                messages = [f"the solution cannot be played: {error}"]
+            found.extend(Problem(str(lesson.path), step.solution_line, message) for message in messages)
+    problems = [p for p in found if not p.warning]
+    warnings = [p for p in found if p.warning]
+    for problem in problems + warnings:
         print(problem)
+    shown = escape(str(folder))
     if problems:
-        print(f"{len(problems)} problem(s) in {folder}", file=sys.stderr)
+        print(f"{len(problems)} problem(s), {len(warnings)} warning(s) in {shown}", file=sys.stderr)
         return 2
     steps = sum(len(lesson.steps) for lesson in lessons)
-    print(f"{len(lessons)} lessons, {steps} steps: all valid ({folder})")
+    also = f", {len(warnings)} warning(s)" if warnings else ""
+    print(f"{len(lessons)} lessons, {steps} steps: all valid{also} ({shown})")
     return 0

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from tuiconv.limits import argument
+
 
 def add_shape_options(parser: argparse.ArgumentParser) -> None:
     """--size and --seed: how a shape named on the command line (rectangle, diamond, ...) is generated."""
-    parser.add_argument("--size", type=int, default=16, metavar="N", help="grid size of generated shapes (default: 16)")
-    parser.add_argument("--seed", type=int, default=0, metavar="N", help="seed for generated shapes (default: 0)")
+    parser.add_argument("--size", type=argument("size"), default=16, metavar="N", help="grid size of generated shapes (default: 16)")
+    parser.add_argument("--seed", type=argument("seed"), default=0, metavar="N", help="seed for generated shapes (default: 0)")
 
 
 def add_weights_option(parser: argparse.ArgumentParser) -> None:

@@ -57,6 +57,15 @@ def run(args) -> int:
 
     name, grid = resolve_input(args.input, size=args.size, seed=args.seed)
     console = Console(highlight=False)
+    if console.is_dumb_terminal:  # Rich assumes 80 columns there; the terminal knows its width
+        import os
+        import sys
+
+        try:
+            size = os.get_terminal_size(sys.stdout.fileno())
+            console.size = (size.columns, size.lines)  # Rich uses its own only when given both
+        except (OSError, ValueError):
+            pass
     rows, cols = grid.shape
     low, high = grid.min(), grid.max()
     summary = f": {rows}×{cols} grid (rows × columns), values {format_value(low)} to {format_value(high)}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from tuiconv.limits import argument
+
 HELP = "step a filter across a grid: every multiplication, padding, stride, dilation, ReLU, pooling"
 
 EPILOG = """\
@@ -33,22 +35,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a named kernel: horizontal, vertical, diagonal, antidiagonal, sobel-x, sobel-y, "
         "blur, sharpen, identity; or rectangle, diamond, corner (layer 2) (default: vertical)",
     )
-    parser.add_argument("--padding", metavar="P", default="0", help="zeros around the input: a number, or valid, same, full (default: 0)")
-    parser.add_argument("--stride", metavar="S", type=int, default=1, help="cells the filter moves each step (default: 1)")
-    parser.add_argument("--dilation", metavar="D", type=int, default=1, help="spacing between kernel taps (default: 1)")
-    parser.add_argument("--bias", metavar="B", type=float, default=0.0, help="added to every output value (default: 0)")
-    parser.add_argument("--size", metavar="N", type=int, help="grid size of generated shapes (default: 8; 16 for layer-2 filters)")
-    parser.add_argument("--seed", metavar="N", type=int, default=5, help="seed for generated shapes (default: 5)")
+    parser.add_argument("--padding", metavar="P", type=_padding, default=0, help="zeros around the input: a number, or valid, same, full (default: 0)")
+    parser.add_argument("--stride", metavar="S", type=argument("stride"), default=1, help="cells the filter moves each step (default: 1)")
+    parser.add_argument("--dilation", metavar="D", type=argument("dilation"), default=1, help="spacing between kernel taps (default: 1)")
+    parser.add_argument("--bias", metavar="B", type=argument("bias"), default=0.0, help="added to every output value (default: 0)")
+    parser.add_argument("--size", metavar="N", type=argument("size"), help="grid size of generated shapes (default: 8; 16 for layer-2 filters)")
+    parser.add_argument("--seed", metavar="N", type=argument("seed"), default=5, help="seed for generated shapes (default: 5)")
 
 
 def _padding(text: str) -> int | str:
-    text = text.strip().lower()
-    if text in ("valid", "same", "full"):
-        return text
+    """A number of zeros (within the one table of ranges) or valid, same, full."""
+    word = text.strip().lower()
+    if word in ("valid", "same", "full"):
+        return word
     try:
-        return int(text)
-    except ValueError:
-        raise ValueError(f"--padding must be a whole number or valid, same, full, not {text!r}") from None
+        return argument("padding")(text)
+    except argparse.ArgumentTypeError as error:
+        raise argparse.ArgumentTypeError(f"{error} (or valid, same, full)") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -61,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         args.filter,
         size=args.size,
         seed=args.seed,
-        padding=_padding(args.padding),
+        padding=args.padding,
         stride=args.stride,
         dilation=args.dilation,
         bias=args.bias,

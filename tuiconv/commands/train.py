@@ -6,8 +6,6 @@ became; otherwise it opens the training screen.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 from tuiconv.commands.options import add_architecture_options
 
@@ -22,31 +20,27 @@ STEPS_PER_KIND = 200  # the default with more than two kinds
 
 
 def add_arguments(parser) -> None:
+    from tuiconv.limits import argument
+
     parser.add_argument("--headless", action="store_true", help="train without the screen: a progress bar, then a summary")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="N", help=f"seed for the random weights and the shapes (default: {DEFAULT_SEED})")
+    parser.add_argument("--seed", type=argument("seed"), default=DEFAULT_SEED, metavar="N", help=f"seed for the random weights and the shapes (default: {DEFAULT_SEED})")
     parser.add_argument(
         "--steps",
-        type=int,
+        type=argument("steps"),
         metavar="M",
         help=f"training steps, one batch of 32 shapes each (default: {DEFAULT_STEPS}; {STEPS_PER_KIND} per kind with more than two kinds)",
     )
-    parser.add_argument("--lr", type=float, default=DEFAULT_LR, metavar="X", help=f"learning rate of the Adam optimiser (default: {DEFAULT_LR:g})")
+    parser.add_argument("--lr", type=argument("lr"), default=DEFAULT_LR, metavar="X", help=f"learning rate of the Adam optimiser (default: {DEFAULT_LR:g})")
     parser.add_argument("--out", metavar="FILE.npz", help="save the trained weights here (for `tuiconv network --weights`)")
     add_architecture_options(parser)
 
 
 def check_writable(path: str, what: str = "the weights") -> None:
-    """Refuse an --out that ``what`` could not be written to, before any work is done."""
-    from tuiconv.errors import InputError
+    """Refuse an --out that ``what`` could not be written to, before any work is done: an empty
+    name, a directory, a device such as /dev/full, a folder that takes no new file."""
+    from tuiconv.engine.files import check_writable as check
 
-    target = Path(path)
-    if target.is_dir():
-        raise InputError(f"is a directory, not a file to write {what} to", path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(f"cannot write {what}: no folder {str(folder)!r}", path)
-    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise InputError(f"cannot write {what}: permission denied", path)
+    check(path, what)
 
 
 def run(args) -> int:
@@ -58,7 +52,7 @@ def run(args) -> int:
     if args.steps is None:
         args.steps = default_steps(args.kinds)
     check_settings(steps=args.steps, lr=args.lr, seed=args.seed)
-    if args.out:
+    if args.out is not None:
         check_writable(args.out)
     if args.headless:
         return _run_headless(args)
@@ -109,7 +103,12 @@ def _run_headless(args) -> int:
     print_summary(console, net, evaluate(net, held), len(held), mean_responses(net, held), args)
     if args.out:
         net.save(args.out)
-        console.print(f"saved the weights to {args.out} (open them with: tuiconv network --weights {args.out})")
+        from rich.text import Text
+
+        from tuiconv.clean_text import escape
+
+        shown = escape(args.out)  # Text, escaped: a name may hold "[" or an ESC
+        console.print(Text(f"saved the weights to {shown} (open them with: tuiconv network --weights {shown})"))
     return 0
 
 

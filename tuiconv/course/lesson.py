@@ -24,9 +24,14 @@ from tuiconv.explore.scene import CONCEALABLE, ENGINE_LAYER, SCENE_KEYS, SCREEN_
 from tuiconv.course.toml_lines import key_lines, line_of
 from tuiconv.explore.values import ANY, FLAG, TABLE, TEXT, TEXTS, WHOLE, ValueType, describe
 from tuiconv.engine.shapes import names_a_file
+from tuiconv.clean_text import describe_character, forbidden_characters, shown_name
+from tuiconv.engine.files import read_text
+from tuiconv import limits
 from tuiconv.errors import InputError
 
 MAX_STEPS = 8
+# A file with thousands of bad characters gets this many lines, then a count.
+MAX_REPORTED = 20
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 # ---------------------------------------------------------------- the schema
@@ -94,14 +99,19 @@ class Lesson:
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a lesson file, shown as ``file:line: message``."""
+    """One thing wrong with a lesson file, shown as ``file:line: message``.
+
+    A ``warning`` is something that works but is probably not what the teacher meant (two
+    options a learner cannot tell apart); `lessons check` lists it, the app loads the lesson.
+    """
 
     path: str
     line: int | None
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
-        return str(InputError(self.message, self.path, self.line))
+        return str(InputError(("warning: " if self.warning else "") + self.message, self.path, self.line))
 
 
 # ---------------------------------------------------------------- reading
@@ -114,9 +124,13 @@ class _Report:
         self.path = path
         self.lines = key_lines(text)
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
 
     def add(self, where: tuple, message: str) -> None:
         self.problems.append(Problem(self.path, line_of(self.lines, where), message))
+
+    def warn(self, where: tuple, message: str) -> None:
+        self.warnings.append(Problem(self.path, line_of(self.lines, where), message, warning=True))
 
     def keys(self, table: dict, allowed: dict, where: tuple, label: str) -> None:
         """Unknown keys (with a did-you-mean), missing required keys, and wrong types."""
@@ -149,30 +163,61 @@ def _toml_error(error: tomllib.TOMLDecodeError, path: str) -> Problem:
     return Problem(path, line, f"invalid TOML: {message[:1].lower()}{message[1:]}")
 
 
-def read_lesson(path: str | Path, text: str | None = None, partial: bool = False) -> tuple[Lesson | None, list[Problem]]:
+def read_lesson(path: str | Path, text: str | None = None, partial: bool = False, warnings: bool = False) -> tuple[Lesson | None, list[Problem]]:
     """The lesson in ``path`` and every problem with it; the lesson is None if any is fatal.
 
     With ``partial`` a lesson with problems still comes back, holding only its valid steps, so
-    a checker can rehearse those too and report everything at once.
+    a checker can rehearse those too and report everything at once. With ``warnings`` the
+    list ends with the warnings (``Problem.warning``), which never make a lesson fatal.
+
+    The file is read bounded (engine/files.py: a regular file of at most 1 MiB); a character
+    a terminal would obey rather than show (ESC, a bidi override, a zero-width space) is a
+    problem at its line, named; files it names must lie inside the lesson's folder.
     """
     where = str(path)
     if text is None:
         try:
-            data = Path(path).read_bytes()
-        except OSError as error:
-            return None, [Problem(where, None, f"cannot read: {error.strerror or error}")]
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
-            return None, [Problem(where, line, "not a text file: it is not UTF-8")]
+            text = read_text(path, "lesson")
+        except InputError as error:
+            return None, [Problem(where, error.line, error.message)]
+    bad = list(forbidden_characters(text))
+    if bad:
+        problems = [Problem(where, line, f"{describe_character(ch)} (column {column}): lesson text may not hold control or invisible characters") for line, column, ch in bad[:MAX_REPORTED]]
+        if len(bad) > MAX_REPORTED:
+            problems.append(Problem(where, None, f"and {len(bad) - MAX_REPORTED} more such characters"))
+        return None, problems
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         return None, [_toml_error(error, where)]
+    except RecursionError:
+        return None, [Problem(where, None, "invalid TOML: arrays or tables nested too deeply (a lesson needs a few levels)")]
     report = _Report(where, text)
+    _check_strings(raw, report)
+    if report.problems:
+        return None, report.problems
     lesson = _lesson(raw, Path(path), report)
-    return (lesson if partial or not report.problems else None), report.problems
+    found = report.problems + (report.warnings if warnings else [])
+    return (lesson if partial or not report.problems else None), found
+
+
+def _check_strings(raw: dict, report: _Report) -> None:
+    """An escape like "\\u001b" in a TOML string makes the same ESC a raw one would: refuse it too."""
+    stack: list[tuple[tuple, object]] = [((), raw)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                stack.append((where + (key,), key))
+                stack.append((where + (key,), item))
+        elif isinstance(value, list):
+            stack.extend((where + (index,), item) for index, item in enumerate(value))
+        elif isinstance(value, str):
+            for _, _, ch in forbidden_characters(value):
+                report.add(where, f"{describe_character(ch)}: lesson text may not hold control or invisible characters")
+                break
+        if len(report.problems) >= MAX_REPORTED:
+            return
 
 
 def load_lesson(path: str | Path) -> Lesson:
@@ -228,6 +273,10 @@ def _step(raw: dict, index: int, path: Path, report: _Report) -> Step | None:
         return None
     _check_fits(raw, check, where, report)
     _check_hidden(scene, check, where, report)
+    from tuiconv.course import lint
+
+    for key, message in lint.warnings(check, scene):
+        report.warn(where + ("check",) + key, message)
     if len(report.problems) > before:
         return None
     return Step(
@@ -298,8 +347,12 @@ def _scene(raw: dict, where: tuple, path: Path, report: _Report) -> Scene | None
     values = dict(raw)
     for key in ("input", "weights"):
         value = values.get(key)
-        if isinstance(value, str) and names_a_file(value):
-            values[key] = str((path.parent / value).resolve())
+        if isinstance(value, str) and (key == "weights" or names_a_file(value)):
+            resolved, problem = contained(path, value)
+            if problem:
+                report.add(where + (key,), f"{key} {problem}")
+                return None
+            values[key] = resolved
     if isinstance(values.get("position"), list):
         values["position"] = tuple(values["position"])
     for name in values.get("conceal", []):
@@ -310,6 +363,30 @@ def _scene(raw: dict, where: tuple, path: Path, report: _Report) -> Scene | None
     for key, message in scene_problems(scene):
         report.add(where + (key,), message)
     return scene if len(report.problems) == before else None
+
+
+def contained(lesson_path: Path, name: str) -> tuple[str, str | None]:
+    """(absolute path, None) of a file a lesson names, or ("", what is wrong).
+
+    The name is relative to the lesson's folder and, symlinks resolved first, must stay inside
+    it: a lesson handed to a class may not read the server's other files, and a message about
+    a refused file says where it points, never what it holds.
+    """
+    shown = shown_name(name)
+    if not name.strip():
+        return "", "is an empty file name"
+    if "\x00" in name:
+        return "", f'"{shown}" holds a NUL character'
+    if Path(name).is_absolute() or name.startswith("~"):
+        return "", f'"{shown}" must be a path relative to the lesson\'s folder, like "shapes/l.txt"'
+    try:
+        folder = lesson_path.parent.resolve()
+        target = (folder / name).resolve()
+    except (OSError, RuntimeError):  # a loop of symlinks: RuntimeError before Python 3.13
+        return "", f'"{shown}": a loop of symbolic links'
+    if not target.is_relative_to(folder):
+        return "", f'"{shown}" lies outside the lesson\'s folder ({shown_name(str(folder))}); a lesson may read only files in its own folder'
+    return str(target), None
 
 
 def _check(raw: dict, where: tuple, scene: Scene | None, report: _Report) -> Check | None:
@@ -362,8 +439,16 @@ def scene_problems(scene: Scene) -> list[tuple[str, str]]:
         except ValueError:
             bare = base.removeprefix("filled-").removeprefix("noisy-")
             problems.append(("input", f'unknown shape "{scene.input}"{_did_you_mean(bare, shapes.SHAPE_KINDS)}; shapes: {", ".join(shapes.SHAPE_KINDS)}, or a file, or a list of rows'))
-    if scene.size is not None and not shapes.MIN_SIZE <= scene.size <= shapes.MAX_SIZE:
-        problems.append(("size", f"size must be from {shapes.MIN_SIZE} to {shapes.MAX_SIZE}, not {scene.size}"))
+    # Every number against the one table of ranges the command line and the app use too.
+    for key in ("size", "seed", "stride", "dilation", "pool_size", "pool_stride", "steps", "lr", "bias"):
+        value = getattr(scene, key)
+        problem = None if value is None else limits.RANGES[key].problem(value)
+        if problem:
+            problems.append((key, f"{key} {problem}"))
+    if isinstance(scene.padding, int):
+        problem = limits.RANGES["padding"].problem(scene.padding)
+        if problem:
+            problems.append(("padding", f"padding {problem}, or valid, same, full"))
     if not problems:
         try:
             found = input_grid(scene)
@@ -372,6 +457,12 @@ def scene_problems(scene: Scene) -> list[tuple[str, str]]:
             problems.append(("input", f"input file {error}"))
         except ValueError as error:
             problems.append(("input", str(error)))
+        if grid is not None and (grid.shape[0] > limits.MAX_CHANNELS or max(grid.shape[1:]) > shapes.MAX_SIZE):
+            problems.append(("input", f"the input is {grid.shape[0]}×{grid.shape[1]}×{grid.shape[2]}: at most {limits.MAX_CHANNELS} channels of {shapes.MAX_SIZE}×{shapes.MAX_SIZE}"))
+            grid = None
+        if grid is not None and limits.values_problem(grid, "the input"):
+            problems.append(("input", limits.values_problem(grid, "the input")))
+            grid = None
     if isinstance(scene.kernel, str) and scene.kernel.lower() not in {**kernels.LAYER1, **kernels.LAYER2}:
         known = [*kernels.LAYER1, *kernels.LAYER2]
         problems.append(("kernel", f'unknown kernel "{scene.kernel}"{_did_you_mean(scene.kernel, known)}; kernels: {", ".join(known)}'))
@@ -381,21 +472,24 @@ def scene_problems(scene: Scene) -> list[tuple[str, str]]:
             kernel = None if found is None else found[1]
         except ValueError as error:
             problems.append(("kernel", str(error)))
+        if kernel is not None and (kernel.shape[0] > limits.MAX_CHANNELS or kernel.shape[-1] > limits.MAX_KERNEL):
+            problems.append(("kernel", f"the kernel is {kernel.shape[0]}×{kernel.shape[1]}×{kernel.shape[2]}: at most {limits.MAX_CHANNELS} channels of {limits.MAX_KERNEL}×{limits.MAX_KERNEL}"))
+            kernel = None
+        if kernel is not None and limits.values_problem(kernel, "the kernel"):
+            problems.append(("kernel", limits.values_problem(kernel, "the kernel")))
+            kernel = None
     if isinstance(scene.padding, str) and scene.padding.lower() not in PADDING_NAMES:
         problems.append(("padding", f'padding must be a whole number or one of {", ".join(PADDING_NAMES)}, not "{scene.padding}"'))
         return problems
-    for key in ("stride", "dilation", "pool_size", "pool_stride", "steps"):
-        value = getattr(scene, key)
-        if value is not None and value < 1:
-            problems.append((key, f"{key} must be at least 1, not {value}"))
-    if isinstance(scene.padding, int) and scene.padding < 0:
-        problems.append(("padding", f"padding must be 0 or more, not {scene.padding}"))
     if scene.pool is not None and scene.pool not in POOLS:
         problems.append(("pool", f'pool must be "max" or "avg", not "{scene.pool}"{_did_you_mean(scene.pool, POOLS)}'))
-    if scene.lr is not None and scene.lr <= 0:
-        problems.append(("lr", f"lr must be above 0, not {scene.lr:g}"))
-    if scene.weights is not None and not Path(scene.weights).is_file():
-        problems.append(("weights", f"weights file {scene.weights}: no such file"))
+    if scene.weights is not None:
+        from tuiconv.engine.network import Network
+
+        try:  # loaded as the app loads it, so `lessons check` refuses what the app would
+            Network.load(scene.weights)
+        except InputError as error:
+            problems.append(("weights", f"weights file {error}"))
     if problems:
         return problems
     if scene.screen == "stepper" and grid is not None and kernel is not None:
@@ -412,6 +506,16 @@ def _stepper_geometry(scene: Scene, grid, kernel) -> list[tuple[str, str]]:
     blame = next((k for k in ("stride", "dilation", "padding") if getattr(scene, k) is not None), "kernel")
     padding = scene.padding if scene.padding is not None else 0
     stride, dilation = scene.stride or 1, scene.dilation or 1
+    if isinstance(padding, str):
+        from tuiconv.engine.ops import resolve_padding
+
+        try:
+            resolved = resolve_padding(padding, kernel.shape[-1], dilation, stride)[0]
+        except ValueError as error:
+            return [(blame, f"impossible scene: {error}")]
+        problem = limits.RANGES["padding"].problem(resolved)
+        if problem:
+            return [("padding", f'padding "{padding}" here is {resolved} zeros, but padding {problem}')]
     try:
         rows = checks.output_side(grid.shape[1], kernel.shape[-1], padding, stride, dilation)
         cols = checks.output_side(grid.shape[2], kernel.shape[-1], padding, stride, dilation)

@@ -20,8 +20,6 @@ One conv2 cell sees an 8×8 patch of the input: 3 (conv1) → 4 (2×2 pool) → 
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -29,7 +27,9 @@ from typing import Iterable
 import numpy as np
 
 from tuiconv.engine import kernels
-from tuiconv.engine.files import read_bytes
+from tuiconv import limits
+from tuiconv.engine import npz
+from tuiconv.engine.files import read_bytes, write_atomically
 from tuiconv.engine.ops import conv2d, max_pool, relu
 from tuiconv.engine.shapes import SHAPE_KINDS
 from tuiconv.errors import InputError
@@ -46,8 +46,6 @@ LAYERS = ("conv1", "relu1", "pool1", "conv2", "relu2")
 MIN_INPUT = 2
 # How many filters a layer may have: 32 is the learner's question ("32 filters over 32 maps").
 MAX_FILTERS = 32
-# The largest weights file read: a 32 → 32 net over five kinds is about 80 KiB.
-MAX_WEIGHTS_BYTES = 1024 * 1024
 DEFAULT_FILTERS1 = 4
 
 # Layer-1 bias of the hand-designed net: a line along a filter's direction scores 6, while a
@@ -99,9 +97,9 @@ def check_kinds(kinds) -> tuple[str, ...]:
     return names
 
 
-def _expected_shapes(arrays: dict, kinds: int) -> dict:
-    """The shapes the other arrays must have, read off w1's and w2's first dimensions."""
-    w1, w2 = np.shape(arrays["w1"]), np.shape(arrays["w2"])
+def _expected_shapes(shapes: dict, kinds: int) -> dict:
+    """The shapes every array must have, read off w1's and w2's first dimensions."""
+    w1, w2 = tuple(shapes["w1"]), tuple(shapes["w2"])
     k1 = w1[0] if w1 else DEFAULT_FILTERS1
     k2 = w2[0] if w2 else len(CLASSES)
     return parameter_shapes(k1, k2, kinds)
@@ -132,8 +130,8 @@ class Network:
             self.w3 = np.eye(len(self.kinds))
         if self.b3 is None:
             self.b3 = np.zeros(len(self.kinds))
-        arrays = {name: getattr(self, name) for name in PARAMETER_NAMES}
-        for name, shape in _expected_shapes(arrays, len(self.kinds)).items():
+        shapes = {name: np.shape(getattr(self, name)) for name in ("w1", "w2")}
+        for name, shape in _expected_shapes(shapes, len(self.kinds)).items():
             value = np.array(getattr(self, name), dtype=np.float64)
             if value.shape != shape:
                 raise ValueError(f"{name} must have shape {shape}, not {value.shape}")
@@ -199,64 +197,58 @@ class Network:
 
     def save(self, path: str | Path) -> None:
         """Write the weights as an .npz with keys w1, b1, w2, b2, w3, b3 and kinds (the names
-        of the kinds, in score order): the file says what shape of net it holds."""
-        with open(path, "wb") as handle:
-            np.savez(handle, **{name: getattr(self, name) for name in PARAMETER_NAMES}, kinds=np.array(self.kinds))
+        of the kinds, in score order), atomically: the file says what shape of net it holds."""
+        arrays = {name: getattr(self, name) for name in PARAMETER_NAMES}
+        write_atomically(path, lambda handle: np.savez(handle, **arrays, kinds=np.array(self.kinds)))
 
     @classmethod
     def load(cls, path: str | Path) -> Network:
         """Read weights written by ``save`` (or by an older tuiconv, without w3, b3 and kinds:
         then the layer-2 maxima are the rectangle and diamond scores, as they were); any
-        problem is one InputError naming the file."""
+        problem is one InputError naming the file.
+
+        The shapes are read from the arrays' headers and checked, and every array is checked
+        by name, shape and size, before anything is decompressed (engine/npz.py); every weight
+        must be a real number within the one table's range (tuiconv/limits.py).
+        """
         where = str(path)
-        data = read_bytes(path, "a weights file", MAX_WEIGHTS_BYTES)
-        if not data.startswith(b"PK\x03\x04"):  # every .npz is a zip archive
-            raise InputError("not an .npz weights file (expected a zip archive holding w1, b1, w2, b2)", where)
-        try:
-            # A compressed member could unpack to far more than the file: count before unpacking.
-            with zipfile.ZipFile(io.BytesIO(data)) as members:
-                unpacked = sum(info.file_size for info in members.infolist())
-            if unpacked > MAX_WEIGHTS_BYTES:
-                raise InputError(f"too large for a weights file: its arrays hold more than {MAX_WEIGHTS_BYTES // 1024} KiB", where)
-            with np.load(io.BytesIO(data), allow_pickle=False) as archive:
-                arrays = {name: archive[name] for name in archive.files}
-        except InputError:
-            raise
-        except Exception as error:  # a damaged zip raises BadZipFile, ValueError, OSError, EOFError...
-            raise InputError(f"damaged .npz weights file ({type(error).__name__}: {error})", where) from None
-        missing = [name for name in PARAMETER_NAMES[:4] if name not in arrays]
+        what = "a weights file holds w1, b1, w2, b2, and w3, b3, kinds for a dense layer"
+        data = read_bytes(path, "weights")
+        shapes = npz.member_shapes(data, (*PARAMETER_NAMES, "kinds"), where, what, "weights")
+        missing = [name for name in PARAMETER_NAMES[:4] if name not in shapes]
         if missing:
-            raise InputError(f"missing {', '.join(missing)} (a weights file holds w1, b1, w2, b2)", where)
-        dense = [name for name in ("w3", "b3", "kinds") if name in arrays]
+            raise InputError(f"missing {', '.join(missing)} ({what})", where)
+        dense = [name for name in ("w3", "b3", "kinds") if name in shapes]
         if dense and len(dense) < 3:
-            lacking = [name for name in ("w3", "b3", "kinds") if name not in arrays]
+            lacking = [name for name in ("w3", "b3", "kinds") if name not in shapes]
             raise InputError(f"missing {', '.join(lacking)} (a file with a dense layer holds w3, b3 and kinds)", where)
+        for name in ("w1", "w2"):
+            shape = shapes[name]
+            if len(shape) != 4 or not 1 <= shape[0] <= MAX_FILTERS:
+                layer = name[1]
+                raise InputError(f"{name} has shape {shape}, expected (K{layer}, …, 3, 3) with K{layer} from 1 to {MAX_FILTERS}", where)
+        count = shapes["kinds"][0] if dense and len(shapes["kinds"]) == 1 else len(CLASSES)
+        if dense and (len(shapes["kinds"]) != 1 or not 1 <= count <= len(SHAPE_KINDS)):
+            raise InputError(f"kinds has shape {shapes['kinds']}, expected a list of 1 to {len(SHAPE_KINDS)} shape names", where)
+        expected = _expected_shapes(shapes, count)
+        if not dense:
+            expected = {name: expected[name] for name in PARAMETER_NAMES[:4]}
+        else:
+            expected["kinds"] = (count,)
+        arrays = npz.read_arrays(data, expected, where, what, "weights", texts=frozenset({"kinds"}))
         kinds = CLASSES
         if dense:
-            names = arrays["kinds"]
-            if names.dtype.kind != "U" or names.ndim != 1:
-                raise InputError(f"kinds must be a list of shape names, not {names.dtype} of shape {names.shape}", where)
             try:
-                kinds = check_kinds(names.tolist())
+                kinds = check_kinds(arrays.pop("kinds").tolist())
             except ValueError as error:
                 raise InputError(str(error), where) from None
         else:
             arrays["w3"], arrays["b3"] = np.eye(len(CLASSES)), np.zeros(len(CLASSES))
-        for name in ("w1", "w2"):
-            if arrays[name].ndim != 4 or not 1 <= arrays[name].shape[0] <= MAX_FILTERS:
-                layer = name[1]
-                raise InputError(
-                    f"{name} has shape {arrays[name].shape}, expected (K{layer}, …, 3, 3) with K{layer} from 1 to {MAX_FILTERS}", where
-                )
-        for name, shape in _expected_shapes(arrays, len(kinds)).items():
-            value = arrays[name]
-            if value.shape != shape:
-                raise InputError(f"{name} has shape {value.shape}, expected {shape}", where)
-            if not np.issubdtype(value.dtype, np.number):
-                raise InputError(f"{name} holds {value.dtype}, not numbers", where)
-            if not np.isfinite(value).all():
-                raise InputError(f"{name} contains NaN or infinity", where)
-        return cls(**{name: arrays[name] for name in PARAMETER_NAMES}, kinds=kinds)
+        for name in PARAMETER_NAMES:
+            problem = limits.values_problem(arrays[name], name)
+            if problem:
+                raise InputError(problem, where)
+        return cls(**{name: arrays[name].astype(np.float64) for name in PARAMETER_NAMES}, kinds=kinds)
 
 
 @dataclass(frozen=True)

@@ -14,22 +14,25 @@ error. There are no comment lines: ``#`` is a bright cell.
 from __future__ import annotations
 
 import math
+import os
 import re
 from pathlib import Path
 
 import numpy as np
 
-from tuiconv.engine.files import read_bytes
+from tuiconv.clean_text import describe_character, escape, forbidden_characters, shown_name
+from tuiconv.engine.files import read_text, write_atomically
 from tuiconv.errors import InputError
+from tuiconv.limits import MAX_MAGNITUDE, RANGES
 
 SHAPE_KINDS = ("rectangle", "diamond", "cross", "triangle", "circle")
 # Variants a spec may name: "filled-diamond", "noisy-rectangle", "noisy-filled-circle".
 FILLED_PREFIX = "filled-"
 NOISY_PREFIX = "noisy-"
 NOISY_LEVEL = 0.05  # fraction of cells a "noisy-" spec flips
-MIN_SIZE = 8
-MAX_SIZE = 64  # the largest grid a file may hold: a 64×64 map already needs a wide terminal
-MAX_MAGNITUDE = 1e6  # larger values would only overflow the arithmetic shown to a learner
+# From the one table of ranges (tuiconv/limits.py): a 64×64 map already needs a wide terminal,
+# and larger values would only overflow the arithmetic shown to a learner.
+MIN_SIZE, MAX_SIZE = int(RANGES["size"].low), int(RANGES["size"].high)
 
 
 # ---------------------------------------------------------------- generators
@@ -182,20 +185,28 @@ def _cells(token: str, column: int, path: str, line: int) -> list[float]:
         if set(token) & {".", "#"} and not set(token) & set("0123456789"):
             # Art with a stray character: point at the character, not the whole run.
             offset, stray = next((k, ch) for k, ch in enumerate(token) if ch not in ".#")
-            message = f"{stray!r} (column {column + offset}) is not a number or . or #"
+            message = f"{shown_name(repr(stray))} (column {column + offset}) is not a number or . or #"
         else:
-            message = f"{token!r} (column {column}) is not a number or . or #"
+            message = f"{shown_name(repr(token), 24)} (column {column}) is not a number or . or #"
         raise InputError(message, path, line) from None
     if not math.isfinite(value):
-        raise InputError(f"{token!r} is not a finite number", path, line)
+        raise InputError(f"{shown_name(repr(token), 24)} is not a finite number", path, line)
     if abs(value) > MAX_MAGNITUDE:
-        raise InputError(f"{token} is too large: values must lie within ±{MAX_MAGNITUDE:g}", path, line)
+        raise InputError(f"{shown_name(token, 24)} is too large: values must lie within ±{MAX_MAGNITUDE:g}", path, line)
     return [value]
 
 
 def parse_shape(text: str, path: str = "<string>") -> np.ndarray:
-    """The grid a shape file's text describes; InputError ``path:line: what is wrong`` if bad."""
-    lines = text.splitlines()
+    """The grid a shape file's text describes; InputError ``path:line: what is wrong`` if bad.
+
+    Rows end at "\n" (or "\r\n") only: any other control character, a vertical tab or form
+    feed included, is refused by name rather than taken for a line break.
+    """
+    for line, column, ch in forbidden_characters(text, allow="\n\t"):
+        if ch == "\x00":
+            raise InputError("not a text file (it contains a NUL byte)", path, line)
+        raise InputError(f"{describe_character(ch)} (column {column}) has no place in a shape file: rows of . and #, or numbers", path, line)
+    lines = text.replace("\r\n", "\n").split("\n")
     numbered = [(n, line) for n, line in enumerate(lines, start=1) if line.strip()]
     if not numbered:
         raise InputError("empty file: expected one grid row per line (. and #, or numbers)", path, 1)
@@ -222,17 +233,7 @@ def parse_shape(text: str, path: str = "<string>") -> np.ndarray:
 
 def load_shape(path: str | Path) -> np.ndarray:
     """Read a shape file; any problem (missing, unreadable, malformed) is one InputError."""
-    where = str(path)
-    data = read_bytes(path, "a shape file")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise InputError(f"not a text file (byte 0x{data[error.start]:02x} is not UTF-8)", where, line) from None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise InputError("not a text file (it contains a NUL byte)", where, line)
-    return parse_shape(text, where)
+    return parse_shape(read_text(path, "shape"), str(path))
 
 
 def format_shape(grid: np.ndarray, numbers: bool = False) -> str:
@@ -255,7 +256,7 @@ def _number(value: float) -> str:
 
 def save_shape(path: str | Path, grid: np.ndarray) -> None:
     """Write ``grid`` as a shape file that ``load_shape`` reads back exactly."""
-    Path(path).write_text(format_shape(grid), encoding="utf-8")
+    write_atomically(path, format_shape(grid).encode("utf-8"))
 
 
 # ---------------------------------------------------------------- --input NAME|FILE
@@ -273,26 +274,38 @@ def names_a_file(spec: str) -> bool:
 
 def resolve_input(spec: str, size: int = 16, seed: int = 0) -> tuple[str, np.ndarray]:
     """A (name, grid) for ``--input``: a shape kind ("diamond", "diamond:20", "filled-cross")
-    or the path of a shape file. The name is what the UI shows."""
+    or the path of a shape file. The name is what the UI shows: a file's name with any control
+    or invisible character escaped, so it can be printed as it is."""
     text = spec.strip()
     path = Path(text)
-    if path.exists() or names_a_file(text):
-        return path.name, load_shape(text)
+    # An empty name is a file too (refused), as is anything names_a_file says is one.
+    if not text or _exists(path) or names_a_file(text):
+        return escape(path.name), load_shape(text)
     kind, _, size_text = text.partition(":")
     try:
         split_kind(kind)
     except ValueError:
         raise InputError(
-            f"{spec!r} is neither a shape file nor a shape name; shapes: {', '.join(SHAPE_KINDS)} "
+            f"{shown_name(repr(spec))} is neither a shape file nor a shape name; shapes: {', '.join(SHAPE_KINDS)} "
             f"(also filled-KIND, noisy-KIND, KIND:SIZE)"
         ) from None
     if size_text:
-        try:
-            size = int(size_text)
-        except ValueError:
-            raise InputError(f"{spec!r}: the size after ':' must be a whole number, not {size_text!r}") from None
+        if not size_text.isascii() or not size_text.isdigit():
+            raise InputError(f"{shown_name(repr(spec))}: the size after ':' must be a whole number, not {shown_name(repr(size_text), 12)}")
+        # Read no more digits than a size can have: int() of 10**6 digits alone takes seconds.
+        if len(size_text) > 4:
+            raise InputError(f"{shown_name(repr(spec))}: the size after ':' must be a whole number from {MIN_SIZE} to {MAX_SIZE}, not a number of {len(size_text)} digits")
+        size = int(size_text)
     try:
         grid = make_shape(kind, size, seed)
     except ValueError as error:
-        raise InputError(f"{spec!r}: {error}") from None
+        raise InputError(f"{shown_name(repr(spec))}: {error}") from None
     return text.lower(), grid
+
+
+def _exists(path: Path) -> bool:
+    """Whether anything is at ``path`` (a name too long or holding NUL is nothing)."""
+    try:
+        return os.path.lexists(path)
+    except (OSError, ValueError):
+        return False

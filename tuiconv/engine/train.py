@@ -39,6 +39,7 @@ from tuiconv.engine.network import (
     check_kinds,
 )
 from tuiconv.engine.shapes import sample_shapes
+from tuiconv.limits import RANGES, check
 
 DEFAULT_LR = 0.02
 DEFAULT_STEPS = 200
@@ -54,7 +55,7 @@ SIZES = (12, 32)
 TRAINING_SHAPES = 600
 HELD_OUT_SHAPES = 500
 HELD_OUT_SEED = 2**31 + 12345
-MAX_LR = 10.0
+MAX_LR = RANGES["lr"].high
 # Fraction of the training shapes that are filled rather than outlines (the held-out set is all
 # outlines: the shapes every other screen shows).
 FILLED_FRACTION = 0.5
@@ -82,13 +83,10 @@ START_BIAS2 = 1.0
 def check_settings(
     steps: int | None = None, lr: float | None = None, batch: int | None = None, seed: int | None = None
 ) -> None:
-    """ValueError with one clear line when a training setting is out of range."""
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
-        raise ValueError(f"seed must be a whole number of at least 0, not {seed!r}")
-    if steps is not None and (isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1):
-        raise ValueError(f"steps must be a whole number of at least 1, not {steps!r}")
-    if lr is not None and not (np.isfinite(lr) and 0 < lr <= MAX_LR):
-        raise ValueError(f"learning rate must be a number above 0 and at most {MAX_LR:g}, not {lr!r}")
+    """ValueError with one clear line when a training setting is out of range (tuiconv/limits.py)."""
+    for name, value in (("seed", seed), ("steps", steps), ("lr", lr)):
+        if value is not None:
+            check(name, value, "learning rate" if name == "lr" else name)
     if batch is not None and (isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 2):
         raise ValueError(f"batch size must be a whole number of at least 2, not {batch!r}")
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tuiconv.clean_text import escape
 from tuiconv.engine import network as engine
 from tuiconv.engine import learned, shapes
 from tuiconv.engine.kernels import EDGE_KERNELS
@@ -85,12 +86,12 @@ class NetworkSession:
         """Resolve ``--input`` and ``--weights``; raises InputError (one line) when either is bad."""
         net = engine.Network.hand_designed() if weights is None else engine.Network.load(weights)
         name, image = shapes.resolve_input(spec, size, seed)
-        return cls(net, image, name, size=size, seed=seed, weights_name=weights and Path(weights).name)
+        return cls(net, image, name, size=size, seed=seed, weights_name=weights and escape(Path(weights).name))
 
     def use_weights(self, net: engine.Network, name: str | None) -> None:
         """Show another network (e.g. learned weights from a file) the same way."""
         self.original = net.copy()
-        self.weights_name = name
+        self.weights_name = None if name is None else escape(name)
         self.layer1_names = layer1_labels(net)
         self.reset_weights()
 

@@ -27,6 +27,7 @@ from tuiconv.engine import (
     response_range,
     uncovered,
 )
+from tuiconv import limits
 from tuiconv.engine import shapes
 from tuiconv.explore.scene import Scene, ViewState, input_grid, kernel_grid, work_in_words
 
@@ -35,11 +36,12 @@ DEFAULT_INPUT = "rectangle"
 DEFAULT_SIZE = 8  # small enough to step by hand: 64 positions
 DEFAULT_SEED = 5  # an 8×8 rectangle the first row of windows already touches
 DEFAULT_KERNEL = "vertical"
-MAX_PADDING = 3
-MAX_STRIDE = 4
-MAX_DILATION = 3
+# The keys move within the one table of ranges that the command line and lessons use too.
+MAX_PADDING = int(limits.RANGES["padding"].high)
+MAX_STRIDE = int(limits.RANGES["stride"].high)
+MAX_DILATION = int(limits.RANGES["dilation"].high)
 POOL_MODES = (None, "max", "avg")
-POOL_SIZES = (2, 3)
+POOL_SIZES = tuple(range(int(limits.RANGES["pool_size"].low), int(limits.RANGES["pool_size"].high) + 1))
 
 
 @dataclass
@@ -436,6 +438,7 @@ class StepperSession:
 
     def validate(self, padding: int, stride: int, dilation: int) -> None:
         """ValueError (one line, with the formula) if this geometry gives no output."""
+        limits.check("padding", padding), limits.check("stride", stride), limits.check("dilation", dilation)
         f = self.kernel.shape[-1]
         h, w = self.input.shape[1:]
         output_size(h, f, padding, stride, dilation)
@@ -481,6 +484,10 @@ class StepperSession:
         """Pooling over the feature map: mode None/"max"/"avg"; stride None = same as size."""
         if mode not in POOL_MODES:
             raise ValueError(f"pooling must be max or avg, not {mode!r}")
+        if size is not None:
+            limits.check("pool_size", size)
+        if stride not in (-1, None):
+            limits.check("pool_stride", stride)
         self.pool = mode
         if size is not None:
             self.pool_size = int(size)
@@ -601,13 +608,13 @@ class StepperSession:
 
 def checked_bias(value: float) -> float:
     """The bias as a float; ValueError unless it is a number within ±1e6 (as a shape's values)."""
-    value = float(value)
-    if not np.isfinite(value) or abs(value) > shapes.MAX_MAGNITUDE:
-        raise ValueError(f"bias {value:g} is out of range: use a number within ±{shapes.MAX_MAGNITUDE:.0f}")
-    return value
+    return float(limits.check("bias", value))
 
 
 def _as_stack(values, what: str) -> np.ndarray:
+    problem = limits.values_problem(values, f"the {what}")
+    if problem:
+        raise ValueError(problem)
     array = np.array(values, dtype=np.float64)
     if array.ndim == 2:
         array = array[None]

@@ -175,7 +175,7 @@ def read_public_keys(path: str | Path) -> list[str]:
 
     from tuiconv.engine.files import read_bytes
 
-    data = read_bytes(path, "a public-key file")
+    data = read_bytes(path, "public key")
     if len(data) > KEY_FILE_CAP:
         raise InputError(f"larger than {KEY_FILE_CAP // 1024} KiB, not a public-key file", path)
     keys = []

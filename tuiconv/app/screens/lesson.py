@@ -24,6 +24,7 @@ from textual.widgets import Footer, Input, Markdown, Static
 
 from tuiconv.app.styles import tcss
 from tuiconv.app.widgets.inline_text import inline_markdown
+from tuiconv.clean_text import one_line
 from tuiconv.course.checks import evaluate
 from tuiconv.course.lesson import Lesson, Step
 from tuiconv.course.library import Course
@@ -196,7 +197,7 @@ class LessonScreen(ViewHost, Screen):
                 scene = self.step.scene
                 view.apply_scene(replace(scene, conceal=()) if self.done and scene.conceal else scene)
         except ValueError as error:  # InputError is a ValueError too: the step's scene cannot be shown
-            self.notify(f"{self.lesson.path.name}: step {number}: {error}", severity="error", timeout=10)
+            self.notify(one_line(f"{self.lesson.path.name}: step {number}: {error}"), severity="error", timeout=10, markup=False)
         self.store.visit(self.lesson.id, number)
         self._save()
         self._show_task()
@@ -405,7 +406,7 @@ class LessonScreen(ViewHost, Screen):
         except OSError as error:
             if not self._save_warned:
                 self._save_warned = True
-                self.notify(f"progress not saved: {error}", severity="warning", timeout=8)
+                self.notify(f"progress not saved: {error}", severity="warning", timeout=8, markup=False)
 
 
 def make_view(screen: str) -> Widget:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,6 +12,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tuiconv.app.styles import tcss
+from tuiconv.clean_text import one_line, shown_name
 from tuiconv.course.library import Course
 from tuiconv.course.progress import ProgressStore
 
@@ -41,7 +44,7 @@ class MenuScreen(Screen):
 
     def on_mount(self) -> None:
         for warning in self.store.warnings:
-            self.notify(warning, severity="warning", timeout=10)
+            self.notify(warning, severity="warning", timeout=10, markup=False)
         self.refresh_marks()
 
     def on_screen_resume(self) -> None:
@@ -58,20 +61,28 @@ class MenuScreen(Screen):
             progress = self.store.lesson(lesson.id, len(lesson.steps))
             total = len(lesson.steps)
             done = len(progress.completed_steps & set(range(1, total + 1)))
-            if progress.completed:
+            # A lesson that gained a step since it was completed is not complete any more.
+            if progress.completed and done == total:
                 mark, style = "✓", "green"
                 done_count += 1
             elif progress.started:
                 mark, style = "▸", "yellow"
             else:
                 mark, style = "·", "dim"
-            if not progress.completed and first_open is None:
+            if not (progress.completed and done == total) and first_open is None:
                 first_open = number - 1
             line = Text()
             line.append(f"{mark} ", style=style)
             line.append(f"{number:>2}  {lesson.title}")
             line.append(f"  {done}/{total}", style="dim")
             options.add_option(Option(line, id=lesson.id))
+        for problem in self.course.broken:
+            # Listed, not openable: the teacher sees which file is broken and why.
+            line = Text()
+            line.append("✗ ", style="red")
+            line.append(f"    {shown_name(Path(problem.path).name)}: cannot open", style="dim")
+            line.append(f" ({one_line(problem.message, 120)}{'' if problem.line is None else f', line {problem.line}'})", style="dim")
+            options.add_option(Option(line, disabled=True))
         options.highlighted = keep if keep is not None else (first_open or 0)
         where = "" if self.course.key == "built-in" else f" from {self.course.directory}"
         title = Text()
@@ -86,7 +97,7 @@ class MenuScreen(Screen):
 
     def _show_summary(self) -> None:
         index = self.query_one(OptionList).highlighted
-        if index is None:
+        if index is None or index >= len(self.course.lessons):
             return
         lesson = self.course.lessons[index]
         self.query_one("#menu-summary", Static).update(Text(lesson.summary))
@@ -95,11 +106,12 @@ class MenuScreen(Screen):
         self.notify("q quits; enter opens a lesson.", timeout=3)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.open_lesson(event.option_index)
+        if event.option_index < len(self.course.lessons):
+            self.open_lesson(event.option_index)
 
     def action_open(self) -> None:
         index = self.query_one(OptionList).highlighted
-        if index is not None:
+        if index is not None and index < len(self.course.lessons):
             self.open_lesson(index)
 
     def open_lesson(self, index: int) -> None:

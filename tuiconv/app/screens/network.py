@@ -336,7 +336,8 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
         weights = s.weights_name or "hand-designed"
         if s.weights_edited:
             weights += " (edited)"
-        text = f"input: [b]{s.input_name}[/b] {h}×{w} · weights: {weights}"
+        # Names are escaped: a file called "[@click=app.quit]q.txt" is text, not a link that quits.
+        text = f"input: [b]{escape(s.input_name)}[/b] {h}×{w} · weights: {escape(weights)}"
         g = s.gallery
         if g is not None:
             rate = f" ({100 * g.accuracy:.0f}%)" if g.seen else ""

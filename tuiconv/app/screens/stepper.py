@@ -36,6 +36,7 @@ from tuiconv.app.widgets.arithmetic import ArithmeticPanel, FormulaPanel, format
 from tuiconv.app.widgets.editable import CanvasGrid, KernelGrid
 from tuiconv.app.widgets.grid import MIN_NUMBER_WIDTH, Grid, whole_number_width
 from tuiconv.app.widgets.keybar import KeyBar
+from tuiconv.clean_text import one_line
 from tuiconv.app.widgets.line import Line
 from tuiconv.app.textual_patches import KeepsLines, KeptHorizontal, KeptVertical, KeptVerticalScroll
 from tuiconv.engine import kernels, load_scipy, shapes
@@ -358,7 +359,8 @@ class StepperView(ExplorerView, KeepsLines, Vertical):
     def say(self, message: str) -> None:
         """One line under the panels: what just went wrong, or a note."""
         self._message = message
-        self._message_line.show(message)
+        # Text, not markup: a message may quote a file name like "[@click=app.quit]q.txt".
+        self._message_line.show(Text(one_line(message)))
 
     def _apply(self, change, *args, **kwargs) -> bool:
         """Run a session change; a ValueError becomes a message instead of a crash."""

@@ -29,6 +29,7 @@ from tuiconv.app.palette import Scale
 from tuiconv.app.views.base import ExplorerView
 from tuiconv.app.widgets.grid import Grid
 from tuiconv.engine.learned import WEAK_MATCH, FilterMatch
+from tuiconv.clean_text import one_line
 from tuiconv.engine.network import CLASSES
 from tuiconv.engine.train import DEFAULT_LR, DEFAULT_SEED, DEFAULT_STEPS
 from tuiconv.explore.scene import Scene, ViewState
@@ -204,7 +205,7 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
         self.query_one("#train-loss", Sparkline).data = session.loss_curve()
         self.query_one("#train-accuracy", Sparkline).data = session.accuracy_curve()
         self._show_status()
-        self.query_one("#train-message", Static).update(session.message)
+        self.query_one("#train-message", Static).update(Text(one_line(session.message, 1000)))  # text, not markup: it names the --out file
         if changed:
             self.announce_change()
 
@@ -231,7 +232,7 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
 
     def say(self, message: str) -> None:
         self.session.message = message
-        self.query_one("#train-message", Static).update(message)
+        self.query_one("#train-message", Static).update(Text(one_line(message, 1000)))
 
     # -- keys -----------------------------------------------------------------------------
 

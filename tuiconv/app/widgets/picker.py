@@ -13,6 +13,7 @@ highlights the option the screen shows now, so enter keeps it and the arrows sta
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -48,7 +49,7 @@ class Picker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"[b]{self._title}[/b]  (enter chooses, esc cancels)")
+            yield Static(Text.assemble((self._title, "bold"), "  (enter chooses, esc cancels)"))
             if self._options:
                 yield OptionList(*[Option(label, id=value) for value, label in self._options])
             if self._prompt is not None:
