@@ -238,3 +238,19 @@ def test_the_class_view_sees_every_learner_and_who_is_online(tmp_path):
     teacher.session_ended("s1")
     teacher.forget_sessions()
     assert ClassProgress(path).online() == {}
+
+
+def test_an_old_progress_file_nested_too_deeply_or_a_pipe_is_left_alone_with_a_warning(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    folder = tmp_path / "tuiconv"
+    folder.mkdir()
+    (folder / "progress.json").write_text("[" * 100_000)
+    store = ProgressStore("built-in")
+    assert store.warnings == [f"could not import {folder / 'progress.json'} (nested too deeply); it is left as it was"]
+    assert (folder / "progress.json").read_text() == "[" * 100_000
+    store.close()
+    other = tmp_path / "other"
+    monkeypatch.setenv("XDG_DATA_HOME", str(other))
+    (other / "tuiconv").mkdir(parents=True)
+    os.mkfifo(other / "tuiconv" / "progress.json")  # would block a plain read for ever
+    assert ProgressStore("built-in").lesson("pixels-are-numbers").completed_steps == set()

@@ -29,6 +29,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tuiconv.engine.files import read_text
+from tuiconv.errors import InputError
+
 LOCAL_LEARNER = "local"
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 5000
@@ -211,9 +214,9 @@ class ProgressStore:
                 return
             if source.stat().st_size > JSON_IMPORT_CAP:
                 raise ValueError(f"larger than {JSON_IMPORT_CAP // (1024 * 1024)} MiB")
-            data = _validated_json(json.loads(source.read_text(encoding="utf-8-sig")))
-        except (OSError, UnicodeDecodeError, ValueError) as error:
-            reason = getattr(error, "strerror", None) or str(error)
+            data = _validated_json(json.loads(read_text(source, "progress")))
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError, InputError) as error:
+            reason = "nested too deeply" if isinstance(error, RecursionError) else getattr(error, "strerror", None) or str(error)
             self.warnings.append(f"could not import {source} ({reason}); it is left as it was")
             with _transaction(db):
                 db.execute("INSERT OR IGNORE INTO meta VALUES ('json_import', ?)", (f"failed: {reason}",))
