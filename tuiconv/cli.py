@@ -120,6 +120,10 @@ def main(argv: list[str] | None = None) -> int:
     except (InputError, ValueError) as error:
         print(f"tuiconv: error: {InputError(str(error))}", file=sys.stderr)  # one bounded, escaped line
         return 2
+    except BrokenPipeError:
+        # `tuiconv classify … | head`: the reader has all it wanted; say nothing, as cat does.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except OSError as error:
         print(f"tuiconv: error: {InputError(error.strerror or str(error), error.filename)}", file=sys.stderr)
         return 2

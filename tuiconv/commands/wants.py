@@ -46,8 +46,9 @@ def run(args) -> int:
     if not args.out:
         print(text, end="")
         return 0
-    with open(args.out, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    from tuiconv.engine.files import write_atomically
+
+    write_atomically(args.out, text.encode("utf-8"))  # a kill leaves the old file or the new, whole
     verdict, scores = classify(net, image)
     what = f"the {unit.name} detector (its score)" if unit.layer == "kind" else f"unit {unit.name} (its strongest response)"
     print(f"{what}: {preference.history[0]:.2f} on the starting noise, {preference.response:.2f} on what it wants")
