@@ -206,3 +206,13 @@ def test_a_state_nudge_names_cells_and_maps_in_the_learners_words():
     assert nudge(pick, state, "") == "Not yet: selected map is pooled map 1 (horizontal edges)."
     state.selected_map = "conv2:0"
     assert "pool:" not in nudge(pick, state, "") and "rectangle detector" in nudge(pick, state, "")
+
+
+def test_a_question_with_a_task_first_is_answered_only_once_the_task_is_done():
+    check = Check("choice", {"options": ["rectangle", "diamond"], "answer": "diamond", "first": {"equals": {"input_name": "circle"}}})
+    cross = ViewState(screen="network", input_name="cross", verdict="rectangle")
+    circle = ViewState(screen="network", input_name="circle", verdict="diamond")
+    outcome = evaluate(check, cross, "diamond")
+    assert not outcome.passed and outcome.message == "First the task: input name is cross."
+    assert evaluate(check, circle, "diamond").passed
+    assert not evaluate(check, circle, "rectangle").passed

@@ -249,3 +249,11 @@ def test_an_unknown_scene_key_does_not_hide_the_scenes_other_problems(tmp_path):
     assert [p.split(":")[1] for p in problems] == [str(line_of(text, "colour")), str(line_of(text, "vertcal"))]
     assert 'unknown key "colour" in a scene; a scene can have: screen, input' in problems[0]
     assert 'unknown kernel "vertcal" (did you mean "vertical"?)' in problems[1]
+
+
+def test_a_questions_task_first_names_its_line_when_it_asks_for_what_the_screen_has_not(tmp_path):
+    text = GOOD + 'first = { equals = { verdict = "circle" }, sooner = {} }\n'
+    found = problems_of(text, tmp_path)
+    line = len(textwrap.dedent(text).splitlines())
+    assert any(p.startswith(f"{tmp_path / '01-x.toml'}:{line}: first holds state conditions") and "'sooner'" in p for p in found), found
+    assert any("verdict" in p and "network" in p for p in found), found

@@ -71,7 +71,11 @@ PLAY = {"stepper": play_stepper, "network": play_network, "train": play_train}
 def test_the_learners_actions_on_the_screens_session_complete_the_step(lesson, step):
     session = session_for(step.scene)
     if step.check.is_question:
-        outcome = checks.evaluate(step.check, session.state(), str(step.solution["answer"]))
+        answer = str(step.solution["answer"])
+        if step.check.params.get("first"):  # a task before the question: the answer alone is not enough
+            assert not checks.evaluate(step.check, session.state(), answer).passed, "answered before the task is done"
+        PLAY[step.scene.screen](session, step.solution)
+        outcome = checks.evaluate(step.check, session.state(), answer)
     else:
         assert not checks.evaluate(step.check, session.state()).passed, "done before the learner acts"
         PLAY[step.scene.screen](session, step.solution)

@@ -63,6 +63,10 @@ def evaluate(check: Check, state: ViewState, answer: str | None = None) -> Outco
     if kind.question:
         if answer is None or not answer.strip():
             return Outcome(False, "")
+        if check.params.get("first"):
+            done = _state(check.params["first"], state, None)
+            if not done.passed:  # the task before the question is not done yet
+                return Outcome(False, f"First the task: {done.message.removeprefix('Not yet: ')}")
         return kind.evaluate(check.params, state, answer.strip())
     return kind.evaluate(check.params, state, None)
 
@@ -497,7 +501,9 @@ class CheckKind:
     screens: tuple[str, ...] = ("stepper", "network", "train")
 
 
-_FEEDBACK = {"feedback": (TABLE, False)}
+# A question may need a task done first ("Show it a circle. Then: what does it call it?"):
+# ``first`` holds state conditions, as a state check does, that must hold when it is answered.
+_FEEDBACK = {"feedback": (TABLE, False), "first": (TABLE, False)}
 _OF = ValueType('"output" or "pooled"', lambda v: v in ("output", "pooled"))
 _SIGN = ValueType('"positive" or "negative"', lambda v: v in ("positive", "negative"))
 
@@ -549,7 +555,15 @@ def validate(kind: str, params: dict, scene: Scene) -> list[tuple[tuple[str, ...
                 problems.append((("with", key), f"with cannot set {key!r}; it can set {', '.join(SIZE_OVERRIDES)}"))
             elif not SIZE_OVERRIDES[key].accepts(value):
                 problems.append((("with", key), f"with.{key} must be {SIZE_OVERRIDES[key].name}, not {describe(value)}"))
-    elif kind == "state":
+    if spec.question and "first" in params:
+        first = params["first"]
+        for key in first:
+            if key not in CONDITIONS:
+                problems.append((("first", key), f"first holds state conditions: {', '.join(CONDITIONS)}, not {key!r}"))
+        for condition in CONDITIONS:
+            for name, wanted in (first.get(condition) or {}).items():
+                problems.extend((("first",) + where, message) for where, message in _state_field_problems(condition, name, wanted, scene))
+    if kind == "state":
         if not any(params.get(c) for c in CONDITIONS):
             problems.append(((), f"a state check needs at least one of {', '.join(CONDITIONS)}"))
         for condition in CONDITIONS:

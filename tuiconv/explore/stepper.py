@@ -540,6 +540,7 @@ class StepperSession:
             image, shape, names = self.shape[None], None, [""]
             # Edits drawn on the edge maps are not carried back to the shape they came from.
             label = self.input_name.removesuffix(" (drawn)").removesuffix(" → edge maps")
+            notes.append(f"{name} reads one grid: the {label} itself, not its {self.input.shape[0]} edge maps")
         else:
             if self.input.shape[0] != 1:
                 raise ValueError(f"kernel {name} reads {wants} edge maps; this input has {self.input.shape[0]} channels")
