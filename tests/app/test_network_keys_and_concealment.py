@@ -101,7 +101,7 @@ async def test_the_receptive_field_is_on_screen_at_80_columns(lines_above, selec
             assert box in shown_text, rows
             if cut:
                 size = cut.split()[-1]
-                assert f"({size} cut)" in shown_text or f"{size} field cut" in shown_text, rows
+                assert f"(of {size})" in shown_text or f"{size} field cut" in shown_text, rows
 
 
 @pilot_test

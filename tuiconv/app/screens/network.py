@@ -457,7 +457,7 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
         sees = f"sees {where} {top}–{bottom}, cols {left}–{right}: {field.height}×{field.width} = {count} pixels"
         if (field.height, field.width) != (field.size, field.size):
             article = "an" if str(field.size).startswith("8") else "a"
-            sees += f" ({field.size}×{field.size} cut)" if short else f" ({article} {field.size}×{field.size} field cut by the border)"
+            sees += f" (of {field.size}×{field.size})" if short else f" ({article} {field.size}×{field.size} field cut by the border)"
         return sees
 
     # ---- the lesson contract -----------------------------------------------------------------
