@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-import traceback
 from pathlib import Path
 
 from tuiconv.clean_text import shown_name
@@ -50,6 +49,8 @@ def write_report(text: str) -> Path | None:
 
 
 def report_exception(error: BaseException) -> Path | None:
+    import traceback  # only when something went wrong: start-up stays light
+
     return write_report("".join(traceback.format_exception(type(error), error, error.__traceback__)))
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -186,6 +185,8 @@ def check_writable(path: str | Path, what: str) -> None:
     if not folder.is_dir():
         raise InputError(f"cannot write {what}: no folder {str(folder)!r}", where)
     try:
+        import tempfile  # only when writing: reading a shape at start-up needs none of it
+
         with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{target.name}.", suffix=".probe"):
             pass
     except OSError as error:
@@ -202,6 +203,8 @@ def write_atomically(path: str | Path, write: Callable[[BinaryIO], None] | bytes
     """
     target = Path(path)
     folder = target.parent
+    import tempfile
+
     fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
