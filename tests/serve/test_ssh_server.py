@@ -14,8 +14,11 @@ import pyte
 import pytest
 
 from tests.serve.conftest import CODE, login, run
+from tuiconv.course.library import load_course
 
 MENU = "tuiconv · lessons"
+COURSE_SIZE = len(load_course().lessons)
+LAST = f"{COURSE_SIZE}  Challenge"  # the menu's last line: the whole menu is drawn
 # One class server for the module, its tests in file order on one worker (each starts where the
 # ones before it left the class: ada's first step, then a restart that must keep it).
 pytestmark = pytest.mark.xdist_group("classroom")
@@ -30,7 +33,7 @@ def completed_steps(directory, learner):
 
 async def answer_first_question(terminal, answer: str) -> None:
     """From the menu: open lesson 1, close its story card, type the answer."""
-    await terminal.wait_for("15  Challenge")
+    await terminal.wait_for(LAST)
     terminal.press("\r")
     await terminal.wait_for("enter: try it")
     terminal.press("\r")
@@ -43,8 +46,8 @@ def test_a_learner_with_a_key_gets_the_menu_does_a_step_and_it_lands_in_the_data
 
     async def go():
         connection, terminal = await login(server, "ada", key=keys["ada"])
-        screen = await terminal.wait_for("15  Challenge")
-        assert "0 of 15 done" in screen and " 1  Pixels are numbers  0/3" in screen
+        screen = await terminal.wait_for(LAST)
+        assert f"0 of {COURSE_SIZE} done" in screen and " 1  Pixels are numbers  0/3" in screen
         await answer_first_question(terminal, "2")  # wrong: a diamond
         await terminal.wait_for("square corners?")
         terminal.press("1\r")  # a rectangle
@@ -276,7 +279,7 @@ def test_stopping_the_server_ends_sessions_cleanly_and_a_restart_keeps_progress(
 
     async def progress_is_still_there():
         connection, terminal = await login(server, "ada", key=keys["ada"])
-        screen = await terminal.wait_for("15  Challenge")
+        screen = await terminal.wait_for(LAST)
         assert " 1  Pixels are numbers  1/3" in screen
         connection.close()
 

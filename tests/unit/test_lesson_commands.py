@@ -10,7 +10,7 @@ import pytest
 from tuiconv.engine import kernels
 
 from tuiconv.cli import main
-from tuiconv.course.library import builtin_dir
+from tuiconv.course.library import builtin_dir, load_course
 from tuiconv.course.progress import ProgressStore, default_path
 
 
@@ -34,7 +34,7 @@ def test_lessons_lists_every_lesson_with_its_status(capsys):
     assert "Pixels are numbers" in rows["1"] and "✓ done 3/3" in rows["1"]
     assert "One dot product" in rows["2"] and "▶ step 2 1/4" in rows["2"]
     assert "Padding" in rows["5"] and "new    0/4" in rows["5"]
-    assert "1 of 15 done. Next: `tuiconv lesson 2` (one-dot-product)" in out
+    assert f"1 of {len(load_course().lessons)} done. Next: `tuiconv lesson 2` (one-dot-product)" in out
     assert max(len(line) for line in out.splitlines()) <= 80
 
 
@@ -83,13 +83,13 @@ def test_a_lesson_that_gained_a_step_is_listed_as_not_done(tmp_path, capsys):
 def test_reset_of_an_unknown_lesson_is_one_line_and_exit_2(capsys):
     assert main(["lessons", "reset", "pading"]) == 2
     err = capsys.readouterr().err
-    assert err == 'tuiconv: error: no lesson "pading" (did you mean "padding"?); `tuiconv lessons` lists them (by id or number 1–15)\n'
+    assert err == f'tuiconv: error: no lesson "pading" (did you mean "padding"?); `tuiconv lessons` lists them (by id or number 1–{len(load_course().lessons)})\n'
 
 
 def test_check_counts_the_valid_built_in_lessons(capsys):
     assert main(["lessons", "check", str(builtin_dir())]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("15 lessons, ") and "all valid" in out
+    assert out.startswith(f"{len(load_course().lessons)} lessons, ") and "all valid" in out
 
 
 def test_check_prints_every_problem_as_file_line_message_and_exits_2(tmp_path, capsys):

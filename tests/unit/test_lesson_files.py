@@ -191,6 +191,7 @@ def test_the_curriculum_runs_in_teaching_order():
         "pixels-are-numbers", "one-dot-product", "sliding-makes-a-feature-map", "edge-detectors", "padding",
         "stride", "dilation", "many-filters-make-depth", "relu", "pooling", "layer-2-reads-every-channel",
         "rectangle-versus-diamond", "the-receptive-field", "training-from-random-weights",
+        "where-the-edges-sit", "thirty-two-filters", "scores-to-a-verdict",
     ]
     assert [i for i in ids if i in order] == order
     assert ids[-1] == "design-a-detector"

@@ -44,7 +44,9 @@ def network_state(scene) -> ViewState:
     name, x = input_grid(scene)
     result = network.forward(network.Network.hand_designed(), x[0])
     # With no map named, the screen selects the winning detector (the answer to "why this verdict?").
-    select = scene.select or f"conv2:{network.CLASSES.index(result.verdict)}"
+    # Concealing the verdict, it starts on the input instead (the winner would name the verdict).
+    winner = f"conv2:{network.CLASSES.index(result.verdict)}"
+    select = scene.select or ("input" if "verdict" in scene.conceal else winner)
     sizes = {"input": 1, "conv1": 3, "pool": 4, "conv2": 8}  # 3, then 3 + 1, then 4 + 2×2
     return ViewState(
         screen="network", input=x, input_name=name, scores=tuple(result.scores), verdict=result.verdict,
