@@ -156,9 +156,11 @@ class ArithmeticPanel(KeepsLines, Vertical):
         else:
             parts = [f"{name or k} {_term(s)}" for k, (name, s) in enumerate(zip(names, step.channel_sums))]
             text.append("channel sums: " + " + ".join(parts) + f" = {format_exact(step.channel_sums.sum())};")
-        # One line when it fits; Rich wraps it at a space otherwise.
-        text.append(f"  {format_exact(step.channel_sums.sum())} + bias {_term(step.bias)} = ")
-        text.append(format_exact(step.total), style="bold")
+        # One line when it fits; Rich wraps it at a space otherwise. With ReLU on and no bias,
+        # the bias step (+ 0) gives way, so the line still fits 80 columns.
+        if not (relu and step.bias == 0):
+            text.append(f"  {format_exact(step.channel_sums.sum())} + bias {_term(step.bias)} = ")
+            text.append(format_exact(step.total), style="bold")
         if relu:
             text.append(f";  ReLU: max(0, {format_exact(step.total)}) = ")
             text.append(format_exact(step.after_relu), style="bold")
@@ -201,8 +203,11 @@ class FormulaPanel(Line):
                     notes.append(f"input {word} {which} never covered")
                 else:
                     notes.append(f"only padding {word} are left out")
+        if len(notes) == 2 and notes[0].replace("rows", "columns") == notes[1]:
+            # The same rows as columns (a square input): one note, so it fits one line at 80 columns.
+            notes = [notes[0].replace("rows", "rows and columns")]
         if notes:
-            text.append("not a whole number, so it is floored: " + "; ".join(notes), style="italic")
+            text.append("floored: " + "; ".join(notes), style="italic")
         else:
             text.append("divides evenly: every input cell is covered", style="italic")
         super().show(text)
