@@ -134,6 +134,9 @@ class ArithmeticPanel(KeepsLines, Vertical):
         if many:
             title += f", channel {names[channel] or channel} ({channel + 1} of {step.window.shape[0]})"
         self._title_line.show(Text(title, style="bold"))
+        # One channel: the grids' own titles say window × weights = products, and the feature
+        # map marks the cell; the line is kept for the channel it names (80×24 has no spare line).
+        self._title_line.display = many
         window, weights, products = self._window_grid, self._weights_grid, self._products_grid
         if scales is not None:
             window.scale, weights.scale, products.scale = scales
@@ -161,8 +164,10 @@ class ArithmeticPanel(KeepsLines, Vertical):
         if not (relu and step.bias == 0):
             text.append(f"  {format_exact(step.channel_sums.sum())} + bias {_term(step.bias)} = ")
             text.append(format_exact(step.total), style="bold")
+            if relu:
+                text.append(";")
         if relu:
-            text.append(f";  ReLU: max(0, {format_exact(step.total)}) = ")
+            text.append(f"  ReLU: max(0, {format_exact(step.total)}) = ")
             text.append(format_exact(step.after_relu), style="bold")
         return text
 
