@@ -258,11 +258,37 @@ class LessonScreen(ViewHost, Screen):
         status.set_class(done, "-done")
 
     def _reveal(self) -> None:
-        """Lift what the step concealed, now that its question is answered."""
+        """Lift what the step concealed, now that its question is answered; but what the next
+        step on this screen conceals is covered now (the pooled map that answering a question about
+        its size uncovers would otherwise show the next step's answer, a pooled value)."""
         view = self.view
-        if not self.step.scene.conceal or view is None:
+        session = getattr(view, "session", None)
+        if view is None or session is None or not session.concealed:
             return
-        view.reveal()
+        following = self.lesson.steps[self.number] if self.number < len(self.lesson.steps) else None
+        keep = frozenset(following.scene.conceal) if following and following.scene.screen == self.step.scene.screen else frozenset()
+        if keep:
+            session.concealed = keep
+            view.show_revealed()
+        else:
+            view.reveal()
+
+    def _guard_prediction(self) -> None:
+        """A predict step not yet answered: while the window sits on the cell to predict, its
+        arithmetic and the feature map's values stay covered, so moving there is no way round
+        the question; moving away gives back what the scene shows."""
+        check, view = self.step.check, self.view
+        session = getattr(view, "session", None)
+        if check.kind != "predict" or check.params.get("of") == "pooled" or self.done or not hasattr(session, "position"):
+            return
+        at = check.params.get("at")
+        at = None if at is None else (int(at[0]), int(at[1]))  # without one, the window itself: its scene conceals
+        on_it = at is not None and tuple(session.position) == at
+        base = frozenset(self.step.scene.conceal)
+        wanted = base | {"arithmetic", "output"} if on_it else base
+        if session.concealed != wanted:
+            session.concealed = wanted
+            view.show_revealed()
 
     def _next_words(self) -> str:
         if self.number < len(self.lesson.steps):
@@ -302,6 +328,7 @@ class LessonScreen(ViewHost, Screen):
             self._focus_work()
 
     def on_explorer_view_changed(self, event: ExplorerView.Changed) -> None:
+        self._guard_prediction()
         self._check_state()
 
     @on(Input.Submitted, "#lesson-answer")
