@@ -131,3 +131,24 @@ def test_choice_answers_are_not_in_the_story():
         # No run of four words of the answer appears in the story.
         runs = {" ".join(words[k : k + 4]) for k in range(len(words) - 3)} or {answer}
         assert not any(run in narrative for run in runs), (lesson_id, number, step.narrative)
+
+
+@pilot_test
+async def test_receptive_field_tint_waits_for_the_answer():
+    """Lesson 13 step 2: the input's tint (and its rulers) would show the pooled cell's field."""
+    app = open_lesson("the-receptive-field", step=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot, app)
+        view = screen.view
+        screen.focus_view()
+        await pilot.press(*["tab"] * 4)  # from conv1:0 on to pool:0, the cell the question is about
+        await settle(pilot)
+        assert view.session.layer == "pool"
+        top, left, bottom, right = view.session.receptive_field()
+        assert (bottom - top + 1, right - left + 1) == (4, 4)  # what the learner must work out
+        assert not view.grids["input"].window
+        assert "▔" not in screen_text(app)
+        await _answer(pilot, screen, "4")
+        await settle(pilot)
+        assert len(view.grids["input"].window) == 16
+        assert "▔" * 4 in screen_text(app)

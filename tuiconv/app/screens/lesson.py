@@ -259,14 +259,15 @@ class LessonScreen(ViewHost, Screen):
 
     def _reveal(self) -> None:
         """Lift what the step concealed, now that its question is answered; but what the next
-        step on this screen conceals is covered now (the pooled map that answering a question about
+        step on the very same screen conceals is covered now (the pooled map that answering a question about
         its size uncovers would otherwise show the next step's answer, a pooled value)."""
         view = self.view
         session = getattr(view, "session", None)
         if view is None or session is None or not session.concealed:
             return
         following = self.lesson.steps[self.number] if self.number < len(self.lesson.steps) else None
-        keep = frozenset(following.scene.conceal) if following and following.scene.screen == self.step.scene.screen else frozenset()
+        same = following is not None and replace(following.scene, conceal=()) == replace(self.step.scene, conceal=())
+        keep = frozenset(following.scene.conceal) if same else frozenset()
         if keep:
             session.concealed = keep
             view.show_revealed()
