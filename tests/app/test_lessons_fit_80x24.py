@@ -13,7 +13,7 @@ from textual.geometry import Size
 from textual.widgets import Footer, Static
 
 from tests.app.conftest import COURSE, open_lesson, pilot_test, settle
-from tuiconv.app.screens.lesson import LessonScreen
+from tuiconv.app.screens.lesson import LessonScreen, StoryCard
 
 
 def cut_lines(screen: LessonScreen) -> list[str]:
@@ -82,3 +82,28 @@ async def test_every_step_fits_80x24(lesson):
             await settle(pilot)
             found += [f"step {number} done: {problem}" for problem in cut_lines(screen)]
     assert not found, f"{lesson.path.name} at 80×24:\n" + "\n".join(found)
+
+
+@pilot_test
+async def test_long_options_are_listed_whole_in_the_story_card():
+    """Lesson 14 step 4's options do not fit the task line: it points to x, which lists them."""
+    lesson = COURSE.find("training-from-random-weights")
+    step = lesson.steps[3]
+    app = open_lesson(lesson.id, step=4)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(50):  # the step opens (and its card with it) in a worker
+            if isinstance(app.screen, StoryCard):
+                break
+            await pilot.pause()
+        await settle(pilot)
+        assert isinstance(app.screen, StoryCard)
+        card = app.screen.query_one("#story-options")
+        listed = str(card.render()).splitlines()
+        assert listed == [f"{n}) {option}" for n, option in enumerate(step.check.options, start=1)]
+        assert not cut_lines(app.screen)  # each whole (a long one wraps, none is cut)
+        await pilot.press("enter")
+        await settle(pilot)
+        task = str(app.screen.query_one("#lesson-task").render())
+        assert f"type 1–{len(step.check.options)}: x lists the options" in task
+        assert step.check.options[0] not in task
+        assert cut_lines(app.screen) == []
