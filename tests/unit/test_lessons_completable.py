@@ -121,6 +121,7 @@ def test_predicted_values_are_the_ones_worked_out_by_hand():
             found[(lesson.id, step.number)] = grid[at]
     assert found == {
         ("one-dot-product", 1): 6.0,
+        ("padding", 3): 2 * 3,  # the kernel's middle column (2, 2, 2) on the bright left column, zeros beside
         ("one-dot-product", 4): 4.0,
         ("relu", 3): 0.0,
         ("pooling", 3): 6.0,

@@ -34,6 +34,8 @@ from tuiconv.explore.scene import ViewState
 
 
 KEYS_WORDS = "x story · H hint · < > steps"
+TASK_LINES = 2  # the task line's share of 80×24; the status line may take 3, the view needs the rest
+TASK_COLUMNS = 78  # 80 columns less the task line's padding
 WIDE = 124  # columns from which the story stays beside the view (the stepper needs about 80)
 # While the answer box has the keys, the lesson's keys still work (they are never part of a
 # number or an option); escape gives the keys back to the view.
@@ -93,6 +95,8 @@ class StoryCard(ModalScreen[None]):
             with VerticalScroll():
                 yield Markdown(self.step.narrative, id="story-narrative")
             yield Static(Text("▶ " + self.step.task), id="story-task")
+            if self.step.check.options:
+                yield Static(options_text(self.step), id="story-options")
             yield Static("enter: try it   x: this story again   H: a hint", id="story-keys")
 
     def action_close(self) -> None:
@@ -202,7 +206,9 @@ class LessonScreen(ViewHost, Screen):
         self._save()
         self._show_task()
         heading = f"**Step {number}{': ' + self.step.title if self.step.title else ''}**\n\n"
-        await self.query_one("#lesson-narrative", Markdown).update(heading + self.step.narrative)
+        options = "".join(f"\n{n}. {o}" for n, o in enumerate(self.step.check.options, start=1))
+        options = f"\n\n**{one_line(self.step.task)}**\n" + options if options else ""
+        await self.query_one("#lesson-narrative", Markdown).update(heading + self.step.narrative + options)
         answer = self.query_one("#lesson-answer", AnswerInput)
         answer.value = ""
         answer.words = self.step.check.kind == "text"
@@ -244,13 +250,7 @@ class LessonScreen(ViewHost, Screen):
     def _show_task(self) -> None:
         count = len(self.lesson.steps)
         marks = "".join("✓" if n in self.store.lesson(self.lesson.id).completed_steps else ("▸" if n == self.number else "·") for n in range(1, count + 1))
-        text = Text()
-        text.append(f"{self.step.number}/{count} {marks} ", style="bold")
-        text.append_text(inline_markdown(self.step.task))
-        options = self.step.check.options
-        if options:
-            text.append("  " + "  ".join(f"{n}) {o}" for n, o in enumerate(options, start=1)), style="bold")
-        self.query_one("#lesson-task", Static).update(text)
+        self.query_one("#lesson-task", Static).update(task_line(self.step, f"{self.step.number}/{count} {marks} "))
 
     def _say(self, message: str, done: bool = False) -> None:
         status = self.query_one("#lesson-status", Static)
@@ -258,11 +258,38 @@ class LessonScreen(ViewHost, Screen):
         status.set_class(done, "-done")
 
     def _reveal(self) -> None:
-        """Lift what the step concealed, now that its question is answered."""
+        """Lift what the step concealed, now that its question is answered; but what the next
+        step on the very same screen conceals is covered now (the pooled map that answering a question about
+        its size uncovers would otherwise show the next step's answer, a pooled value)."""
         view = self.view
-        if not self.step.scene.conceal or view is None:
+        session = getattr(view, "session", None)
+        if view is None or session is None or not session.concealed:
             return
-        view.reveal()
+        following = self.lesson.steps[self.number] if self.number < len(self.lesson.steps) else None
+        same = following is not None and replace(following.scene, conceal=()) == replace(self.step.scene, conceal=())
+        keep = frozenset(following.scene.conceal) if same else frozenset()
+        if keep:
+            session.concealed = keep
+            view.show_revealed()
+        else:
+            view.reveal()
+
+    def _guard_prediction(self) -> None:
+        """A predict step not yet answered: while the window sits on the cell to predict, its
+        arithmetic and the feature map's values stay covered, so moving there is no way round
+        the question; moving away gives back what the scene shows."""
+        check, view = self.step.check, self.view
+        session = getattr(view, "session", None)
+        if check.kind != "predict" or check.params.get("of") == "pooled" or self.done or not hasattr(session, "position"):
+            return
+        at = check.params.get("at")
+        at = None if at is None else (int(at[0]), int(at[1]))  # without one, the window itself: its scene conceals
+        on_it = at is not None and tuple(session.position) == at
+        base = frozenset(self.step.scene.conceal)
+        wanted = base | {"arithmetic", "output"} if on_it else base
+        if session.concealed != wanted:
+            session.concealed = wanted
+            view.show_revealed()
 
     def _next_words(self) -> str:
         if self.number < len(self.lesson.steps):
@@ -302,6 +329,7 @@ class LessonScreen(ViewHost, Screen):
             self._focus_work()
 
     def on_explorer_view_changed(self, event: ExplorerView.Changed) -> None:
+        self._guard_prediction()
         self._check_state()
 
     @on(Input.Submitted, "#lesson-answer")
@@ -407,6 +435,35 @@ class LessonScreen(ViewHost, Screen):
             if not self._save_warned:
                 self._save_warned = True
                 self.notify(f"progress not saved: {error}", severity="warning", timeout=8, markup=False)
+
+
+def options_text(step: Step) -> Text:
+    """A choice's options, one a line, as the story card lists them."""
+    return Text("\n".join(f"{n}) {o}" for n, o in enumerate(step.check.options, start=1)), style="bold")
+
+
+def task_line(step: Step, where: str) -> Text:
+    """Where the learner is and the task; a choice's options too when all of it fits in
+    TASK_LINES lines at 80 columns, or else a pointer to the story card, which lists them (a
+    longer task line would push the view's own lines off an 80×24 terminal)."""
+    text = Text()
+    text.append(where, style="bold")
+    text.append_text(inline_markdown(step.task))
+    options = step.check.options
+    if not options:
+        return text
+    inline = text.copy()
+    inline.append("  " + "  ".join(f"{n}) {o}" for n, o in enumerate(options, start=1)), style="bold")
+    if len(inline.wrap(_console(), TASK_COLUMNS)) <= TASK_LINES:
+        return inline
+    text.append(f"  (type 1–{len(options)}: x lists the options)", style="bold")
+    return text
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(width=TASK_COLUMNS, no_color=True)
 
 
 def make_view(screen: str) -> Widget:

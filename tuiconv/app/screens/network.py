@@ -254,6 +254,9 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
             "conv2": Scale.for_values(s.forward.relu2, signed=False),
         }
         reads = s.cells_read()
+        if "receptive-field" in s.concealed:
+            # The tint on the input (and its rulers) would show the field's size: the question.
+            reads = {layer: cells for layer, cells in reads.items() if layer != "input"}
         for map_id, grid in self.grids.items():
             layer, _ = split_map_id(map_id)
             if layer in scales:
@@ -279,8 +282,12 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
     def _show_field_rulers(self) -> None:
         # Colour is not the only carrier: brackets beside and under the input mark the field.
         s = self.session
-        top, left, bottom, right = s.receptive_field()
         h, w = s.image.shape[-2:]
+        if "receptive-field" in s.concealed:
+            self._show_text("field-cols", "\u00a0" * w)
+            self._show_text("field-rows", "\n".join(" " for _ in range((h + 1) // 2)))
+            return
+        top, left, bottom, right = s.receptive_field()
         cols = "".join("▔" if left <= c <= right else "\u00a0" for c in range(w))  # kept, unlike spaces
         lines = (h + 1) // 2
         rows = "\n".join("▕" if (2 * y <= bottom and 2 * y + 1 >= top) else " " for y in range(lines))

@@ -341,6 +341,7 @@ class StepperView(ExplorerView, KeepsLines, Vertical):
         if s.pool_error:
             note = s.pool_error
         self._message_line.show(note)
+        self._message_line.display = bool(note)  # no empty line: at 80×24 every line counts
 
     def _settings_text(self) -> Text:
         s = self.session
@@ -359,6 +360,7 @@ class StepperView(ExplorerView, KeepsLines, Vertical):
     def say(self, message: str) -> None:
         """One line under the panels: what just went wrong, or a note."""
         self._message = message
+        self._message_line.display = bool(message)
         # Text, not markup: a message may quote a file name like "[@click=app.quit]q.txt".
         self._message_line.show(Text(one_line(message)))
 

@@ -121,10 +121,10 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
                             with Vertical(classes="slice"):
                                 yield Grid(mode="shade", cell_width=2, title=f"map{c}", focusable=False, id=f"train-w2-{k}-{c}")
                                 yield Static("", classes="weight-sum", id=f"train-sum-{k}-{c}")
+        # Both curves on one line: under a lesson's task and status lines, 80×24 has no spare one.
         with Horizontal(classes="curve"):
             yield Static("", id="train-loss-label")
             yield Sparkline([], id="train-loss")
-        with Horizontal(classes="curve"):
             yield Static("", id="train-accuracy-label")
             yield Sparkline([], id="train-accuracy")
         yield Static("", id="train-message")
@@ -205,7 +205,9 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
         self.query_one("#train-loss", Sparkline).data = session.loss_curve()
         self.query_one("#train-accuracy", Sparkline).data = session.accuracy_curve()
         self._show_status()
-        self.query_one("#train-message", Static).update(Text(one_line(session.message, 1000)))  # text, not markup: it names the --out file
+        message = self.query_one("#train-message", Static)
+        message.update(Text(one_line(session.message, 1000)))  # text, not markup: it names the --out file
+        message.display = bool(session.message)  # no empty line: at 80×24 every line counts
         if changed:
             self.announce_change()
 
@@ -232,7 +234,9 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
 
     def say(self, message: str) -> None:
         self.session.message = message
-        self.query_one("#train-message", Static).update(Text(one_line(message, 1000)))
+        line = self.query_one("#train-message", Static)
+        line.update(Text(one_line(message, 1000)))
+        line.display = bool(message)
 
     # -- keys -----------------------------------------------------------------------------
 

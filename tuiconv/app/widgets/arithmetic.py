@@ -134,6 +134,9 @@ class ArithmeticPanel(KeepsLines, Vertical):
         if many:
             title += f", channel {names[channel] or channel} ({channel + 1} of {step.window.shape[0]})"
         self._title_line.show(Text(title, style="bold"))
+        # One channel: the grids' own titles say window × weights = products, and the feature
+        # map marks the cell; the line is kept for the channel it names (80×24 has no spare line).
+        self._title_line.display = many
         window, weights, products = self._window_grid, self._weights_grid, self._products_grid
         if scales is not None:
             window.scale, weights.scale, products.scale = scales
@@ -156,11 +159,15 @@ class ArithmeticPanel(KeepsLines, Vertical):
         else:
             parts = [f"{name or k} {_term(s)}" for k, (name, s) in enumerate(zip(names, step.channel_sums))]
             text.append("channel sums: " + " + ".join(parts) + f" = {format_exact(step.channel_sums.sum())};")
-        # One line when it fits; Rich wraps it at a space otherwise.
-        text.append(f"  {format_exact(step.channel_sums.sum())} + bias {_term(step.bias)} = ")
-        text.append(format_exact(step.total), style="bold")
+        # One line when it fits; Rich wraps it at a space otherwise. With ReLU on and no bias,
+        # the bias step (+ 0) gives way, so the line still fits 80 columns.
+        if not (relu and step.bias == 0):
+            text.append(f"  {format_exact(step.channel_sums.sum())} + bias {_term(step.bias)} = ")
+            text.append(format_exact(step.total), style="bold")
+            if relu:
+                text.append(";")
         if relu:
-            text.append(f";  ReLU: max(0, {format_exact(step.total)}) = ")
+            text.append(f"  ReLU: max(0, {format_exact(step.total)}) = ")
             text.append(format_exact(step.after_relu), style="bold")
         return text
 
@@ -201,8 +208,11 @@ class FormulaPanel(Line):
                     notes.append(f"input {word} {which} never covered")
                 else:
                     notes.append(f"only padding {word} are left out")
+        if len(notes) == 2 and notes[0].replace("rows", "columns") == notes[1]:
+            # The same rows as columns (a square input): one note, so it fits one line at 80 columns.
+            notes = [notes[0].replace("rows", "rows and columns")]
         if notes:
-            text.append("not a whole number, so it is floored: " + "; ".join(notes), style="italic")
+            text.append("floored: " + "; ".join(notes), style="italic")
         else:
             text.append("divides evenly: every input cell is covered", style="italic")
         super().show(text)
