@@ -23,7 +23,7 @@ def off_screen(app, session) -> list[str]:
         rows, cols = session.shown(map_id).shape
         box = grid.content_region
         wanted = (cols, 1 + (rows + 1) // 2)  # the title, then two pixels a character
-        if not screen.contains_region(box) or (box.width, box.height) < wanted or box.width < cols or box.height < wanted[1]:
+        if not screen.contains_region(box) or box.width < wanted[0] or box.height < wanted[1]:
             problems.append(f"{map_id}: {cols}×{wanted[1]} drawn in {box} of {screen}")
         if map_id == session.selected:
             r, c = grid.cursor
