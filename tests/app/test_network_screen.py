@@ -310,13 +310,17 @@ async def test_choosing_from_the_library_and_opening_a_shape_file(tmp_path):
 
 
 @pilot_test
-async def test_an_input_too_big_for_the_terminal_is_refused_with_the_size_it_needs():
+async def test_a_32_by_32_input_is_shown_at_80x24_one_cell_per_2x2_block():
     app, session = make_app("rectangle")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await type_into_the_picker(pilot, "i", "diamond:32")
-        assert "needs a 151×" in shown(app, "#detail")
-        assert session.image.shape[-2:] == (16, 16) and session.input_name == "rectangle"
+        await pilot.pause()
+        assert session.image.shape[-2:] == (32, 32) and session.input_name == "diamond:32"
+        assert "cannot" not in shown(app, "#detail")
+        assert "1 cell = max of 2×2" in shown(app, "#status")
+        grids = view(app).grids
+        assert grids["input"].values.shape == (16, 16) and grids["conv2:0"].values.shape == (8, 8)
 
 
 @pilot_test

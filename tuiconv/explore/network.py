@@ -16,6 +16,8 @@ from tuiconv.engine import network as engine
 from tuiconv.engine import learned, shapes
 from tuiconv.engine.kernels import EDGE_KERNELS
 from tuiconv.engine.ops import ConvStep, conv_step
+from tuiconv.explore import overview as overviews
+from tuiconv.explore.overview import Overview
 from tuiconv.explore.scene import ENGINE_LAYER, Scene, ViewState, input_grid, split_map_id, work_in_words
 
 DRAWN = "drawn"
@@ -77,6 +79,8 @@ class NetworkSession:
         self.inspecting = False  # looking inside the unit (its slices and their sums)
         # What a lesson's question keeps covered until it is answered (Scene.conceal).
         self.concealed: frozenset[str] = frozenset()
+        # How the overview maps are drawn: pixel for pixel, or one cell per block (fit_overview).
+        self.overview = Overview()
         self._recompute()
         self.select_winner()
 
@@ -219,6 +223,28 @@ class NetworkSession:
         if layer == "input":
             return self.forward.input[0]
         return self.forward.layer(ENGINE_LAYER[layer])[k]
+
+    # ---- the overview: what each drawn cell shows ------------------------------------------
+    def fit_overview(self, columns: int, rows: int) -> Overview:
+        """Choose how finely the overview maps are drawn for a map stack of ``columns``×``rows``."""
+        self.overview = overviews.fit(self.image.shape[-2:], self.forward.pool1.shape[-2:], columns, rows)
+        return self.overview
+
+    def stack_size(self, overview: Overview | None = None) -> tuple[int, int]:
+        """(columns, rows) the overview maps take (the current overview by default)."""
+        return overviews.stack_size(self.image.shape[-2:], self.forward.pool1.shape[-2:], overview or self.overview)
+
+    def shown(self, map_id: str) -> np.ndarray:
+        """What the overview draws of a map: its values, or each block's maximum."""
+        return overviews.block_max(self.values(map_id), self.overview.factor(split_map_id(map_id)[0]))
+
+    def shown_cursor(self) -> tuple[int, int]:
+        """The overview cell of the selected map that holds the selected cell."""
+        return overviews.shown_cell(self.cell, self.overview.factor(self.layer))
+
+    def shown_reads(self) -> dict[str, frozenset[tuple[int, int]]]:
+        """``cells_read`` in overview cells."""
+        return {layer: overviews.shown_cells(cells, self.overview.factor(layer)) for layer, cells in self.cells_read().items()}
 
     # ---- selection -------------------------------------------------------------------------
     def select(self, map_id: str, cell: tuple[int, int] | None = None) -> None:

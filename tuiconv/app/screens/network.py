@@ -24,6 +24,7 @@ from textual.widgets import Static
 from tuiconv.app.screens.confirm import AsksBeforeLeaving
 from tuiconv.app.styles import tcss
 from tuiconv.explore.network import WEIGHT_STEP, NetworkSession, split_map_id
+from tuiconv.explore import overview as overviews
 from tuiconv.app.palette import Scale
 from tuiconv.app.views.base import ExplorerView
 from tuiconv.explore.numbers import parse_typed_number
@@ -46,6 +47,11 @@ ROOMY = (119, 32)
 FULL_HEIGHT = 23
 GALLERY_PERIOD = 0.8  # seconds per shape while the gallery plays
 ZOOM = 8  # cells per side of the numbers shown around the cursor in a tall terminal
+# The unit inspector's columns (with its margin), narrow and in full, and its rows: beside the
+# maps only when the maps keep their size next to it.
+INSPECTOR_COLUMNS = (39, 54)
+INSPECTOR_ROWS = 19
+BELOW_ROWS = 10  # the zoom and arithmetic panel under the maps, with its margin
 
 LAYER_TITLES = {
     "input": "input",
@@ -81,17 +87,14 @@ def _map_id(widget_id: str) -> str:
 
 
 def needed_size(input_shape: tuple[int, int]) -> tuple[int, int]:
-    """The terminal (columns, rows) that shows every map of an H×W input at once (80×24 for 16×16).
+    """The terminal (columns, rows) that shows every map of an H×W input at once, downsampled
+    as far as the overview goes (80×24 for 16×16, and for 32×32 drawn one cell per 2×2 block).
 
-    Columns: the field ruler, the input, two layer-1 maps, two pooled maps, a layer-2 map, each
-    followed by a one-column gap. Rows: status, column header, two rows of titled half-block
-    maps, the scores, two lines of detail and the footer.
+    Rows: status, column header, the map stack, the scores, two lines of detail and the footer.
     """
-    h, w = input_shape
-    half_w = w // 2
-    columns = 1 + (w + 1) + (2 * w + 2) + (2 * half_w + 2) + (max(half_w, 9) + 1)
-    rows = 1 + 1 + 2 * (1 + (h + 1) // 2) + 1 + 2 + 1
-    return max(columns, 60), max(rows, 20)
+    pooled = tuple(n // engine.POOL_SIZE for n in input_shape)
+    columns, rows = overviews.stack_size(input_shape, pooled, overviews.coarsest(input_shape, pooled))
+    return max(columns, 60), max(1 + 1 + rows + 1 + 2 + 1, 20)
 
 
 def bar(fraction: float, width: int) -> str:
@@ -174,7 +177,7 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
             layer, _ = split_map_id(map_id)
             # The view keeps the focus: moving it between grids would repaint the whole screen.
             grid = ViewGrid(
-                s.values(map_id),
+                s.shown(map_id),
                 title=self._map_title(map_id),
                 mode="halfblock",
                 id=_widget_id(map_id),
@@ -188,12 +191,16 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
         layer, k = split_map_id(map_id)
         if layer == "input":
             return self._input_title()
-        return map_title(layer, self.session.name(layer, k), self.session.values(map_id).shape[1])
+        return map_title(layer, self.session.name(layer, k), self.session.shown(map_id).shape[1])
 
     def _input_title(self) -> str:
         h, w = self.session.image.shape[-2:]
         title = f"{self.session.input_name} {h}×{w}"
-        return title if len(title) <= max(w, 8) else self.session.input_name
+        title = title if len(title) <= max(w, 8) else self.session.input_name
+        room = max(self.session.shown("input").shape[1], 8)
+        if len(title) > room and not self.session.overview.exact:  # a downsampled map is narrower
+            title = title[: room - 1] + "…"
+        return title
 
     # ---- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -231,29 +238,40 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
         self.refresh_all()
 
     def on_resize(self) -> None:
-        # More room shows more at once: the inspector beside the maps, then a channel in full.
-        wide = self.size.width >= ROOMY[0]
-        self.set_class(wide, "-roomy-x")
-        self.set_class(wide and self.size.height >= ROOMY[1], "-roomy-y")
-        # Products need 15 more columns: beside all the maps only from 136, alone from 100.
-        self.inspector.set_class(self.size.width < (136 if wide else 100), "-narrow")
+        self.refresh_all()
+
+    def _fit_layout(self) -> None:
+        """Fit the maps to the room (downsampled when too big), then add what else fits."""
+        width, height = self.size
         # Hosted under a lesson's task lines the view may get 20-22 rows: the status line goes
         # first (its news moves to the scores line), then the column headers; the maps stay.
-        self.set_class(self.size.height < FULL_HEIGHT, "-short")
+        self.set_class(height < FULL_HEIGHT, "-short")
         # At 21 rows the headers go too: the detail's second line (the receptive field) matters more.
-        self.set_class(self.size.height < FULL_HEIGHT - 1, "-shorter")
-        self.refresh_all()
+        self.set_class(height < FULL_HEIGHT - 1, "-shorter")
+        s = self.session
+        headers = (height >= FULL_HEIGHT) + (height >= FULL_HEIGHT - 1)  # status, column headers
+        s.fit_overview(width, height - headers - 3)  # under the maps: scores and two detail lines
+        columns, rows = s.stack_size()
+        # More room shows more at once: the inspector beside the maps, then a channel in full.
+        wide = width >= ROOMY[0] and columns + INSPECTOR_COLUMNS[0] <= width
+        self.set_class(wide, "-roomy-x")
+        stack_rows = max(rows + 1, INSPECTOR_ROWS if wide else 0)
+        self.set_class(wide and height >= ROOMY[1] and stack_rows + BELOW_ROWS + 3 <= height, "-roomy-y")
+        # Products need 15 more columns: beside all the maps only from 136, alone from 100.
+        narrow = width < 136 or columns + INSPECTOR_COLUMNS[1] > width if wide else width < 100
+        self.inspector.set_class(narrow, "-narrow")
 
     # ---- drawing -----------------------------------------------------------------------------
     def refresh_all(self) -> None:
         """Push the session's numbers into every grid and line (grids redraw only changed rows)."""
         s = self.session
+        self._fit_layout()
         scales = {
             "conv1": Scale.for_values(s.forward.relu1, signed=False),
             "pool": Scale.for_values(s.forward.pool1, signed=False),
             "conv2": Scale.for_values(s.forward.relu2, signed=False),
         }
-        reads = s.cells_read()
+        reads = s.shown_reads()
         if "receptive-field" in s.concealed:
             # The tint on the input (and its rulers) would show the field's size: the question.
             reads = {layer: cells for layer, cells in reads.items() if layer != "input"}
@@ -261,8 +279,8 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
             layer, _ = split_map_id(map_id)
             if layer in scales:
                 grid.scale = scales[layer]
-            grid.values = s.values(map_id)
-            grid.cursor = s.cell if map_id == s.selected else None
+            grid.values = s.shown(map_id)
+            grid.cursor = s.shown_cursor() if map_id == s.selected else None
             grid.selected = map_id == s.selected and self._slice is None
             grid.window = reads.get(layer, frozenset())
         for map_id, grid in self.grids.items():
@@ -282,12 +300,14 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
     def _show_field_rulers(self) -> None:
         # Colour is not the only carrier: brackets beside and under the input mark the field.
         s = self.session
-        h, w = s.image.shape[-2:]
+        h, w = s.shown("input").shape
         if "receptive-field" in s.concealed:
             self._show_text("field-cols", "\u00a0" * w)
             self._show_text("field-rows", "\n".join(" " for _ in range((h + 1) // 2)))
             return
-        top, left, bottom, right = s.receptive_field()
+        f = s.overview.factor("input")
+        top, bottom = overviews.shown_span(*s.receptive_field()[::2], f)
+        left, right = overviews.shown_span(*s.receptive_field()[1::2], f)
         cols = "".join("▔" if left <= c <= right else "\u00a0" for c in range(w))  # kept, unlike spaces
         lines = (h + 1) // 2
         rows = "\n".join("▕" if (2 * y <= bottom and 2 * y + 1 >= top) else " " for y in range(lines))
@@ -345,6 +365,9 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
             weights += " (edited)"
         # Names are escaped: a file called "[@click=app.quit]q.txt" is text, not a link that quits.
         text = f"input: [b]{escape(s.input_name)}[/b] {h}×{w} · weights: {escape(weights)}"
+        if not s.overview.exact:  # the maps are downsampled: say so, and where the exact values are
+            full, pooled = s.overview.full, s.overview.pooled
+            text += f" · maps: 1 cell = max of {full}×{full}" + ("" if pooled == full else f" (pooled, layer 2: exact)" if pooled == 1 else f" (pooled: {pooled}×{pooled})")
         g = s.gallery
         if g is not None:
             rate = f" ({100 * g.accuracy:.0f}%)" if g.seen else ""
@@ -395,8 +418,7 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
             return 1
         if self.has_class("-roomy-y"):
             return 3
-        h = self.session.image.shape[-2]
-        used = 2 * (1 + (h + 1) // 2) + 1  # two rows of titled maps, the scores
+        used = self.session.stack_size()[1] + 1  # the map stack, the scores
         used += (not self.has_class("-short")) + (not self.has_class("-shorter"))  # status, headers
         return max(1, min(3, self.size.height - used))
 

@@ -1,0 +1,81 @@
+"""Every input size the app generates (8 to 32 pixels) shows every map and the selected cell,
+from 80×24 to 250×60: big maps are drawn one cell per block, each cell its block's maximum."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.app.conftest import make_app, pilot_test, view
+from tests.reference import forward_loops
+from tuiconv.engine import network as engine
+from tuiconv.explore.network import NetworkSession
+
+INPUT_SIZES = (8, 12, 16, 20, 24, 28, 32)
+TERMINALS = ((80, 24), (100, 30), (120, 40), (145, 40), (250, 60))
+
+
+def off_screen(app, session) -> list[str]:
+    """Every map (or its selected cell) that the learner cannot see, in words."""
+    screen = app.screen.region
+    problems = []
+    for map_id, grid in view(app).grids.items():
+        rows, cols = session.shown(map_id).shape
+        box = grid.content_region
+        wanted = (cols, 1 + (rows + 1) // 2)  # the title, then two pixels a character
+        if not screen.contains_region(box) or box.width < wanted[0] or box.height < wanted[1]:
+            problems.append(f"{map_id}: {cols}×{wanted[1]} drawn in {box} of {screen}")
+        if map_id == session.selected:
+            r, c = grid.cursor
+            x, y = box.x + c, box.y + 1 + r // 2
+            if not (screen.contains(x, y) and box.contains(x, y)):
+                problems.append(f"{map_id}: the cursor at ({x},{y}) is outside {box}")
+    return problems
+
+
+@pytest.mark.parametrize("terminal", TERMINALS, ids=lambda t: f"{t[0]}x{t[1]}")
+@pilot_test
+async def test_every_map_and_its_bottom_right_cell_are_on_screen(terminal):
+    app, session = make_app("rectangle")
+    async with app.run_test(size=terminal) as pilot:
+        await pilot.pause()
+        the_view = view(app)
+        for size in INPUT_SIZES:
+            session.load_input(f"diamond:{size}")
+            for map_id in session.maps:
+                h, w = session.values(map_id).shape
+                session.select(map_id, (h - 1, w - 1))
+                the_view.refresh_all()
+                await pilot.pause()
+                assert view(app).grids[map_id].cursor == session.shown_cursor()
+                problems = off_screen(app, session)
+                assert not problems, f"{size}×{size} input at {terminal}: " + "; ".join(problems)
+            if size <= 16:  # small inputs are drawn pixel for pixel, as ever
+                assert session.overview.exact
+
+
+@pytest.mark.parametrize("size", (20, 32))
+def test_a_downsampled_cell_is_the_max_of_its_block_of_the_engines_map(size):
+    session = NetworkSession.open(f"diamond:{size}")
+    overview = session.fit_overview(80, 18)  # the room an 80×24 terminal gives the maps
+    assert not overview.exact
+    ref = forward_loops(engine.Network.hand_designed(), session.image)
+    exact = {"input": np.asarray(session.image[0]), "conv1": np.asarray(ref["relu1"]),
+             "pool": np.asarray(ref["pool1"]), "conv2": np.asarray(ref["relu2"])}
+    for map_id in session.maps:
+        layer, _, k = map_id.partition(":")
+        full = exact[layer] if layer == "input" else exact[layer][int(k)]
+        f = overview.factor(layer)
+        shown = session.shown(map_id)
+        h, w = full.shape
+        assert shown.shape == (-(-h // f), -(-w // f))
+        for r in range(shown.shape[0]):
+            for c in range(shown.shape[1]):
+                block = [full[i, j] for i in range(r * f, min(r * f + f, h)) for j in range(c * f, min(c * f + f, w))]
+                assert shown[r, c] == pytest.approx(max(block), abs=1e-9), (map_id, r, c)
+    # The cursor and the receptive field land on the cells that hold them.
+    session.select("conv1:0", (size - 1, size - 1))
+    assert session.shown_cursor() == ((size - 1) // overview.full, (size - 1) // overview.full)
+    session.select("pool:0", (0, 0))
+    f = overview.full
+    assert session.shown_reads()["conv1"] == {(i // f, j // f) for i in range(2) for j in range(2)}
