@@ -2,6 +2,7 @@
 
 
 import numpy as np
+from rich.color import Color, ColorSystem
 import pytest
 from textual.app import App
 from textual.geometry import Region
@@ -34,8 +35,27 @@ def test_brightness_rises_with_the_value_so_order_survives_without_colour(scale)
 def test_signed_values_get_the_diverging_palette_centred_on_zero():
     scale = Scale.for_values(np.array([[-2.0, 0.5], [1.0, 0.0]]))
     assert (scale.low, scale.high, scale.signed) == (-2.0, 2.0, True)
-    assert palette.colour(0.0, scale) == palette.DIVERGING[len(palette.DIVERGING) // 2]
+    assert palette.colour(0.0, scale) == palette.DIVERGING[len(palette.DIVERGING) // 2] == palette.ZERO
     assert Scale.for_values(np.array([0.0, 3.0])) == Scale(0.0, 3.0, False)
+
+
+def standard_index(rgb) -> int:
+    """The colour a 16-colour terminal gets: Textual hands truecolor to rich, which downgrades."""
+    return Color.from_rgb(*rgb).downgrade(ColorSystem.STANDARD).number
+
+
+def test_in_16_colours_negative_zero_and_positive_get_their_own_colour_and_positive_is_never_red():
+    scale = Scale(-1, 1, True)
+    values = np.linspace(-1, 1, 201)
+    negative = {standard_index(palette.colour(v, scale)) for v in values if v < 0}
+    zero = {standard_index(palette.colour(0.0, scale))}
+    positive = {standard_index(palette.colour(v, scale)) for v in values if v > 0}
+    assert negative.isdisjoint(zero) and positive.isdisjoint(zero) and negative.isdisjoint(positive)
+    assert negative <= {4, 6, 12, 14}  # blue or cyan
+    assert positive.isdisjoint({1, 9})  # no alarm red for an ordinary positive value
+    # and what used to go wrong: -3, 0 and +1 on a ±4 scale were one grey
+    four = Scale(-4, 4, True)
+    assert len({standard_index(palette.colour(v, four)) for v in (-3, 0, 1)}) == 3
 
 
 def test_shade_glyphs_get_denser_as_values_grow():
