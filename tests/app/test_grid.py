@@ -1,6 +1,8 @@
 """The one grid widget and the one palette: what a learner sees in every grid of the app."""
 
 
+import asyncio
+
 import numpy as np
 from rich.color import Color, ColorSystem
 import pytest
@@ -74,8 +76,8 @@ def test_numbers_are_as_precise_as_the_cell_allows(value, width, expected):
 
 
 class GridApp(App):
-    def __init__(self, grid: Grid):
-        super().__init__()
+    def __init__(self, grid: Grid, **app_options):
+        super().__init__(**app_options)
         self.grid = grid
         self.moves = []
 
@@ -195,3 +197,36 @@ async def test_two_character_cells_turn_to_shades_when_a_value_needs_more_than_a
         await pilot.pause()
         for line in shown():
             assert set(line) <= set(palette.SHADES), line
+
+
+def painted(colour, layer: str):
+    """What a terminal paints: a colour's RGB, or its own default fore- or background."""
+    return ("default", layer) if colour is None or colour.is_default else colour.get_truecolor()
+
+
+@pytest.mark.parametrize("ansi_color", [False, True])
+@pytest.mark.parametrize("scale", [None, Scale(-2, 2, True)])
+def test_without_colour_an_empty_half_block_map_is_one_flat_grey_not_stripes(monkeypatch, ansi_color, scale):
+    """Textual reads NO_COLOR when the app is made: greys by luminance (or, with an ANSI theme,
+    no colour at all). An all-zero area must then be one look, not alternating rows."""
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def look() -> set:
+        app = GridApp(Grid(np.zeros((8, 6)), mode="halfblock", scale=scale), ansi_color=ansi_color)
+        async with app.run_test(size=(20, 8)):
+            assert app.no_color
+            looks = set()
+            for y in range(4):
+                segments = list(app.grid.render_line(y))
+                for line_filter in app.get_line_filters():
+                    segments = line_filter.apply(segments, app.screen.styles.background)
+                for segment in segments:
+                    for character in segment.text:  # what the terminal paints, cell by cell
+                        top = painted(segment.style.color, "fg") if character == "▀" else painted(segment.style.bgcolor, "bg")
+                        looks.add((top, painted(segment.style.bgcolor, "bg")))
+            return looks
+
+    looks = asyncio.run(look())
+    assert len(looks) == 1
+    (top, bottom), = looks
+    assert top == bottom

@@ -623,6 +623,10 @@ class Grid(KeepsLines, Widget, can_focus=True):
                 under = top if self._cursor == (top_row, col) else bottom
                 style = palette.half_block_style(palette.text_colour(under), under)
                 segments.append(Segment("▣", style))
+            elif top == bottom:
+                # A flat area is a space on its background: with NO_COLOR and an ANSI theme
+                # Textual drops every colour, and a ▀ would then stripe an empty map.
+                segments.append(Segment(" ", palette.half_block_style(top, bottom)))
             else:
                 segments.append(Segment("▀", palette.half_block_style(top, bottom)))
         return segments
