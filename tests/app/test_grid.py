@@ -171,14 +171,20 @@ async def test_half_blocks_draw_two_rows_per_line():
 
 
 @pilot_test
-async def test_not_yet_computed_cells_are_empty_and_padding_is_marked():
+async def test_not_yet_computed_cells_are_empty_and_padding_is_dim_without_a_fence():
     values = np.array([[0.0, 0.0, 0.0], [0.0, 2.0, np.nan]])
     grid = Grid(values, mode="numbers", cell_width=3)
     grid.marks = {"padding": {(0, 0), (0, 1), (0, 2)}}
     app = GridApp(grid)
     async with app.run_test(size=(40, 12)):
-        assert grid.render_line(0).text == "· 0· 0· 0"
-        assert grid.render_line(1).text == "  0  2  ·"
+        padding_row, inner_row = grid.render_line(0), grid.render_line(1)
+        assert padding_row.text == "  0  0  0"  # no fence of dots between the zeros
+        assert inner_row.text == "  0  2  ·"
+        # padding is told by its look, which survives NO_COLOR: dim grey text, not the bright
+        # text of a real zero
+        padding_look, zero_look = list(padding_row)[0].style, list(inner_row)[0].style
+        assert padding_look == palette.padding_style()
+        assert rec709(padding_look.color.triplet) < rec709(zero_look.color.triplet) - 60
 
 
 @pilot_test
@@ -230,3 +236,19 @@ def test_without_colour_an_empty_half_block_map_is_one_flat_grey_not_stripes(mon
     assert len(looks) == 1
     (top, bottom), = looks
     assert top == bottom
+
+
+@pilot_test
+async def test_a_mark_sits_on_its_own_cell_after_its_number_not_beside_the_previous_one():
+    values = np.array([[0.0, 5.0, 0.0, -2.0], [1.0, 0.0, 3.0, 0.0]])
+    grid = Grid(values, mode="numbers", cell_width=3)
+    grid.marks = {"winner": {(0, 1)}, "uncovered": {(1, 3)}}
+    app = GridApp(grid)
+    async with app.run_test(size=(40, 12)):
+        first, second = grid.render_line(0), grid.render_line(1)
+        cells = [first.text[i : i + 3] for i in range(0, 12, 3)]
+        assert cells == ["  0", " 5*", "  0", " -2"]  # the 0 before the winner carries no mark
+        assert [segment.text for segment in first][1] == " 5*"  # glyph and number: one cell's look
+        assert list(first)[1].style.bold  # the winner is also bold
+        assert second.text[9:12] == " 0×"  # the uncovered cell is the last one, marked after its 0
+        assert second.text[6:9] == "  3"
