@@ -55,6 +55,8 @@ def test_in_16_colours_negative_zero_and_positive_get_their_own_colour_and_posit
     assert negative.isdisjoint(zero) and positive.isdisjoint(zero) and negative.isdisjoint(positive)
     assert negative <= {4, 6, 12, 14}  # blue or cyan
     assert positive.isdisjoint({1, 9})  # no alarm red for an ordinary positive value
+    # padding's grey text stays readable on its own background
+    assert standard_index(palette.PADDING_FG) != standard_index(palette.PADDING_BG)
     # and what used to go wrong: -3, 0 and +1 on a ±4 scale were one grey
     four = Scale(-4, 4, True)
     assert len({standard_index(palette.colour(v, four)) for v in (-3, 0, 1)}) == 3

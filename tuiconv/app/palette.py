@@ -57,7 +57,7 @@ SHADES = "·░▒▓█"
 
 # Cells that are not values the learner reads as colours.
 PADDING_FG: RGB = (120, 120, 130)
-PADDING_BG: RGB = (40, 40, 48)
+PADDING_BG: RGB = (36, 36, 44)  # black in 16 colours, so its grey (8) text stays readable
 DARK_TEXT: RGB = (16, 16, 16)
 LIGHT_TEXT: RGB = (240, 240, 240)
 
