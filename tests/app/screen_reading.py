@@ -10,12 +10,15 @@ import numpy as np
 
 from tuiconv.app.app import TuiconvApp
 from tuiconv.app.screens.stepper import StepperView
-from tuiconv.app.widgets.grid import Grid
+from tuiconv.app.widgets.grid import MARKS, Grid
 
 
 def screen_text(app: TuiconvApp) -> str:
     """Every character on the terminal, one line per row, as the learner sees it."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+TRAILING_MARKS = {glyph for kind, glyph in MARKS.items() if kind != "padding"}
 
 
 def cells_shown(grid: Grid) -> list[list[str]]:
@@ -25,7 +28,9 @@ def cells_shown(grid: Grid) -> list[list[str]]:
     rows = []
     for y in range(first, first + grid.values.shape[0]):
         line = grid.render_line(y).text
-        rows.append([line[k + 1 : k + cell].strip() for k in range(0, grid.values.shape[1] * cell, cell)])
+        cells = [line[k : k + cell] for k in range(0, grid.values.shape[1] * cell, cell)]
+        # A mark follows its number ("5*"); the cursor (or a mark with no room) leads it ("▸5").
+        rows.append([(text[:-1] if text[-1:] in TRAILING_MARKS else text[1:]).strip() for text in cells])
     return rows
 
 
@@ -52,5 +57,7 @@ def output_cells(view: StepperView) -> list[list[str]]:
     rows = []
     for y in range(1, 1 + grid.values.shape[0]):
         line = grid.render_line(y).text
-        rows.append([line[k + 1 : k + cell].strip() for k in range(0, grid.values.shape[1] * cell, cell)])
+        cells = [line[k : k + cell] for k in range(0, grid.values.shape[1] * cell, cell)]
+        # A mark follows its number ("5*"); the cursor (or a mark with no room) leads it ("▸5").
+        rows.append([(text[:-1] if text[-1:] in TRAILING_MARKS else text[1:]).strip() for text in cells])
     return rows

@@ -1,7 +1,10 @@
 """The one grid widget and the one palette: what a learner sees in every grid of the app."""
 
 
+import asyncio
+
 import numpy as np
+from rich.color import Color, ColorSystem
 import pytest
 from textual.app import App
 from textual.geometry import Region
@@ -34,8 +37,29 @@ def test_brightness_rises_with_the_value_so_order_survives_without_colour(scale)
 def test_signed_values_get_the_diverging_palette_centred_on_zero():
     scale = Scale.for_values(np.array([[-2.0, 0.5], [1.0, 0.0]]))
     assert (scale.low, scale.high, scale.signed) == (-2.0, 2.0, True)
-    assert palette.colour(0.0, scale) == palette.DIVERGING[len(palette.DIVERGING) // 2]
+    assert palette.colour(0.0, scale) == palette.DIVERGING[len(palette.DIVERGING) // 2] == palette.ZERO
     assert Scale.for_values(np.array([0.0, 3.0])) == Scale(0.0, 3.0, False)
+
+
+def standard_index(rgb) -> int:
+    """The colour a 16-colour terminal gets: Textual hands truecolor to rich, which downgrades."""
+    return Color.from_rgb(*rgb).downgrade(ColorSystem.STANDARD).number
+
+
+def test_in_16_colours_negative_zero_and_positive_get_their_own_colour_and_positive_is_never_red():
+    scale = Scale(-1, 1, True)
+    values = np.linspace(-1, 1, 201)
+    negative = {standard_index(palette.colour(v, scale)) for v in values if v < 0}
+    zero = {standard_index(palette.colour(0.0, scale))}
+    positive = {standard_index(palette.colour(v, scale)) for v in values if v > 0}
+    assert negative.isdisjoint(zero) and positive.isdisjoint(zero) and negative.isdisjoint(positive)
+    assert negative <= {4, 6, 12, 14}  # blue or cyan
+    assert positive.isdisjoint({1, 9})  # no alarm red for an ordinary positive value
+    # padding's grey text stays readable on its own background
+    assert standard_index(palette.PADDING_FG) != standard_index(palette.PADDING_BG)
+    # and what used to go wrong: -3, 0 and +1 on a ±4 scale were one grey
+    four = Scale(-4, 4, True)
+    assert len({standard_index(palette.colour(v, four)) for v in (-3, 0, 1)}) == 3
 
 
 def test_shade_glyphs_get_denser_as_values_grow():
@@ -54,8 +78,8 @@ def test_numbers_are_as_precise_as_the_cell_allows(value, width, expected):
 
 
 class GridApp(App):
-    def __init__(self, grid: Grid):
-        super().__init__()
+    def __init__(self, grid: Grid, **app_options):
+        super().__init__(**app_options)
         self.grid = grid
         self.moves = []
 
@@ -149,14 +173,20 @@ async def test_half_blocks_draw_two_rows_per_line():
 
 
 @pilot_test
-async def test_not_yet_computed_cells_are_empty_and_padding_is_marked():
+async def test_not_yet_computed_cells_are_empty_and_padding_is_dim_without_a_fence():
     values = np.array([[0.0, 0.0, 0.0], [0.0, 2.0, np.nan]])
     grid = Grid(values, mode="numbers", cell_width=3)
     grid.marks = {"padding": {(0, 0), (0, 1), (0, 2)}}
     app = GridApp(grid)
     async with app.run_test(size=(40, 12)):
-        assert grid.render_line(0).text == "· 0· 0· 0"
-        assert grid.render_line(1).text == "  0  2  ·"
+        padding_row, inner_row = grid.render_line(0), grid.render_line(1)
+        assert padding_row.text == "  0  0  0"  # no fence of dots between the zeros
+        assert inner_row.text == "  0  2  ·"
+        # padding is told by its look, which survives NO_COLOR: dim grey text, not the bright
+        # text of a real zero
+        padding_look, zero_look = list(padding_row)[0].style, list(inner_row)[0].style
+        assert padding_look == palette.padding_style()
+        assert rec709(padding_look.color.triplet) < rec709(zero_look.color.triplet) - 60
 
 
 @pilot_test
@@ -175,3 +205,52 @@ async def test_two_character_cells_turn_to_shades_when_a_value_needs_more_than_a
         await pilot.pause()
         for line in shown():
             assert set(line) <= set(palette.SHADES), line
+
+
+def painted(colour, layer: str):
+    """What a terminal paints: a colour's RGB, or its own default fore- or background."""
+    return ("default", layer) if colour is None or colour.is_default else colour.get_truecolor()
+
+
+@pytest.mark.parametrize("ansi_color", [False, True])
+@pytest.mark.parametrize("scale", [None, Scale(-2, 2, True)])
+def test_without_colour_an_empty_half_block_map_is_one_flat_grey_not_stripes(monkeypatch, ansi_color, scale):
+    """Textual reads NO_COLOR when the app is made: greys by luminance (or, with an ANSI theme,
+    no colour at all). An all-zero area must then be one look, not alternating rows."""
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def look() -> set:
+        app = GridApp(Grid(np.zeros((8, 6)), mode="halfblock", scale=scale), ansi_color=ansi_color)
+        async with app.run_test(size=(20, 8)):
+            assert app.no_color
+            looks = set()
+            for y in range(4):
+                segments = list(app.grid.render_line(y))
+                for line_filter in app.get_line_filters():
+                    segments = line_filter.apply(segments, app.screen.styles.background)
+                for segment in segments:
+                    for character in segment.text:  # what the terminal paints, cell by cell
+                        top = painted(segment.style.color, "fg") if character == "▀" else painted(segment.style.bgcolor, "bg")
+                        looks.add((top, painted(segment.style.bgcolor, "bg")))
+            return looks
+
+    looks = asyncio.run(look())
+    assert len(looks) == 1
+    (top, bottom), = looks
+    assert top == bottom
+
+
+@pilot_test
+async def test_a_mark_sits_on_its_own_cell_after_its_number_not_beside_the_previous_one():
+    values = np.array([[0.0, 5.0, 0.0, -2.0], [1.0, 0.0, 3.0, 0.0]])
+    grid = Grid(values, mode="numbers", cell_width=3)
+    grid.marks = {"winner": {(0, 1)}, "uncovered": {(1, 3)}}
+    app = GridApp(grid)
+    async with app.run_test(size=(40, 12)):
+        first, second = grid.render_line(0), grid.render_line(1)
+        cells = [first.text[i : i + 3] for i in range(0, 12, 3)]
+        assert cells == ["  0", " 5*", "  0", " -2"]  # the 0 before the winner carries no mark
+        assert [segment.text for segment in first][1] == " 5*"  # glyph and number: one cell's look
+        assert list(first)[1].style.bold  # the winner is also bold
+        assert second.text[9:12] == " 0×"  # the uncovered cell is the last one, marked after its 0
+        assert second.text[6:9] == "  3"

@@ -11,7 +11,7 @@ Usage::
     rgb = colour(value, scale)                     # (r, g, b)
     glyph = shade_glyph(value, scale)              # "·░▒▓█", denser = brighter
 
-Signed values use a diverging palette (blue below zero, grey at zero, amber above) and
+Signed values use a diverging palette (blue below zero, dark grey at zero, amber to pale yellow above) and
 non-negative values a sequential one (near-black to pale yellow). In both, perceived brightness
 rises monotonically with the value, so the order survives 256 and 16 colours and ``NO_COLOR``
 (Textual then maps each colour to a grey of the same luminance). Colour is never the only
@@ -31,13 +31,21 @@ RGB = tuple[int, int, int]
 
 # Stops from the lowest to the highest value. Luminance (0.2126 R + 0.7152 G + 0.0722 B, what
 # Textual's monochrome filter uses) rises at every stop; tests/app/test_grid.py checks it.
-DIVERGING: tuple[RGB, ...] = (
-    (38, 62, 160),  # most negative: deep blue
-    (70, 98, 168),
-    (104, 104, 108),  # zero: neutral grey
-    (196, 146, 70),
-    (255, 214, 102),  # most positive: amber
+# The diverging palette jumps at zero on purpose: in 16 colours (rich's downgrade to the
+# standard palette) every negative stays blue (4), zero dark grey (8) and every positive
+# yellow (3, then bright 11), never red, and a value just off zero still shows its sign.
+NEGATIVE: tuple[RGB, ...] = (
+    (16, 28, 120),  # most negative: deep blue
+    (28, 50, 165),
+    (32, 58, 182),  # just below zero: still blue, a little darker than zero
 )
+ZERO: RGB = (84, 84, 88)  # neutral dark grey
+POSITIVE: tuple[RGB, ...] = (
+    (150, 110, 20),  # just above zero: dark amber
+    (205, 165, 40),
+    (255, 225, 110),  # most positive: pale yellow
+)
+DIVERGING: tuple[RGB, ...] = (*NEGATIVE, ZERO, *POSITIVE)
 SEQUENTIAL: tuple[RGB, ...] = (
     (24, 24, 32),  # zero: near black
     (92, 50, 60),
@@ -49,7 +57,7 @@ SHADES = "·░▒▓█"
 
 # Cells that are not values the learner reads as colours.
 PADDING_FG: RGB = (120, 120, 130)
-PADDING_BG: RGB = (40, 40, 48)
+PADDING_BG: RGB = (36, 36, 44)  # black in 16 colours, so its grey (8) text stays readable
 DARK_TEXT: RGB = (16, 16, 16)
 LIGHT_TEXT: RGB = (240, 240, 240)
 
@@ -105,8 +113,14 @@ def _interpolate(stops: tuple[RGB, ...], t: float) -> RGB:
 
 def colour(value: float, scale: Scale) -> RGB:
     """The palette colour of ``value`` on ``scale``."""
-    stops = DIVERGING if scale.signed else SEQUENTIAL
-    return _interpolate(stops, scale.position(value))
+    t = scale.position(value)
+    if not scale.signed:
+        return _interpolate(SEQUENTIAL, t)
+    if t == 0.5:
+        return ZERO
+    if t < 0.5:
+        return _interpolate(NEGATIVE, t * 2)
+    return _interpolate(POSITIVE, t * 2 - 1)
 
 
 def text_colour(background: RGB) -> RGB:

@@ -34,7 +34,8 @@ Width and height are ``auto`` by default; give the widget a fixed or ``fr`` widt
 leave ``cell_width=None`` to let cells grow with the room available.
 
 Highlights that survive 16 colours and ``NO_COLOR``: the window is drawn in reverse video, the
-cursor with a ``▸`` and an underline, marks with their glyph, padding dim and colourless.
+cursor with a ``▸`` and an underline, marks with their glyph right after the cell's own number
+(``5*``), padding dim and colourless (in shade mode padding shows its ``·``).
 Every change repaints just the cells it touches (``refresh(Region)``), so a step sends a few
 cells over the wire, not the screen.
 """
@@ -149,14 +150,21 @@ def _number_segment(
     value: float | None, cell: int, scale: Scale, mark: str | None, in_window: bool, is_cursor: bool, hidden: bool, padded: bool
 ) -> Segment:
     text = "?" if hidden else format_number(math.nan if value is None else value, cell - 1)
-    gutter = "▸" if is_cursor else MARKS[mark] if mark else " "
+    # A mark follows its own number ("5*"), so it never reads as part of the number before it;
+    # padding shows no glyph (its dim, colourless look says it): "· 0· 0" was a fence.
+    glyph = MARKS[mark] if mark and mark != "padding" else None
+    if glyph and not is_cursor and len(text) <= cell - 2:
+        cell_text = text.rjust(cell - 1) + glyph
+    else:
+        gutter = "▸" if is_cursor else glyph or " "
+        cell_text = gutter + text.rjust(cell - 1)
     if hidden or padded or value is None:
         style = palette.padding_style(bold=is_cursor, underline=is_cursor, reverse=in_window)
     else:
         style = palette.cell_style(
             value, scale, bold=in_window or is_cursor or mark == "winner", underline=is_cursor, reverse=in_window
         )
-    return Segment(gutter + text.rjust(cell - 1), style)
+    return Segment(cell_text, style)
 
 
 @lru_cache(maxsize=8192)
@@ -623,6 +631,10 @@ class Grid(KeepsLines, Widget, can_focus=True):
                 under = top if self._cursor == (top_row, col) else bottom
                 style = palette.half_block_style(palette.text_colour(under), under)
                 segments.append(Segment("▣", style))
+            elif top == bottom:
+                # A flat area is a space on its background: with NO_COLOR and an ANSI theme
+                # Textual drops every colour, and a ▀ would then stripe an empty map.
+                segments.append(Segment(" ", palette.half_block_style(top, bottom)))
             else:
                 segments.append(Segment("▀", palette.half_block_style(top, bottom)))
         return segments
