@@ -128,6 +128,37 @@ async def login(server: Server, name: str, *, key=None, password: str | None = N
     return connection, Terminal(process, *size)
 
 
+def web_class(tmp_path_factory, name: str, *options: str):
+    """A class with bea (class code only) served with ``--web`` on a free port of 127.0.0.1:
+    yields (its URL, its directory, the server's output file) and stops it afterwards."""
+    import socket
+
+    directory = tmp_path_factory.mktemp(name) / "cnn"
+    assert main(["class", "init", str(directory)]) == 0
+    text = (directory / "class.toml").read_text()
+    (directory / "class.toml").write_text(text.replace('course = "built-in"\n', f'course = "built-in"\ncode = "{CODE}"\n'))
+    assert main(["class", "add", str(directory), "bea"]) == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = directory.parent / "server.log"
+    with open(log, "w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "tuiconv", "serve", str(directory), "--web", "--host", "127.0.0.1", "--port", str(port), *options],
+            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    end = time.monotonic() + 20
+    while time.monotonic() < end:
+        try:
+            with socket.create_connection(("127.0.0.1", port), 0.2):
+                break
+        except OSError:
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}", directory, log
+    server.send_signal(signal.SIGINT)
+    server.wait(10)
+
+
 def run(coroutine):
     return asyncio.run(coroutine)
 

@@ -4,45 +4,20 @@ from one address, and an idle timeout — a real server on 127.0.0.1, a real HTT
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
-import subprocess
-import sys
 import time
 
 import aiohttp
 import pytest
 
-from tests.serve.conftest import CODE, run
-from tests.serve.test_web_server import free_port, jar, log_in
-from tuiconv.cli import main
+from tests.serve.conftest import CODE, run, web_class
+from tests.serve.test_web_server import jar, log_in
 
 
 @pytest.fixture(scope="module")
 def strict_web(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("strictweb") / "cnn"
-    assert main(["class", "init", str(directory)]) == 0
-    text = (directory / "class.toml").read_text()
-    (directory / "class.toml").write_text(text.replace('course = "built-in"\n', f'course = "built-in"\ncode = "{CODE}"\n'))
-    assert main(["class", "add", str(directory), "bea"]) == 0
-    port = free_port()
-    log = directory.parent / "server.log"
-    with open(log, "w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "tuiconv", "serve", str(directory), "--web", "--host", "127.0.0.1", "--port", str(port),
-             "--max-per-learner", "1", "--logins-per-minute", "4", "--idle-minutes", "0.05"],
-            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-    end = time.monotonic() + 20
-    while time.monotonic() < end:
-        try:
-            with socket.create_connection(("127.0.0.1", port), 0.2):
-                break
-        except OSError:
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}", log
-    server.send_signal(2)
-    server.wait(10)
+    options = ("--max-per-learner", "1", "--logins-per-minute", "4", "--idle-minutes", "0.05")
+    for url, _, log in web_class(tmp_path_factory, "strictweb", *options):
+        yield url, log
 
 
 async def until(socket_, text: bytes, seconds: float = 20) -> bytes:

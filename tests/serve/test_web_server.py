@@ -4,49 +4,19 @@ learner's session writes to the same progress database as over SSH."""
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
 
 import aiohttp
 import pytest
 
-from tests.serve.conftest import CODE, run
-from tuiconv.cli import main
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.serve.conftest import CODE, run, web_class
 
 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("webclass") / "cnn"
-    assert main(["class", "init", str(directory)]) == 0
-    text = (directory / "class.toml").read_text()
-    (directory / "class.toml").write_text(text.replace('course = "built-in"\n', f'course = "built-in"\ncode = "{CODE}"\n'))
-    assert main(["class", "add", str(directory), "bea"]) == 0
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tuiconv", "serve", str(directory), "--web", "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    url = f"http://127.0.0.1:{port}"
-    end = time.monotonic() + 20
-    while time.monotonic() < end:
-        try:
-            with socket.create_connection(("127.0.0.1", port), 0.2):
-                break
-        except OSError:
-            time.sleep(0.1)
-    yield url, directory
-    server.send_signal(2)
-    server.wait(10)
+    for url, directory, _ in web_class(tmp_path_factory, "webclass"):
+        yield url, directory
 
 
 async def log_in(session, url, name, code):
