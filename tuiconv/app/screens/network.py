@@ -470,24 +470,27 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
                 truth += f"  {g.correct}/{g.seen}"
             if s.tied:
                 truth += f" (a tie: every score {logits[0]})"
-            elif "scores" in s.concealed:
-                truth += " (scores hidden until you answer)"
             verdict = f" → [b reverse] {s.verdict.upper()} [/]{truth}"
+        # A question about a score keeps the scores covered (the maxima and probabilities stay).
+        note = "  (? until you answer)" if "scores" in s.concealed and not hidden_verdict else ""
         one_line = []
         if maxima is not None:
             one_line.append("max→score→softmax: " + " · ".join(
-                f"{kind} {m}→{v}→{p}" for kind, m, v, p in zip(kinds, maxima, logits, probs)) + verdict)
-        one_line.append("score→softmax: " + " · ".join(f"{kind} {v}→{p}" for kind, v, p in zip(kinds, logits, probs)) + verdict)
+                f"{kind} {m}→{v}→{p}" for kind, m, v, p in zip(kinds, maxima, logits, probs)) + verdict + note)
+            if note:  # short of room, the "?" alone says what is covered
+                one_line.append(one_line[-1].removesuffix(note))
+        if maxima is None or not note:  # covered scores keep their maxima: the question needs them
+            one_line.append("score→softmax: " + " · ".join(f"{kind} {v}→{p}" for kind, v, p in zip(kinds, logits, probs)) + verdict + note)
         two_lines = []
         for bars, sep, label in ((6, " · ", "scores (w3·max + b3):"), (3, "  ", "scores w3·max+b3:"), (0, "  ", "scores w3·max+b3:")):
             raw = sep.join(f"{kind} {v}" + (f" (max {maxima[k]})" if maxima else "") for k, (kind, v) in enumerate(zip(kinds, logits)))
             soft = sep.join(f"{kind} " + (f"{bar(f, bars)} " if bars else "") + p for kind, f, p in zip(kinds, fractions, probs))
-            two_lines.append(f"{label} {raw}\n→ softmax: {soft}{verdict}")
-            if maxima:  # without the maxima, when they make the first line too long
+            two_lines.append(f"{label} {raw}{note}\n→ softmax: {soft}{verdict}")
+            if maxima and not note:  # without the maxima, when they make the first line too long
                 raw = sep.join(f"{kind} {v}" for kind, v in zip(kinds, logits))
                 two_lines.append(f"{label} {raw}\n→ softmax: {soft}{verdict}")
-        candidates = one_line + (two_lines if lines >= 2 else []) + [one_line[-1]]
-        return first_that_fits(candidates, width, 1 if lines < 2 else 2) if one_line else candidates[-1]
+        candidates = one_line + (two_lines if lines >= 2 else [])
+        return first_that_fits(candidates, width, 1 if lines < 2 else 2)
 
     def _detail_text(self) -> str:
         """The selected cell's line: its value, its receptive field, then what fits of the rest."""
