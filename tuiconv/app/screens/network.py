@@ -414,7 +414,7 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
     def _status_text(self) -> str:
         s = self.session
         h, w = s.image.shape[-2:]
-        weights = s.weights_name or "hand-designed"
+        weights = s.weights_name or ("hand-designed" if s.hand_designed else "random, untrained")
         if s.weights_edited:
             weights += " (edited)"
         # Names are escaped: a file called "[@click=app.quit]q.txt" is text, not a link that quits.
@@ -525,8 +525,11 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
         if where is not None:
             unit, channel, row, col = where
             weight = number(float(s.net.w2[where]))
+            slice_name = f"{s.name('conv1', channel)} slice"
+            if s.filters1 > SLICE_PAGE:
+                slice_name = f"slice {channel} ({s.name('conv1', channel)})"
             return [
-                (0, f"{s.name('conv2', unit)}'s {s.name('conv1', channel)} slice ({row},{col}) = {weight}"),
+                (0, f"{s.name('conv2', unit)}'s {slice_name} ({row},{col}) = {weight}"),
                 (0, f"+/− by {WEIGHT_STEP:g}"),
                 (1, "enter types it"),
                 (2, "0 zeroes"),
@@ -870,7 +873,8 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
 
     def action_reset_weights(self) -> None:
         self.session.reset_weights()
-        self._say("weights reset to " + (self.session.weights_name or "the hand-designed ones"))
+        s = self.session
+        self._say("weights reset to " + (s.weights_name or ("the hand-designed ones" if s.hand_designed else "the random ones")))
         self._changed()
 
 
