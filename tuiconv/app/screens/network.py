@@ -490,6 +490,8 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
                 raw = sep.join(f"{kind} {v}" for kind, v in zip(kinds, logits))
                 two_lines.append(f"{label} {raw}\n→ softmax: {soft}{verdict}")
         candidates = one_line + (two_lines if lines >= 2 else [])
+        if lines >= 2 and (self.has_class("-roomy-y") or self._free_rows() >= 4):
+            candidates = two_lines + one_line  # room to spare: the words, the bars, the maxima
         return first_that_fits(candidates, width, 1 if lines < 2 else 2)
 
     def _detail_text(self) -> str:
