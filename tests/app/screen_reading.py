@@ -68,7 +68,7 @@ def scores_shown(text: str, kinds) -> tuple[dict[str, dict[str, float]], str]:
     score ("score", w3·max + b3), its softmax probability ("prob") and, where shown, the maximum
     behind it ("max"); and the verdict. Reads the one-line form ("max→score→softmax: rectangle
     36→2.40→0.92 · …", or "score→softmax: …") and the two-line form ("scores …: rectangle 2.40
-    (max 36) …" then "→ softmax: rectangle ███ 0.92 …")."""
+    (max 36) …" then "→ softmax: rectangle ███ 0.92 …"), and the shortest ("softmax: rectangle 0.92 …")."""
     import re
 
     names = "|".join(re.escape(k) for k in kinds)
@@ -81,6 +81,9 @@ def scores_shown(text: str, kinds) -> tuple[dict[str, dict[str, float]], str]:
     elif lines[0].startswith("score→softmax:"):
         for kind, v, p in re.findall(rf"({names}) ({number})→({number})", lines[0]):
             found[kind] = {"score": float(v), "prob": float(p)}
+    elif lines[0].startswith("softmax:"):  # short of room: the probabilities alone
+        for kind, p in re.findall(rf"({names}) (\d\.\d\d)", lines[0]):
+            found[kind] = {"prob": float(p)}
     else:
         assert lines[0].startswith("scores") and lines[1].startswith("→ softmax:"), text
         for kind, v, m in re.findall(rf"({names}) ({number})(?: \(max ({number})\))?", lines[0]):

@@ -204,3 +204,39 @@ def test_layer_2_units_are_named_after_a_kind_only_when_something_made_them_so()
     # unit 1: rectangle's favourite (1.0) but triangle weighs it 0.6: not clearly; unit 2:
     # diamond's favourite (0.9) against at most 0.3: named; unit 0: nobody's favourite.
     assert [loaded.name("conv2", k) for k in range(3)] == ["unit 0", "unit 1", "diamond"]
+
+
+@pytest.mark.parametrize("lines_above", [1, 3])
+@pilot_test
+async def test_under_a_lessons_task_lines_the_scores_of_four_kinds_and_the_cell_still_show(lines_above):
+    from textual.screen import Screen
+    from textual.widgets import Footer, Static
+
+    from tuiconv.app.screens.network import NetworkView
+
+    net = big_net()
+    kind, image = shapes.resolve_input("cross", 16, 0)
+    session = NetworkSession(net, image, kind, weights_name="w32.npz")
+
+    class Host(Screen):
+        MIN_SIZE = (60, 20)
+
+        def compose(self):
+            for _ in range(lines_above):
+                yield Static("a lesson's task line")
+            yield NetworkView(session)
+            yield Footer()
+
+    app = TuiconvApp(first_screen=Host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        rows = screen_text(app).splitlines()
+        ref = forward_loops(net, session.image)
+        scores_row = next(k for k, row in enumerate(rows) if "softmax" in row)
+        first = scores_row - 1 if rows[scores_row].startswith("→ softmax") else scores_row
+        text = "\n".join(row.rstrip() for row in rows[first : scores_row + 1])
+        found, verdict = scores_shown(text, KINDS)
+        assert [found[k]["prob"] for k in KINDS] == pytest.approx([round(v, 2) for v in ref["scores"]], abs=1e-9)
+        assert verdict == ref["verdict"]
+        i, j = session.cell
+        assert f"({i},{j}) = " in rows[scores_row + 1]  # the selected cell's line is on screen too

@@ -481,6 +481,8 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
                 one_line.append(one_line[-1].removesuffix(note))
         if maxima is None or not note:  # covered scores keep their maxima: the question needs them
             one_line.append("score→softmax: " + " · ".join(f"{kind} {v}→{p}" for kind, v, p in zip(kinds, logits, probs)) + verdict + note)
+        # Short of rows and columns (four kinds under a lesson's task lines): the probabilities.
+        last_resort = "softmax: " + "  ".join(f"{kind} {p}" for kind, p in zip(kinds, probs)) + verdict
         two_lines = []
         for bars, sep, label in ((6, " · ", "scores (w3·max + b3):"), (3, "  ", "scores w3·max+b3:"), (0, "  ", "scores w3·max+b3:")):
             raw = sep.join(f"{kind} {v}" + (f" (max {maxima[k]})" if maxima else "") for k, (kind, v) in enumerate(zip(kinds, logits)))
@@ -489,9 +491,9 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
             if maxima and not note:  # without the maxima, when they make the first line too long
                 raw = sep.join(f"{kind} {v}" for kind, v in zip(kinds, logits))
                 two_lines.append(f"{label} {raw}\n→ softmax: {soft}{verdict}")
-        candidates = one_line + (two_lines if lines >= 2 else [])
+        candidates = one_line + (two_lines if lines >= 2 else []) + [last_resort]
         if lines >= 2 and (self.has_class("-roomy-y") or self._free_rows() >= 4):
-            candidates = two_lines + one_line  # room to spare: the words, the bars, the maxima
+            candidates = two_lines + one_line + [last_resort]  # room to spare: the words, the bars, the maxima
         return first_that_fits(candidates, width, 1 if lines < 2 else 2)
 
     def _detail_text(self) -> str:
