@@ -113,6 +113,7 @@ class NetworkSession:
         self.image = engine.as_image(image)
         self.layer1_names = layer1_labels(net)
         self.unit_kinds = layer2_kinds(net, weights_name is not None)
+        self._hand = is_hand_designed(net)
         self.selected = "input"
         self.cell = (0, 0)
         self.unit = 0  # the layer-2 unit the inspector shows: the last layer-2 map selected
@@ -145,6 +146,7 @@ class NetworkSession:
         self.weights_name = None if name is None else escape(name)
         self.layer1_names = layer1_labels(net)
         self.unit_kinds = layer2_kinds(net, name is not None)
+        self._hand = is_hand_designed(net)
         self.first1 = self.first2 = self.first_slice = 0
         self.reset_weights()
         self.select(self.selected if self.selected in self.maps else "input", self.cell)
@@ -164,7 +166,8 @@ class NetworkSession:
 
     @property
     def hand_designed(self) -> bool:
-        return is_hand_designed(self.original)
+        """The net on screen started as the hand-designed one (edits keep its names)."""
+        return self._hand
 
     def parameter_counts(self) -> list[engine.LayerSize]:
         """F·F·D·K + K for each layer (conv1, conv2, dense) of the net on screen."""

@@ -328,7 +328,8 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
         self._show_field_rulers()
         self._show_inspector()
         self._show_text("status", self._status_text())
-        self._show_text("scores", self._scores_text())
+        self._scores = self._scores_text()  # the detail's rows depend on how many these take
+        self._show_text("scores", self._scores)
         self._show_text("detail", self._detail_text())
 
     def _show_page_lines(self) -> None:
@@ -514,7 +515,7 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
         edited weight's keys get one line."""
         if self._weight_cursor() is not None:
             return 1
-        scores = self._scores_text().count("\n") + 1
+        scores = getattr(self, "_scores", "").count("\n") + 1
         if self.has_class("-roomy-y"):
             return 3
         return max(1, min(3, self._free_rows() - scores))
