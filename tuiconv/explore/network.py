@@ -173,12 +173,15 @@ class NetworkSession:
         """F·F·D·K + K for each layer (conv1, conv2, dense) of the net on screen."""
         return engine.parameter_counts(self.net)
 
-    def parameter_lines(self) -> list[str]:
-        """"layer 1: 3·3·1·4 + 4 = 40", one per layer, then the total."""
+    def parameter_lines(self, compact: bool = False) -> list[str]:
+        """"layer 1: 3·3·1·4 + 4 = 40", one per layer, then the total; compact:
+        "conv1 3·3·1·4+4=40"."""
         rows = self.parameter_counts()
+        total = f"total {sum(row.total for row in rows)} parameters"
+        if compact:
+            return [f"{row.layer} {row.formula.replace(' ', '')}" for row in rows] + [total]
         names = {"conv1": "layer 1", "conv2": "layer 2", "dense": "dense"}
-        lines = [f"{names[row.layer]}: {row.formula}" for row in rows]
-        return lines + [f"total {sum(row.total for row in rows)} parameters"]
+        return [f"{names[row.layer]}: {row.formula}" for row in rows] + [total]
 
     # ---- paging: which maps the screen's fixed slots show ------------------------------------
     @property

@@ -501,9 +501,14 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
         """The selected cell's line: its value, its receptive field, then what fits of the rest."""
         if self.message_line:
             return self.message_line
-        if self._params_shown:
-            return " · ".join(self.session.parameter_lines())
         width, lines = self.size.width, self._detail_lines()
+        if self._params_shown:  # the total goes first when short of room: the status line has it
+            for compact in (False, True):
+                *layers, total = self.session.parameter_lines(compact)
+                text = fit_parts([(0, line) for line in layers] + [(1, total)], width, lines)
+                if wrapped_lines(text, width) <= lines:
+                    break
+            return text
         text = fit_parts(self._detail_parts(), width, lines)
         if width and wrapped_lines(text, width) > lines:  # squeezed to one line: the short words
             text = fit_parts(self._detail_parts(short=True), width, lines)
