@@ -337,8 +337,8 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
         s = self.session
         if s.filters1 > LAYER1_PAGE:
             self._show_text("header-conv1", f"layer 1: filters {span(s.page('conv1'))} of {s.filters1}")
-        else:
-            self._show_text("header-conv1", LAYER_TITLES["conv1"])
+        else:  # only the hand-designed filters are edge filters by design
+            self._show_text("header-conv1", LAYER_TITLES["conv1"] if s.hand_designed else "layer 1: 3×3 filters + ReLU")
         page2 = s.page("conv2")
         if len(page2) < s.filters2:
             width = max(s.shown("conv2:0").shape[1], overviews.TITLE_WIDTH)
