@@ -115,7 +115,9 @@ async def test_each_slice_of_a_layer_2_unit_shows_its_contribution_as_the_loops_
         ]
         top = sorted(range(32), key=lambda c: -abs(sums[c]))[:3]
         ranking = plain(inspector.total).splitlines()[0]
-        assert [int(c) for c in re.findall(r"(\d+) [+−]", ranking)] == top, ranking
+        named = [int(c) for c in re.findall(r"(\d+) [+−]", ranking)]
+        assert len(named) >= 2 and named == top[: len(named)], ranking  # as many as one line holds
+        assert len(ranking) <= 38
 
 
 @pilot_test

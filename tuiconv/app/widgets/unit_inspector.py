@@ -151,10 +151,12 @@ class UnitInspector(Vertical):
             first = f"{' '.join(terms)} {bias} (bias)"
             self.total.show(f"{first}\n= [b]{number(step.total)}[/b] → ReLU → [b]{number(after)}[/b]")
             return
-        biggest = " · ".join(f"{c} {'+' if v >= 0 else '−'}{number(abs(v))}" for c, v in ranking)
+        terms = [f"{c} {'+' if v >= 0 else '−'}{number(abs(v))}" for c, v in ranking]
+        while len(terms) > 1 and len("biggest: " + " · ".join(terms)) > ROW_WIDTH:
+            terms.pop()  # one line: the biggest first, as many as fit
         everything = float(np.sum(step.channel_sums))
         self.total.show(
-            f"biggest: {biggest}\n"
+            f"biggest: {' · '.join(terms)}\n"
             f"Σ{count} {number(everything)} {bias} = [b]{number(step.total)}[/b] → ReLU [b]{number(after)}[/b]"
         )
 
