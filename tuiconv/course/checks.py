@@ -356,6 +356,7 @@ STATE_FIELDS: dict[str, tuple[str, Callable[[ViewState], Any]]] = {
     "receptive_field": ("network", lambda s: s.receptive_field),
     "gallery_seen": ("network", lambda s: s.gallery_seen),
     "gallery_correct": ("network", lambda s: s.gallery_correct),
+    "wants_unit": ("network", lambda s: s.wants_unit),
     "train_step": ("train", lambda s: s.train_step),
     "accuracy": ("train", lambda s: s.accuracy),
     "loss": ("train", lambda s: s.loss),
