@@ -145,7 +145,7 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
         Binding("tab", "cycle(1)", "next map", tooltip="next map (while inspecting: next weight slice)"),
         Binding("shift+tab", "cycle(-1)", "previous map (or weight slice)", show=False),
         Binding("enter", "inspect", "look inside"),
-        Binding("w", "wants", "wants", tooltip="what the selected map's unit wants to see: its preferred input and top patches"),
+        Binding("w", "wants", "wants", show=False, tooltip="what the selected map's unit wants to see: its preferred input and top patches"),
         Binding("escape", "leave", "leave the inspector (else: back)", show=False),
         Binding("n", "next_shape(1)", "next shape"),
         Binding("N", "next_shape(-1)", "previous shape", show=False),
