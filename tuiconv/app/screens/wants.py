@@ -124,7 +124,7 @@ class WantsScreen(Screen):
             tile.values = patch.patch
             tile.marks = {"padding": _outside(patch.box, result.preferred.shape)}
             tile.title = f"{patch.kind} #{patch.number}"
-            value.show(number(patch.response))
+            value.show(f"response {number(patch.response)}")
         self._show_picked()
 
     def _show_picked(self) -> None:
