@@ -43,7 +43,10 @@ class WantsScreen(Screen):
         Binding("up,k", "pick(-3)", "previous row of patches", show=False),
         Binding("down,j", "pick(3)", "next row of patches", show=False),
         Binding("left,h", "pick(-1)", "previous patch", show=False),
-        Binding("right,l", "pick(1)", "pick a patch", key_display="←→", tooltip="arrows/hjkl: pick a patch to read where it came from"),
+        Binding("right,l", "pick(1)", "pick a patch", key_display="←→", tooltip="next patch"),
+        # Nothing here takes the focus: Textual's "focus next" would do nothing (and stays out of ? help).
+        Binding("tab", "app.focus_next", show=False),
+        Binding("shift+tab", "app.focus_previous", show=False),
     ]
     HELP_TITLE = "What a unit wants to see (arrows/hjkl pick a patch)"
 
