@@ -19,7 +19,6 @@ from textual.worker import Worker, WorkerState
 
 from tuiconv.app.palette import Scale
 from tuiconv.app.styles import tcss
-from tuiconv.app.widgets.grid import Grid
 from tuiconv.app.widgets.keybar import KeyBar
 from tuiconv.app.widgets.line import Line
 from tuiconv.app.widgets.unit_inspector import ViewGrid, number
