@@ -93,6 +93,17 @@ class WantsScreen(Screen):
         roomy = 2 * size + 2 + PATCH_COLUMNS <= width and size + ROWS_AROUND <= height
         self.preferred.mode = "shade" if roomy else "halfblock"
         self.preferred.cell_width = 2 if roomy else None
+        if self.result is not None:
+            for tile, patch in zip(self.tiles, self.result.patches):
+                tile.mode = self._tile_mode(patch.patch.shape[0])
+
+    def _tile_mode(self, rows: int) -> str:
+        """A 3×3 layer-1 patch reads as digits; an 8×8 layer-2 patch as shade glyphs when three
+        rows of them fit (40 rows), else as half-blocks (two pixels a character, 80×24)."""
+        if rows <= 4:
+            return "numbers"
+        tall = 3 * (rows + 2) + ROWS_AROUND <= self.app.size.height
+        return "shade" if tall else "halfblock"
 
     # ---- the worker --------------------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -120,9 +131,7 @@ class WantsScreen(Screen):
                 tile.display = value.display = False
                 continue
             patch = result.patches[k]
-            rows = patch.patch.shape[0]
-            # A 3×3 layer-1 patch reads as digits; an 8×8 layer-2 patch needs half-blocks to fit 3 high.
-            tile.mode = "numbers" if rows <= 4 else "halfblock"
+            tile.mode = self._tile_mode(patch.patch.shape[0])
             tile.values = patch.patch
             tile.marks = {"padding": _outside(patch.box, result.preferred.shape)}
             tile.title = f"{patch.kind} #{patch.number}"
