@@ -55,6 +55,15 @@ def test_w_on_the_input_is_one_line_saying_to_pick_a_layer_map_and_records_nothi
     assert session.wants_unit is None
 
 
+def test_w_waits_while_a_question_hides_the_receptive_field_its_patches_would_show():
+    session = NetworkSession.from_scene(Scene(screen="network", input="rectangle", select="conv1:0", conceal=("receptive-field",)))
+    with pytest.raises(ValueError, match="answer it first"):
+        open_for(session)
+    assert session.wants_unit is None
+    session.reveal()  # answered
+    assert open_for(session).unit.name == "layer1:0"
+
+
 def test_a_new_scene_forgets_which_unit_was_opened():
     session = session_on(Network.hand_designed())
     session.select("conv2:0")

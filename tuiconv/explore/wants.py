@@ -24,6 +24,8 @@ MAX_SIZE = 32
 SEED = 0  # as `tuiconv wants`: the same unit gives the same picture on the screen and the CLI
 LAYER_WORDS = {"layer1": "layer 1", "layer2": "layer 2"}
 NOT_A_UNIT = "w shows what a unit wants to see: tab to a layer-1, pooled or layer-2 map first"
+# Its patches are the unit's receptive field, and the line below them says where it lies.
+FIELD_HIDDEN = "w shows the unit's receptive field, which this question hides: answer it first"
 
 
 def unit_for_map(layer: str, channel: int) -> str:
@@ -92,8 +94,11 @@ class WantsSession:
 
 def open_for(session) -> WantsSession:
     """What ``w`` does on the network screen (and what a lesson's ``wants = true`` plays): the
-    selected map's unit, recorded as ``session.wants_unit``; ValueError on the input map."""
+    selected map's unit, recorded as ``session.wants_unit``; ValueError on the input map, and
+    while a lesson's question conceals the receptive field (the patches would show its size)."""
     layer, channel = session.layer, session.channel
+    if "receptive-field" in session.concealed:
+        raise ValueError(FIELD_HIDDEN)
     unit = unit_for_map(layer, channel)
     wants = WantsSession(session.net, unit, grid_size(session.image.shape), label=session.name(layer, channel))
     session.wants_unit = wants.unit.name
