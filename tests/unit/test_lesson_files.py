@@ -191,10 +191,12 @@ def test_the_curriculum_runs_in_teaching_order():
         "pixels-are-numbers", "one-dot-product", "sliding-makes-a-feature-map", "edge-detectors", "padding",
         "stride", "dilation", "many-filters-make-depth", "relu", "pooling", "layer-2-reads-every-channel",
         "rectangle-versus-diamond", "the-receptive-field", "training-from-random-weights",
-        "where-the-edges-sit", "thirty-two-filters", "scores-to-a-verdict",
+        "where-the-edges-sit", "thirty-two-filters", "scores-to-a-verdict", "design-a-detector",
+        "what-a-unit-wants-to-see",
     ]
     assert [i for i in ids if i in order] == order
-    assert ids[-1] == "design-a-detector"
+    # The challenge, then what its detectors (and the others) want to see.
+    assert ids[-2:] == ["design-a-detector", "what-a-unit-wants-to-see"]
 
 
 def test_every_shipped_step_has_a_solution_and_its_hints_and_success():
