@@ -1,14 +1,16 @@
 """A held-out check in slices: a network judged on the held-out shapes one grid size at a time.
 
-At 32 → 32 filters a whole check takes about half a second, longer than a screen may stop
-answering keys; one grid size (about a twentieth of the shapes) takes a few hundredths. The
-training view runs a ``HeldOutCheck`` a slice per timer tick, between training steps. A small
-network's check is run whole (``run()``), which is what lessons and tests see.
+At 32 → 32 filters a whole check takes about half a second (seconds on a busy machine),
+longer than a screen may stop answering keys; a slice of SLICE shapes of one grid size takes a
+few milliseconds. The training view runs a ``HeldOutCheck`` a few slices per timer tick,
+between training steps. A small network's check is run whole (``run()``, one grid size a
+slice), which is what lessons see.
 
 The numbers are the engine's: ``accuracy`` equals ``engine.train.evaluate`` and ``responses``
-equals ``engine.train.mean_responses`` on the same network and shapes, to the last bit (the
-same sums in the same order). Per kind it adds what those leave out: the fraction of each
-kind's shapes classified right, and their mean loss (cross-entropy of the softmax).
+``engine.train.mean_responses`` on the same network and shapes (to the last bit when a slice is
+a whole grid size: the same sums in the same order; to rounding with smaller slices). Per kind
+it adds what those leave out: the fraction of each kind's shapes classified right, and their
+mean loss (cross-entropy of the softmax).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from tuiconv.engine.network import Network
-from tuiconv.engine.train import ShapeSet, batch_logits
+from tuiconv.engine.train import ShapeSet, batch_logits, one_blas_thread
+
+SLICE = 64  # shapes a slice judges, when a check runs in slices
 
 
 @dataclass(frozen=True)
@@ -35,13 +39,18 @@ class HeldOutResult:
 
 
 class HeldOutCheck:
-    """Judges ``net`` (a copy of one step's weights) on ``shapes``, one grid size per ``advance()``."""
+    """Judges ``net`` (a copy of one step's weights) on ``shapes``, a slice per ``advance()``:
+    ``slice`` shapes of one grid size (None: all of that size)."""
 
-    def __init__(self, net: Network, shapes: ShapeSet, step: int):
+    def __init__(self, net: Network, shapes: ShapeSet, step: int, slice: int | None = None):
         self.net = net
         self.step = step
         self._shapes = len(shapes)
-        self._groups = list(shapes.groups.values())
+        self._groups = [
+            (images[i : i + (slice or len(labels))], labels[i : i + (slice or len(labels))])
+            for images, labels in shapes.groups.values()
+            for i in range(0, len(labels), slice or len(labels))
+        ]
         self._next = 0
         n = len(net.kinds)
         self._right = np.zeros(n, dtype=np.int64)
@@ -55,11 +64,11 @@ class HeldOutCheck:
 
     @property
     def progress(self) -> float:
-        """Fraction of the grid sizes judged so far."""
+        """Fraction of the slices judged so far."""
         return self._next / len(self._groups) if self._groups else 1.0
 
     def advance(self) -> None:
-        """Judge the shapes of the next grid size."""
+        """Judge the next slice of shapes."""
         if self.done:
             return
         images, labels = self._groups[self._next]
@@ -79,11 +88,13 @@ class HeldOutCheck:
 
     def run(self, until: float | None = None) -> bool:
         """Advance until done, or (``until``: a ``time.perf_counter()`` deadline) until the deadline
-        has passed, always at least one grid size. True when the check is done."""
-        while not self.done:
-            self.advance()
-            if until is not None and time.perf_counter() >= until:
-                break
+        has passed, always at least one slice. True when the check is done."""
+        # One BLAS thread, as in training: on a busy 2-core machine more made a slice 3× slower.
+        with one_blas_thread():
+            while not self.done:
+                self.advance()
+                if until is not None and time.perf_counter() >= until:
+                    break
         return self.done
 
     def result(self) -> HeldOutResult:

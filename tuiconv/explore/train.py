@@ -30,7 +30,7 @@ from tuiconv.engine.train import (
     default_filters,
     held_out_set,
 )
-from tuiconv.explore.held_out import HeldOutCheck, HeldOutResult
+from tuiconv.explore.held_out import SLICE, HeldOutCheck, HeldOutResult
 from tuiconv.explore.scene import Scene, ViewState
 
 EVALUATE_EVERY = 50  # steps between held-out accuracy checks while training runs
@@ -105,6 +105,7 @@ class TrainingSession:
         self._summary_due = False  # the run ended: its summary waits for the final check
         self._saved_note = ""
         self._net: tuple[int, Network] | None = None
+        self._matches: tuple[int, list[FilterMatch]] | None = None
 
     # -- the network's shape -------------------------------------------------------------
 
@@ -158,8 +159,10 @@ class TrainingSession:
         if self._check is not None:
             self._check_again = self._check.step != done
             return
-        self._check = HeldOutCheck(self.network, self.held_out, done)
-        if not self.checks_in_slices:
+        if self.checks_in_slices:
+            self._check = HeldOutCheck(self.network, self.held_out, done, slice=SLICE)
+        else:
+            self._check = HeldOutCheck(self.network, self.held_out, done)
             self._run_check(until=None)
 
     @property
@@ -226,7 +229,10 @@ class TrainingSession:
 
     def layer1_matches(self) -> list[FilterMatch]:
         """Each learned layer-1 filter's closest named edge detector (cosine similarity)."""
-        return layer1_matches(self.network)
+        done = self.trainer.steps_done
+        if self._matches is None or self._matches[0] != done:
+            self._matches = (done, layer1_matches(self.network))
+        return self._matches[1]
 
     def layer2_roles(self) -> list[DetectorRole]:
         """Which layer-2 filter became which detector (by its mean responses once a run ended)."""

@@ -46,6 +46,7 @@ class PagedFilters(Vertical):
         self.session = session
         self._columns = min(session.filters[0], MOST_COLUMNS)
         self._width = 80
+        self._lines: dict[str, str | Text] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="heading", id="train-layer1-heading")
@@ -64,6 +65,13 @@ class PagedFilters(Vertical):
                     yield Grid(mode="numbers", cell_width=CELL, focusable=False, id=f"train-page-w2-{i}")
                     yield Static("", classes="weight-sum", id=f"train-page-sum-{i}")
 
+    def _put(self, selector: str, content: str | Text) -> None:
+        """Update a line only when its text changed: an update lays the screen out again,
+        which at 32 → 32 and 20 redraws a second was most of the drawing time."""
+        if self._lines.get(selector) != content:
+            self._lines[selector] = content
+            self.query_one(selector, Static).update(content)
+
     def fit(self, width: int) -> None:
         """As many columns as ``width`` holds; the session's page follows."""
         if width:
@@ -80,19 +88,21 @@ class PagedFilters(Vertical):
         counts = {row.layer: row for row in session.parameter_counts()}
         conv1, conv2, dense = counts["conv1"], counts["conv2"], counts["dense"]
         more = "" if session.pages == 1 else ", ← → for more"
-        self.query_one("#train-layer1-heading", Static).update(
+        self._put(
+            "#train-layer1-heading",
             f"layer 1: {_formula(conv1)} parameters · filters {shown.start}–{shown.stop - 1} of {k1}{more}"
             if len(shown) > 1
             else f"layer 1: {_formula(conv1)} parameters · filter {shown.start} of {k1}{more}"
         )
         total = sum(row.total for row in counts.values())
-        self.query_one("#train-layer2-heading", Static).update(
+        self._put(
+            "#train-layer2-heading",
             f"layer 2: {_formula(conv2)} parameters · dense {dense.depth}·{dense.filters} + {dense.biases} = "
             f"{dense.total} · total {total}"
         )
         line = session.unit_title(session.unit) + ("" if k2 == 1 else f"  (↑ ↓: filter 0–{k2 - 1})")
         slices = " · its 3×3 slice on each map above"
-        self.query_one("#train-unit", Static).update(line + slices if len(line + slices) <= self._width else line)
+        self._put("#train-unit", line + slices if len(line + slices) <= self._width else line)
         w1_scale = Scale.for_values(net.w1, signed=True)
         w2_scale = Scale.for_values(net.w2, signed=True)
         unit = net.w2[session.unit]
@@ -105,19 +115,19 @@ class PagedFilters(Vertical):
             if not visible:
                 continue
             match = matches[k]
-            self.query_one(f"#train-page-title-{i}", Static).update(f"filter {k}")
+            self._put(f"#train-page-title-{i}", f"filter {k}")
             grid = self.query_one(f"#train-page-w1-{i}", Grid)
             grid.scale = w1_scale
             grid.values = net.w1[k, 0]
-            self.query_one(f"#train-page-like-{i}", Static).update(f"≈{match.label}")
+            self._put(f"#train-page-like-{i}", f"≈{match.label}")
             cosine = Text(signed(f"cos {match.similarity:+.2f}"))
             if abs(match.similarity) < WEAK_MATCH:
                 cosine.append(" weak", style="dim")
-            self.query_one(f"#train-page-cos-{i}", Static).update(cosine)
+            self._put(f"#train-page-cos-{i}", cosine)
             slice_grid = self.query_one(f"#train-page-w2-{i}", Grid)
             slice_grid.scale = w2_scale
             slice_grid.values = unit[k]
-            self.query_one(f"#train-page-sum-{i}", Static).update(signed(f"sum {unit[k].sum():+.2f}"))
+            self._put(f"#train-page-sum-{i}", signed(f"sum {unit[k].sum():+.2f}"))
 
 
 def _formula(row) -> str:
