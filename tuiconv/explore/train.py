@@ -55,6 +55,11 @@ def step_cost(filters: tuple[int, int]) -> float:
     return cost(*filters) / cost(4, 2)
 
 
+def plural(kind: str) -> str:
+    """"rectangle" → "rectangles", "cross" → "crosses"."""
+    return kind + ("es" if kind.endswith("s") else "s")
+
+
 def nearest_lr_index(lr: float) -> int:
     return int(np.argmin([abs(np.log(lr / x)) for x in LEARNING_RATES]))
 
@@ -365,7 +370,7 @@ class TrainingSession:
         if self.one_filter_per_kind and len(kinds) == 2:
             scores = result.responses  # (shape class, filter)
             parts = [
-                f"of filter {k}: {scores[k, k]:.1f} on {name}s, {scores[1 - k, k]:.1f} on {kinds[1 - k]}s"
+                f"of filter {k}: {scores[k, k]:.1f} on {plural(name)}, {scores[1 - k, k]:.1f} on {plural(kinds[1 - k])}"
                 for k, name in enumerate(kinds)
             ]
             message += "Mean score " + "; ".join(parts) + ". "

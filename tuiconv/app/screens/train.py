@@ -177,7 +177,7 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
         filters a page as fit."""
         width = self.size.width
         if self.paged:
-            self.query_one(PagedFilters).fit(width)
+            self.query_one(PagedFilters).fit(width, self.size.height)
             return
         # Four filters of 3 cells, 3 columns between them.
         cell1 = next((c for c in (6, 5) if 4 * 3 * c + 3 * 3 <= width), 4)

@@ -2,9 +2,10 @@
 one layer-2 filter at a time, the parameter count of each layer, held-out numbers per kind.
 
 A page is a row of columns, one per layer-1 filter (as many as the width holds: five at 80
-columns): the filter's 3×3 weights, the named detector it most resembles and their cosine;
-under it, in the same column, the selected layer-2 filter's 3×3 slice on that filter's map and
-the slice's sum. So ← → turn both layers' pages together, and ↑ ↓ choose the layer-2 filter.
+columns; more rows when the height holds them): the filter's 3×3 weights, the named detector
+it most resembles and their cosine; under the layer-2 heading, in the same place, the selected
+layer-2 filter's 3×3 slice on that filter's map and the slice's sum. So ← → turn both layers'
+pages together, and ↑ ↓ choose the layer-2 filter.
 ``TrainView`` (train.py) hosts it; every number is the session's (``explore.train``).
 """
 
@@ -23,7 +24,13 @@ from tuiconv.explore.train import TrainingSession
 CELL = 5  # characters per weight: " -.33", as the all-at-once layout shows them at 80 columns
 COLUMN = 3 * CELL  # a filter's column: its 3×3 weights; "−antidiagonal" and "cos −0.78 weak" fit
 GAP = 1
-MOST_COLUMNS = 12  # columns composed (the rest of a wide terminal stays empty)
+MOST_COLUMNS = 10  # columns composed (the rest of a wide terminal stays empty)
+MOST_ROWS = 3  # rows of filters composed (the rest of a tall terminal stays empty)
+# Lines of the view besides the rows of filters: status, two headings, the layer-2 filter's
+# title, the curves, the per-kind table (4) and a message of up to 3; and the lines a row takes
+# (layer 1: title, 3 weights, detector, cosine; layer 2: 3 weights, sum).
+OTHER_LINES = 12
+ROW_LINES = 10
 KIND_WIDTH = 10  # a column of the per-kind table: "rectangle" and a space
 LABEL = 22  # its first column: "held-out, step 10000…", "  weight of filter 31"
 
@@ -31,6 +38,11 @@ LABEL = 22  # its first column: "held-out, step 10000…", "  weight of filter 3
 def columns_fitting(width: int) -> int:
     """How many filter columns fit in ``width`` characters (at least one)."""
     return max(1, min(MOST_COLUMNS, (width + GAP) // (COLUMN + GAP)))
+
+
+def rows_fitting(height: int) -> int:
+    """How many rows of filters fit in a view ``height`` lines tall (at least one)."""
+    return max(1, min(MOST_ROWS, (height - OTHER_LINES) // ROW_LINES))
 
 
 def signed(text: str) -> str:
@@ -44,26 +56,41 @@ class PagedFilters(Vertical):
     def __init__(self, session: TrainingSession, **options) -> None:
         super().__init__(**options)
         self.session = session
-        self._columns = min(session.filters[0], MOST_COLUMNS)
+        k1 = session.filters[0]
+        self._columns = min(k1, MOST_COLUMNS)
+        self._rows = min(-(-k1 // self._columns), MOST_ROWS)
+        self._shown_columns = min(self._columns, columns_fitting(80))
         self._width = 80
         self._lines: dict[str, str | Text] = {}
 
+    def _slots(self):
+        return [(r, c) for r in range(self._rows) for c in range(self._columns)]
+
     def compose(self) -> ComposeResult:
         yield Static("", classes="heading", id="train-layer1-heading")
-        with Horizontal(id="train-page1"):
-            for i in range(self._columns):
-                with Vertical(classes="page-filter", id=f"train-column-{i}"):
-                    yield Static("", classes="filter-title", id=f"train-page-title-{i}")
-                    yield Grid(mode="numbers", cell_width=CELL, focusable=False, id=f"train-page-w1-{i}")
-                    yield Static("", classes="like", id=f"train-page-like-{i}")
-                    yield Static("", classes="cosine", id=f"train-page-cos-{i}")
+        for r in range(self._rows):
+            with Horizontal(classes="page-row", id=f"train-filters-row-{r}"):
+                for c in range(self._columns):
+                    with Vertical(classes="page-filter", id=f"train-column-{r}-{c}"):
+                        yield Static("", classes="filter-title", id=f"train-page-title-{r}-{c}")
+                        yield Grid(mode="numbers", cell_width=CELL, focusable=False, id=f"train-page-w1-{r}-{c}")
+                        yield Static("", classes="like", id=f"train-page-like-{r}-{c}")
+                        yield Static("", classes="cosine", id=f"train-page-cos-{r}-{c}")
         yield Static("", classes="heading", id="train-layer2-heading")
         yield Static("", classes="role", id="train-unit")
-        with Horizontal(id="train-page2"):
-            for i in range(self._columns):
-                with Vertical(classes="page-slice", id=f"train-slice-{i}"):
-                    yield Grid(mode="numbers", cell_width=CELL, focusable=False, id=f"train-page-w2-{i}")
-                    yield Static("", classes="weight-sum", id=f"train-page-sum-{i}")
+        for r in range(self._rows):
+            with Horizontal(classes="page-row", id=f"train-slices-row-{r}"):
+                for c in range(self._columns):
+                    with Vertical(classes="page-slice", id=f"train-slice-{r}-{c}"):
+                        yield Grid(mode="numbers", cell_width=CELL, focusable=False, id=f"train-page-w2-{r}-{c}")
+                        yield Static("", classes="weight-sum", id=f"train-page-sum-{r}-{c}")
+
+    def slot_of(self, k: int) -> tuple[int, int] | None:
+        """(row, column) of the slot showing layer-1 filter ``k``, None when it is not on the page."""
+        shown = self.session.shown_filters()
+        if k not in shown:
+            return None
+        return divmod(k - shown.start, self._shown_columns)
 
     def _put(self, selector: str, content: str | Text) -> None:
         """Update a line only when its text changed: an update lays the screen out again,
@@ -72,11 +99,14 @@ class PagedFilters(Vertical):
             self._lines[selector] = content
             self.query_one(selector, Static).update(content)
 
-    def fit(self, width: int) -> None:
-        """As many columns as ``width`` holds; the session's page follows."""
-        if width:
+    def fit(self, width: int, height: int) -> None:
+        """As many columns as ``width`` holds, and rows as the view's ``height``; the session's
+        page follows."""
+        if width and height:
             self._width = width
-            self.session.set_per_page(min(columns_fitting(width), self._columns))
+            self._shown_columns = min(columns_fitting(width), self._columns)
+            rows = min(rows_fitting(height), -(-self.session.filters[0] // self._shown_columns), self._rows)
+            self.session.set_per_page(rows * self._shown_columns)
 
     def show(self) -> None:
         """Hand every widget the session's numbers for its page."""
@@ -106,28 +136,32 @@ class PagedFilters(Vertical):
         w1_scale = Scale.for_values(net.w1, signed=True)
         w2_scale = Scale.for_values(net.w2, signed=True)
         unit = net.w2[session.unit]
-        for i in range(self._columns):
-            column = self.query_one(f"#train-column-{i}")
-            slice_column = self.query_one(f"#train-slice-{i}")
-            k = shown.start + i
-            visible = k in shown
-            column.display = slice_column.display = visible
+        for r, c in self._slots():
+            k = shown.start + r * self._shown_columns + c
+            visible = c < self._shown_columns and k in shown
+            self.query_one(f"#train-column-{r}-{c}").display = visible
+            self.query_one(f"#train-slice-{r}-{c}").display = visible
             if not visible:
                 continue
+            at = f"{r}-{c}"
             match = matches[k]
-            self._put(f"#train-page-title-{i}", f"filter {k}")
-            grid = self.query_one(f"#train-page-w1-{i}", Grid)
+            self._put(f"#train-page-title-{at}", f"filter {k}")
+            grid = self.query_one(f"#train-page-w1-{at}", Grid)
             grid.scale = w1_scale
             grid.values = net.w1[k, 0]
-            self._put(f"#train-page-like-{i}", f"≈{match.label}")
+            self._put(f"#train-page-like-{at}", f"≈{match.label}")
             cosine = Text(signed(f"cos {match.similarity:+.2f}"))
             if abs(match.similarity) < WEAK_MATCH:
                 cosine.append(" weak", style="dim")
-            self._put(f"#train-page-cos-{i}", cosine)
-            slice_grid = self.query_one(f"#train-page-w2-{i}", Grid)
+            self._put(f"#train-page-cos-{at}", cosine)
+            slice_grid = self.query_one(f"#train-page-w2-{at}", Grid)
             slice_grid.scale = w2_scale
             slice_grid.values = unit[k]
-            self._put(f"#train-page-sum-{i}", signed(f"sum {unit[k].sum():+.2f}"))
+            self._put(f"#train-page-sum-{at}", signed(f"sum {unit[k].sum():+.2f}"))
+        rows = -(-len(shown) // self._shown_columns)
+        for r in range(self._rows):
+            self.query_one(f"#train-filters-row-{r}").display = r < rows
+            self.query_one(f"#train-slices-row-{r}").display = r < rows
 
 
 def _formula(row) -> str:
