@@ -207,6 +207,7 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
         session = self.session
         if session.trainer.steps_done == 0:
             session.check_now()  # the random start: about a coin toss
+            self._sync_timer()  # a check in slices runs on the timer, even paused
         if self.paged:
             self.query_one(PagedFilters).show()
             self.query_one("#train-kinds", Static).update(kinds_table(session))
