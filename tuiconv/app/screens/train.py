@@ -18,6 +18,7 @@ them.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Iterable
 
 from rich.text import Text
@@ -56,6 +57,10 @@ FINISH_AT_ONCE = 500
 RUSH_BUDGET = 0.04
 RUSH_REDRAW = 0.3
 RUSH_CHUNK = 10  # steps trained between looks at the clock while rushing
+# The status line says how many steps a second training reaches, over the last RATE_TICKS
+# ticks, when that is below SLOWER_THAN of the speed asked for (a large net on a busy machine).
+RATE_TICKS = 20
+SLOWER_THAN = 0.8
 
 
 class _Body(VerticalScroll, inherit_bindings=False):
@@ -109,6 +114,7 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
         self._credit = 0.0
         self._last_drawn = 0.0
         self._step_seconds = 0.001  # how long a step took lately: how many fit in a tick
+        self._progress: deque[tuple[float, int]] = deque(maxlen=RATE_TICKS)  # (time, steps) of the last ticks
         self._timer = None
         self._matches: list[FilterMatch] = []  # the filters' closest detectors, as last drawn
         self._wide_filters = True  # room for "cos " before each similarity
@@ -273,7 +279,11 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
             text.append("  ▶▶ training to the end" if wide else " ▶▶ to the end")
         else:
             text.append(("  ▶ training" if session.playing else "  ❚❚ paused") if wide else (" ▶" if session.playing else " ❚❚"))
-            text.append(f" {SPEEDS[self._speed]} steps/s" if wide else f" {SPEEDS[self._speed]}/s")
+            reached = self._rate_reached()
+            if reached is not None:  # the machine cannot train this fast: say what it does
+                text.append(f" {reached:.0f} of {SPEEDS[self._speed]} steps/s" if wide else f" {reached:.0f}/{SPEEDS[self._speed]}/s")
+            else:
+                text.append(f" {SPEEDS[self._speed]} steps/s" if wide else f" {SPEEDS[self._speed]}/s")
         text.append(f"  lr {t.lr:g}  seed {t.seed}" if wide else f" lr {t.lr:g} seed {t.seed}")
         known = session.known_accuracy
         text.append(("  held-out " if wide else " held-out ") + ("—" if known is None else f"{known:.1%}"))
@@ -307,6 +317,7 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
             session.playing = True
             session.message = ""
             self._credit = 0.0
+            self._progress.clear()
         self._sync_timer()
         self.update_view()
 
@@ -328,6 +339,7 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
             while session.playing and trained < due and (trained == 0 or time.perf_counter() < train_until):
                 trained += self._train(min(due - trained, self._steps_fitting(train_until)))
             self._credit -= trained
+            self._progress.append((start, session.trainer.steps_done))
         checked = session.checking and session.advance_check(start + budget)
         self._sync_timer()
         if session.rushing:
@@ -337,6 +349,15 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
                 self.update_view()
         elif trained or checked:
             self.update_view()
+
+    def _rate_reached(self) -> float | None:
+        """Steps a second over the last ticks while playing, when well below the speed asked for."""
+        progress = self._progress
+        if not self.session.playing or self.session.rushing or len(progress) < RATE_TICKS // 2:
+            return None
+        (t0, s0), (t1, s1) = progress[0], progress[-1]
+        rate = (s1 - s0) / (t1 - t0) if t1 > t0 else None
+        return rate if rate is not None and rate < SLOWER_THAN * SPEEDS[self._speed] else None
 
     def _steps_fitting(self, until: float) -> int:
         """How many steps fit before the ``time.perf_counter()`` deadline (at least one)."""
@@ -387,6 +408,7 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
 
     def action_speed(self, delta: int) -> None:
         self._speed = min(max(self._speed + delta, 0), len(SPEEDS) - 1)
+        self._progress.clear()
         self._show_status()
 
     def action_lr(self, delta: int) -> None:
