@@ -11,6 +11,7 @@ from tuiconv.app.app import TuiconvApp
 from tuiconv.app.screens.train import TrainScreen, TrainView
 from tuiconv.app.widgets.grid import Grid
 from tuiconv.engine.learned import layer1_matches
+from tuiconv.engine.network import Network
 from tuiconv.engine.train import Trainer, held_out_set, predict, starting_network
 
 FOUR = ("rectangle", "diamond", "cross", "triangle")
@@ -86,9 +87,9 @@ async def test_every_layer1_filter_is_reachable_by_paging_and_drawn_as_the_start
 
 
 @pilot_test
-async def test_32_by_32_over_four_kinds_trains_its_loss_goes_down_and_the_screen_shows_the_engines_numbers():
-    steps = 30
-    async with paged_app(seed=0, steps=steps).run_test(size=(80, 24)) as pilot:
+async def test_32_by_32_over_four_kinds_trains_its_loss_goes_down_and_the_screen_shows_the_engines_numbers(tmp_path):
+    steps, out = 30, tmp_path / "w.npz"
+    async with paged_app(seed=0, steps=steps, out=str(out)).run_test(size=(80, 24)) as pilot:
         view = pilot.app.screen.query_one(TrainView)
         session = view.session
         await pilot.press("e")  # 30 steps of a 32 → 32 net: on the timer, not at once
@@ -118,3 +119,5 @@ async def test_32_by_32_over_four_kinds_trains_its_loss_goes_down_and_the_screen
         assert f"Done: {right.sum() / 2000:.1%} right on 2000 held-out shapes" in text_of(view, "#train-message")
         # No layer-2 filter of a mixing net is called a detector.
         assert "detector" not in text_of(view, "#train-unit")
+    saved = Network.load(out)
+    assert saved.kinds == FOUR and np.array_equal(saved.w2, net.w2) and np.array_equal(saved.w3, net.w3)

@@ -183,7 +183,10 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
         filters a page as fit."""
         width = self.size.width
         if self.paged:
-            self.query_one(PagedFilters).fit(width, self.size.height)
+            pages = self.query_one(PagedFilters)
+            pages.fit(width, self.size.height)
+            if self.is_mounted:
+                pages.show()  # a page of another size
             return
         # Four filters of 3 cells, 3 columns between them.
         cell1 = next((c for c in (6, 5) if 4 * 3 * c + 3 * 3 <= width), 4)
