@@ -23,7 +23,7 @@ import numpy as np
 from tuiconv.engine.network import Network
 from tuiconv.engine.train import ShapeSet, batch_logits, one_blas_thread
 
-SLICE = 64  # shapes a slice judges, when a check runs in slices
+SLICE = 32  # shapes a slice judges, when a check runs in slices (as many as a training batch)
 
 
 @dataclass(frozen=True)
