@@ -9,6 +9,7 @@ from tests.app.conftest import pilot_test, screen_text
 from tests.app.screen_reading import assert_shows
 from tuiconv.app.app import TuiconvApp
 from tuiconv.app.screens.train import TrainScreen, TrainView
+from tuiconv.app.screens.train_pages import PagedFilters
 from tuiconv.app.widgets.grid import Grid
 from tuiconv.engine.learned import layer1_matches
 from tuiconv.engine.network import Network
@@ -74,7 +75,9 @@ async def test_every_layer1_filter_is_reachable_by_paging_and_drawn_as_the_start
         await pilot.press("down", "down")
         assert text_of(view, "#train-unit").startswith("filter 2: untrained")
         for k in range(25, 30):
-            column = next(c for c in view.query(".page-slice") if c.display and c.parent.display and f"-{k - 25}" in c.id)
+            row, col = view.query_one(PagedFilters).slot_of(k)
+            column = view.query_one(f"#train-slice-{row}-{col}")
+            assert column.display and column.parent.display
             assert_shows(column.query_one(Grid), start.w2[2, k])
             total = sum(float(w) for w in start.w2[2, k].reshape(-1))
             assert str(column.query_one(".weight-sum").render()) == f"sum {total:+.2f}".replace("-", "−")
