@@ -69,8 +69,6 @@ def test_a_net_the_screens_cannot_draw_yet_is_one_line_not_a_crash(capsys):
     assert code == 2 and out == ""
     assert "the network screen draws 4 → 2 filters over rectangle,diamond for now, not 32 → 32" in err
     assert len(err.strip().splitlines()) == 1
-    code, _, err = run(["train", "--kinds", "rectangle,diamond,cross"], capsys)
-    assert code == 2 and "add --headless" in err and len(err.strip().splitlines()) == 1
 
 
 def test_a_wider_net_over_three_kinds_trains_saves_and_classifies_among_its_kinds(tmp_path, capsys):
