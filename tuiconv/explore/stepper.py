@@ -466,6 +466,10 @@ class StepperSession:
         )
         self.reached = max(self.reached, self.index + 1)
 
+    def show_channel(self, delta: int) -> None:
+        """Show the channel ``delta`` on (wrapping round): its window, slice and products."""
+        self.channel = (self.channel + delta) % self.input.shape[0]
+
     def step_forward(self) -> bool:
         """Move to the next output cell in reading order; False at the last one."""
         if self.index + 1 >= self.steps:
