@@ -25,6 +25,13 @@ def names_network_filter(spec: object) -> bool:
     return isinstance(spec, str) and spec.strip().lower().startswith(PREFIXES)
 
 
+def network_padding(spec: object) -> int:
+    """The zeros the network pads the named filter's input with (0 for a library kernel)."""
+    if not names_network_filter(spec):
+        return 0
+    return engine.CONV1_PADDING if str(spec).strip().lower().startswith("layer1:") else engine.CONV2_PADDING
+
+
 @dataclass(frozen=True)
 class NetworkFilter:
     """Filter ``index`` of layer ``layer`` (1 or 2) of ``net``; ``source`` names the net."""
@@ -51,7 +58,7 @@ class NetworkFilter:
 
     @property
     def padding(self) -> int:
-        return engine.CONV1_PADDING if self.layer == 1 else engine.CONV2_PADDING
+        return network_padding(self.name)
 
     def input_for(self, shape: np.ndarray) -> tuple[np.ndarray, list[str]]:
         """(input (C, H, W), channel names) this filter reads when the network sees ``shape``.
