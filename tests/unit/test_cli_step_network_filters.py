@@ -39,6 +39,7 @@ def run(argv, capsys):
         (["--weights", "{dir}/w32.npz", "--filter", "layer2:"], "layer2:0 to layer2:31 (J counts from 0)"),
         (["--filter", "layer2:2"], "the hand-designed net has 2 layer-2 filters, layer2:0 to layer2:1"),
         (["--filter", "layer1:4"], "the hand-designed net has 4 layer-1 filters, layer1:0 to layer1:3"),
+        (["--filter", "layer3:1"], "the network has two conv layers, so layer1:I or layer2:J"),
         (["--weights", "{dir}/w32.npz", "--filter", "vertical"], "--weights needs --filter layer1:I or layer2:J"),
         (["--weights", "{dir}/w32.npz"], "--weights needs --filter layer1:I or layer2:J"),
         (["--weights", "{dir}/w32.npz", "--filter", "layer2:1", "--input", "hexagon"], "'hexagon' is neither a shape file nor a shape name"),

@@ -21,8 +21,8 @@ PREFIXES = ("layer1:", "layer2:")
 
 
 def names_network_filter(spec: object) -> bool:
-    """True for "layer1:…"/"layer2:…": a filter of a network rather than a library kernel."""
-    return isinstance(spec, str) and spec.strip().lower().startswith(PREFIXES)
+    """True for "layer1:…"/"layer2:…" (or "layer3:…", refused by name): a network's filter, not a library kernel."""
+    return isinstance(spec, str) and spec.strip().lower().startswith("layer") and ":" in spec
 
 
 def network_padding(spec: object) -> int:
@@ -80,6 +80,8 @@ def parse_network_filter(spec: str, weights: str | Path | None) -> NetworkFilter
     one of the net's filters.
     """
     text = spec.strip().lower()
+    if not text.startswith(PREFIXES):
+        raise ValueError(f"filter {shown_name(repr(spec), 24)}: the network has two conv layers, so layer1:I or layer2:J")
     layer = 1 if text.startswith("layer1:") else 2
     index_text = text.partition(":")[2]
     net = engine.Network.hand_designed() if weights is None else engine.Network.load(weights)

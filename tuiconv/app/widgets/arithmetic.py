@@ -112,9 +112,9 @@ class ArithmeticPanel(KeepsLines, Vertical):
     def compose(self) -> ComposeResult:
         # Kept as attributes: show() runs at every step, and a query costs more than the change.
         self._title_line = Line("", id="arith-title")
-        self._window_grid = Grid(title="window", mode="numbers", cell_width=5, focusable=False, id="arith-window")
-        self._weights_grid = Grid(title="weights", mode="numbers", cell_width=5, focusable=False, id="arith-weights", classes="after-operator")
-        self._products_grid = Grid(title="products", mode="numbers", cell_width=5, focusable=False, id="arith-products", classes="after-operator")
+        self._window_grid = Grid(title="window", mode="numbers", cell_width=5, decimals=3, focusable=False, id="arith-window")
+        self._weights_grid = Grid(title="weights", mode="numbers", cell_width=5, decimals=3, focusable=False, id="arith-weights", classes="after-operator")
+        self._products_grid = Grid(title="products", mode="numbers", cell_width=5, decimals=3, focusable=False, id="arith-products", classes="after-operator")
         self._sum_line = Line("", id="arith-sum", classes="sum")
         yield self._title_line
         with ProductsRow():
@@ -129,9 +129,11 @@ class ArithmeticPanel(KeepsLines, Vertical):
     def _fit_cells(self) -> None:
         # Three 3×3 grids of 5-character cells and two operators need 51 columns; narrower
         # (a lesson's column), 4-character cells still hold "-0.5". Trained weights (fractions
-        # like -0.03) get 6 characters where 60 columns allow, so "-0.03" is not cut to "-.03".
+        # like -0.003) get 7 characters and 3 decimals where 69 columns allow, as the sum lines.
         width = self.size.width
-        cell = 6 if self._fractions and width >= 60 else 5 if width >= 51 else 4
+        cell = 5 if width >= 51 else 4
+        if self._fractions:
+            cell = 7 if width >= 69 else 6 if width >= 60 else cell
         for grid in (self._window_grid, self._weights_grid, self._products_grid):
             if grid.cell_width != cell:
                 grid.cell_width = cell
