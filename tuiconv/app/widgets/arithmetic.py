@@ -112,9 +112,9 @@ class ArithmeticPanel(KeepsLines, Vertical):
     def compose(self) -> ComposeResult:
         # Kept as attributes: show() runs at every step, and a query costs more than the change.
         self._title_line = Line("", id="arith-title")
-        self._window_grid = Grid(title="window", mode="numbers", cell_width=5, decimals=3, focusable=False, id="arith-window")
-        self._weights_grid = Grid(title="weights", mode="numbers", cell_width=5, decimals=3, focusable=False, id="arith-weights", classes="after-operator")
-        self._products_grid = Grid(title="products", mode="numbers", cell_width=5, decimals=3, focusable=False, id="arith-products", classes="after-operator")
+        self._window_grid = Grid(title="window", mode="numbers", cell_width=5, max_cell_width=7, decimals=3, focusable=False, id="arith-window")
+        self._weights_grid = Grid(title="weights", mode="numbers", cell_width=5, max_cell_width=7, decimals=3, focusable=False, id="arith-weights", classes="after-operator")
+        self._products_grid = Grid(title="products", mode="numbers", cell_width=5, max_cell_width=7, decimals=3, focusable=False, id="arith-products", classes="after-operator")
         self._sum_line = Line("", id="arith-sum", classes="sum")
         yield self._title_line
         with ProductsRow():
