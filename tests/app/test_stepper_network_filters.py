@@ -105,11 +105,12 @@ async def test_every_channel_of_a_32_channel_layer_2_filter_shows_the_loops_numb
             assert keys in listed, listed
 
 
-def test_a_layer_1_filter_steps_over_the_shape_with_the_networks_bias_and_padding(weights):
+def test_a_layer_1_filter_steps_over_an_8x8_shape_with_the_networks_bias_and_padding(weights):
     net, path = weights
     session = StepperSession.build("cross", "layer1:30", weights=path)
-    image = shapes.resolve_input("cross", 16, 5)[1]
+    image = shapes.resolve_input("cross", 8, 5)[1]
     state = session.state()
+    assert state.input.shape == (1, 8, 8)  # the stepper's own size: shape and map fit 80×24
     assert (state.kernel_name, state.padding, state.relu) == ("layer1:30", 1, True)
     assert state.bias == float(net.b1[30])
     np.testing.assert_allclose(state.output, forward_loops(net, image)["relu1"][30], atol=1e-9)

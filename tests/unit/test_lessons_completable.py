@@ -50,7 +50,7 @@ def network_filter_state(scene, filled: int = 0) -> ViewState:
 
     net = network.Network.hand_designed() if scene.weights is None else network.Network.load(scene.weights)
     layer, index = int(scene.kernel[5]), int(scene.kernel.partition(":")[2])
-    shape = shapes.resolve_input(scene.input or "rectangle", scene.size or 16, scene.seed or 0)[1]
+    shape = shapes.resolve_input(scene.input or "rectangle", scene.size or (8 if layer == 1 else 16), scene.seed or 0)[1]
     x = shape[None] if layer == 1 else np.asarray(forward_loops(net, shape)["pool1"])
     kernel, bias = (net.w1, net.b1) if layer == 1 else (net.w2, net.b2)
     padding = 1 if scene.padding is None else scene.padding

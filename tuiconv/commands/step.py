@@ -50,7 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stride", metavar="S", type=argument("stride"), default=1, help="cells the filter moves each step (default: 1)")
     parser.add_argument("--dilation", metavar="D", type=argument("dilation"), default=1, help="spacing between kernel taps (default: 1)")
     parser.add_argument("--bias", metavar="B", type=argument("bias"), help="added to every output value (default: 0; a network filter's own bias)")
-    parser.add_argument("--size", metavar="N", type=argument("size"), help="grid size of generated shapes (default: 8; 16 for layer-2 filters)")
+    parser.add_argument("--size", metavar="N", type=argument("size"), help="grid size of generated shapes (default: 8; 16 for layer-2 filters, layer2:J among them)")
     parser.add_argument("--seed", metavar="N", type=argument("seed"), default=5, help="seed for generated shapes (default: 5)")
 
 

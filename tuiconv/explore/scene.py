@@ -230,7 +230,7 @@ def _network_input(scene: Scene) -> tuple[str, np.ndarray]:
     if not isinstance(scene.input, str):
         raise ValueError(f"kernel {scene.kernel} reads a shape (a name or a file) as the network does, not an inline grid")
     found = _found_network_filter(scene, parse_network_filter)
-    name, shape = shapes.resolve_input(scene.input, scene.size or 16, scene.seed or 0)
+    name, shape = shapes.resolve_input(scene.input, scene.size or (16 if found.layer == 2 else 8), scene.seed or 0)
     return name, found.input_for(shape)[0]
 
 

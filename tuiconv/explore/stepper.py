@@ -177,8 +177,13 @@ class StepperSession:
         cls, found: NetworkFilter, input_spec: str | None = None, *, size: int | None = None, seed: int = DEFAULT_SEED, bias: float | None = None
     ) -> "StepperSession":
         """Step ``found`` over what its layer reads when the network sees the shape: the shape
-        itself (layer 1) or its K1 pooled layer-1 maps (layer 2); the net's padding, bias, ReLU."""
-        name, shape = shapes.resolve_input(input_spec or DEFAULT_INPUT, size or 16, seed)
+        itself (layer 1) or its K1 pooled layer-1 maps (layer 2); the net's padding, bias, ReLU.
+
+        A generated shape is 16×16 for layer 2 (8×8 maps, as the network sees its shapes) and
+        8×8 for layer 1, so the shape and its map fit 80×24 side by side as any stepper input.
+        """
+        default_size = 16 if found.layer == 2 else DEFAULT_SIZE
+        name, shape = shapes.resolve_input(input_spec or DEFAULT_INPUT, size or default_size, seed)
         image, names = found.input_for(shape)
         session = cls(
             input=image,
@@ -199,7 +204,7 @@ class StepperSession:
         reads it: a network filter's own layer-1 maps, a layer-2 kernel's four edge maps, or the
         grid itself. InputError/ValueError (one line) when it names no shape."""
         if self.network is not None:
-            name, shape = shapes.resolve_input(spec, 16, 0)
+            name, shape = shapes.resolve_input(spec, 16 if self.network.layer == 2 else DEFAULT_SIZE, 0)
             image, names = self.network.input_for(shape)
             if self.network.layer == 1:
                 return name, image, names, None
