@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tests.app.conftest import app_for, cells_shown, pilot_test, screen_text, settle, view_of
-from tests.reference import forward_loops
+from tests.reference import conv_one, forward_loops
 from tuiconv.engine import network, shapes
 from tuiconv.explore.stepper import StepperSession
 
@@ -134,3 +134,12 @@ def test_a_new_shape_is_read_through_the_same_network_and_a_library_kernel_throu
     session.choose_kernel("rectangle")  # the library's detector reads edge maps, not these maps
     hand = network.Network.hand_designed()
     np.testing.assert_allclose(session.input, forward_loops(hand, rectangle)["pool1"], atol=1e-9)
+
+
+def test_padding_and_stride_given_on_the_command_line_replace_the_networks(weights):
+    net, path = weights
+    session = StepperSession.build("triangle", "layer2:0", weights=path, padding=0, stride=2)
+    pool1 = np.asarray(forward_loops(net, shapes.resolve_input("triangle", 16, 5)[1])["pool1"])
+    expected = np.maximum(conv_one(pool1, net.w2[0], net.b2[0], 2, 0, 1), 0.0)
+    assert (session.padding, session.stride) == (0, 2)
+    np.testing.assert_allclose(session.output, expected, atol=1e-9)

@@ -46,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="weights written by `tuiconv train --out`: --filter layer2:J steps its J-th layer-2 filter over "
         "the shape's pooled layer-1 maps (layer1:I its I-th layer-1 filter over the shape)",
     )
-    parser.add_argument("--padding", metavar="P", type=_padding, default=0, help="zeros around the input: a number, or valid, same, full (default: 0)")
+    parser.add_argument("--padding", metavar="P", type=_padding, help="zeros around the input: a number, or valid, same, full (default: 0; 1 for a network's filter, as the network pads)")
     parser.add_argument("--stride", metavar="S", type=argument("stride"), default=1, help="cells the filter moves each step (default: 1)")
     parser.add_argument("--dilation", metavar="D", type=argument("dilation"), default=1, help="spacing between kernel taps (default: 1)")
     parser.add_argument("--bias", metavar="B", type=argument("bias"), help="added to every output value (default: 0; a network filter's own bias)")

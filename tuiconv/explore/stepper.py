@@ -136,7 +136,7 @@ class StepperSession:
         *,
         size: int | None = None,
         seed: int = DEFAULT_SEED,
-        padding: int | str = 0,
+        padding: int | str | None = None,
         stride: int = 1,
         dilation: int = 1,
         bias: float | None = None,
@@ -150,7 +150,10 @@ class StepperSession:
         hand-designed net) over what that layer reads, with its bias, padding and ReLU.
         """
         if names_network_filter(kernel_spec):
-            return cls.for_network_filter(parse_network_filter(kernel_spec, weights), input_spec, size=size, seed=seed, bias=bias)
+            found = parse_network_filter(kernel_spec, weights)
+            session = cls.for_network_filter(found, input_spec, size=size, seed=seed, bias=bias)
+            session.set_geometry(padding=found.padding if padding is None else padding, stride=stride, dilation=dilation)
+            return session
         if weights is not None:
             raise ValueError(f"--weights needs --filter layer1:I or layer2:J (a filter of that network), not {kernel_spec or DEFAULT_KERNEL!r}")
         kernel_name = (kernel_spec or DEFAULT_KERNEL).strip().lower()
@@ -169,7 +172,7 @@ class StepperSession:
             dilation=dilation,
             shape=shape if layer2 else None,
         )
-        session.set_geometry(padding=padding)
+        session.set_geometry(padding=0 if padding is None else padding)
         return session
 
     @classmethod
