@@ -104,6 +104,9 @@ def solved(step) -> ViewState:
         return train_state(step.scene, bool(step.solution.get("trained")))
     overrides = {k: (tuple(v) if k == "position" else v) for k, v in step.solution.items() if k in SCENE_KEYS}
     after = state(replace(step.scene, **overrides))
+    if step.solution.get("wants"):  # w on the selected map: a layer-1 or pooled map's filter, or layer 2's
+        layer, _, k = after.selected_map.partition(":")
+        after.wants_unit = {"conv1": "layer1", "pool": "layer1", "conv2": "layer2"}[layer] + ":" + k
     if step.solution.get("filled") == "all":
         after.filled = after.output.size
     return after

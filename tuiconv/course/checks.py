@@ -356,6 +356,7 @@ STATE_FIELDS: dict[str, tuple[str, Callable[[ViewState], Any]]] = {
     "receptive_field": ("network", lambda s: s.receptive_field),
     "gallery_seen": ("network", lambda s: s.gallery_seen),
     "gallery_correct": ("network", lambda s: s.gallery_correct),
+    "wants_unit": ("network", lambda s: s.wants_unit),
     "train_step": ("train", lambda s: s.train_step),
     "accuracy": ("train", lambda s: s.accuracy),
     "loss": ("train", lambda s: s.loss),
@@ -399,6 +400,8 @@ def _shown(value: Any, name: str = "") -> str:
         return f"row {value[0]}, column {value[1]}"
     if name == "selected_map" and isinstance(value, str):
         return map_words(value)
+    if name == "wants_unit" and value is None:
+        return "not opened yet (w)"
     if isinstance(value, (list, tuple)) and len(value) == 2 and all(isinstance(v, (int, np.integer)) for v in value):
         return f"{value[0]}×{value[1]}"
     if isinstance(value, bool):

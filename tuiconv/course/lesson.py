@@ -60,6 +60,7 @@ SOLUTION_KEYS: dict[str, ValueType] = {
     "answer": ValueType("a number or a text", lambda v: isinstance(v, (str, int, float)) and not isinstance(v, bool)),
     "filled": ValueType('a whole number, or "all"', lambda v: v == "all" or WHOLE.accepts(v)),
     "trained": FLAG,  # the train screen: trains all its steps
+    "wants": FLAG,  # the network screen: w on the selected map (what its unit wants to see)
 }
 DEFAULT_SUCCESS = "Well done."
 # The status line under the task shows hints, feedback and success in full, in at most

@@ -117,6 +117,7 @@ class ViewState:
     receptive_field: int | None = None  # input pixels the selected cell can see (side of the square)
     gallery_seen: int = 0
     gallery_correct: int = 0
+    wants_unit: str | None = None  # the unit whose "what it wants to see" the learner opened (w), e.g. "layer2:0"
     # train
     train_step: int = 0
     accuracy: float | None = None
