@@ -143,3 +143,18 @@ def test_padding_and_stride_given_on_the_command_line_replace_the_networks(weigh
     expected = np.maximum(conv_one(pool1, net.w2[0], net.b2[0], 2, 0, 1), 0.0)
     assert (session.padding, session.stride) == (0, 2)
     np.testing.assert_allclose(session.output, expected, atol=1e-9)
+
+
+@pilot_test
+async def test_the_kernel_picker_offers_the_networks_other_filters_over_the_same_shape(weights):
+    net, path = weights
+    app = app_for(StepperSession.build("triangle", "layer2:7", weights=path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", "end", "enter")  # the last option: the net's last layer-2 filter
+        await settle(pilot)
+        state = view_of(app).state()
+        assert state.kernel_name == "layer2:31" and "kernel layer2:31" in screen_text(app)
+        image = shapes.resolve_input("triangle", 16, 5)[1]
+        np.testing.assert_allclose(state.output, forward_loops(net, image)["relu2"][31], atol=1e-9)
+        assert state.bias == float(net.b2[31])

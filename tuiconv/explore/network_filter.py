@@ -60,6 +60,14 @@ class NetworkFilter:
     def padding(self) -> int:
         return network_padding(self.name)
 
+    def names(self) -> list[str]:
+        """Every filter of this net, "layer1:0" … "layer2:K2−1": what the kernel picker offers."""
+        return [f"layer1:{i}" for i in range(self.net.filters1)] + [f"layer2:{j}" for j in range(self.net.filters2)]
+
+    def other(self, spec: str) -> "NetworkFilter":
+        """Another filter of the same net ("layer2:3"); ValueError (one line) if it has none such."""
+        return _filter_of(self.net, spec, self.source)
+
     def input_for(self, shape: np.ndarray) -> tuple[np.ndarray, list[str]]:
         """(input (C, H, W), channel names) this filter reads when the network sees ``shape``.
 
@@ -79,15 +87,18 @@ def parse_network_filter(spec: str, weights: str | Path | None) -> NetworkFilter
     ValueError/InputError, one line, when the file is missing or damaged or the index is not
     one of the net's filters.
     """
+    net = engine.Network.hand_designed() if weights is None else engine.Network.load(weights)
+    return _filter_of(net, spec, "the hand-designed net" if weights is None else escape(Path(weights).name))
+
+
+def _filter_of(net: engine.Network, spec: str, source: str) -> NetworkFilter:
     text = spec.strip().lower()
     if not text.startswith(PREFIXES):
         raise ValueError(f"filter {shown_name(repr(spec), 24)}: the network has two conv layers, so layer1:I or layer2:J")
     layer = 1 if text.startswith("layer1:") else 2
     index_text = text.partition(":")[2]
-    net = engine.Network.hand_designed() if weights is None else engine.Network.load(weights)
     count = net.filters1 if layer == 1 else net.filters2
     letter = "I" if layer == 1 else "J"
-    source = "the hand-designed net" if weights is None else escape(Path(weights).name)
     if not (index_text.isascii() and index_text.isdigit()) or len(index_text) > 3 or int(index_text) >= count:
         raise ValueError(
             f"filter {shown_name(repr(spec), 24)}: {source} has {count} layer-{layer} filter{'s' if count > 1 else ''}, "

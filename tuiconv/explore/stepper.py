@@ -663,6 +663,24 @@ class StepperSession:
         self._recompute()
         return "; ".join(notes) or None
 
+    def choose_network_filter(self, name: str) -> None:
+        """Another filter ("layer2:3", "layer1:0") of the network being stepped, over the same
+        shape, with its own bias, the network's padding and ReLU; ValueError if there is none."""
+        if self.network is None:
+            raise ValueError(f"{name} is a filter of a network: start with --filter layer2:J (and --weights FILE)")
+        found = self.network.other(name)
+        shape = self.shape if self.network.layer == 2 else self.input[0]
+        label = self.input_name.removesuffix(" → layer-1 maps")
+        image, names = found.input_for(shape)
+        self.input, self.channel_names = image, names
+        self.input_name = label if found.layer == 1 else f"{label} → layer-1 maps"
+        self.shape = np.array(shape) if found.layer == 2 else None
+        self.kernel, self.kernel_name, self.bias, self.network = found.kernel, found.name, found.bias, found
+        self.channel = min(self.channel, image.shape[0] - 1)
+        self.padding, self.stride, self.dilation, self.relu = found.padding, 1, 1, True
+        self.hand_made -= {"kernel", "bias"}
+        self._recompute()
+
     def set_weight(self, channel: int, row: int, col: int, value: float) -> None:
         weights = self.kernel.copy()
         weights[channel, row, col] = float(value)

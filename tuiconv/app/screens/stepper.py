@@ -41,6 +41,7 @@ from tuiconv.app.textual_patches import KeepsLines, KeptHorizontal, KeptVertical
 from tuiconv.engine import kernels, load_scipy, shapes
 from tuiconv.errors import InputError
 
+from tuiconv.explore.network_filter import names_network_filter
 from tuiconv.explore.scene import Scene
 
 # Seconds per step while playing, slowest first.
@@ -530,6 +531,9 @@ class StepperView(ExplorerView, KeepsLines, Vertical):
 
         options = [(name, f"{name:<13} {kernels.describe(name)}") for name in kernels.LAYER1]
         options += [(name, f"{name:<13} {kernels.describe(name)} (reads 4 edge maps)") for name in kernels.LAYER2]
+        network = self.session.network
+        if network is not None:  # the other filters of the network being stepped
+            options += [(name, f"{name:<13} a filter of {network.source}") for name in network.names()]
         self.app.push_screen(Picker("Kernel", options, current=self.session.kernel_name), self._kernel_chosen)
 
     def _kernel_chosen(self, name: str | None) -> None:
@@ -537,7 +541,11 @@ class StepperView(ExplorerView, KeepsLines, Vertical):
             return
         # The learner's own input stays (a layer-2 kernel reads its edge maps); the bias resets.
         try:
-            note = self.session.choose_kernel(name)
+            if names_network_filter(name):
+                self.session.choose_network_filter(name)
+                note = None
+            else:
+                note = self.session.choose_kernel(name)
         except ValueError as error:
             self.say(str(error))
             return
