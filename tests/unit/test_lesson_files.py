@@ -192,11 +192,12 @@ def test_the_curriculum_runs_in_teaching_order():
         "stride", "dilation", "many-filters-make-depth", "relu", "pooling", "layer-2-reads-every-channel",
         "rectangle-versus-diamond", "the-receptive-field", "training-from-random-weights",
         "where-the-edges-sit", "thirty-two-filters", "scores-to-a-verdict", "design-a-detector",
-        "what-a-unit-wants-to-see",
+        "what-a-unit-wants-to-see", "trained-layer-2-reads-trained-maps",
     ]
     assert [i for i in ids if i in order] == order
-    # The challenge, then what its detectors (and the others) want to see.
-    assert ids[-2:] == ["design-a-detector", "what-a-unit-wants-to-see"]
+    # The challenge, then what its detectors (and the others) want to see, then back to the
+    # story: which trained layer-1 maps the trained layer 2 reads.
+    assert ids[-3:] == ["design-a-detector", "what-a-unit-wants-to-see", "trained-layer-2-reads-trained-maps"]
 
 
 def test_every_shipped_step_has_a_solution_and_its_hints_and_success():

@@ -430,9 +430,11 @@ def scene_problems(scene: Scene) -> list[tuple[str, str]]:
     """What is impossible about a scene, as (scene key, message): names the engine does not
     know, grids of unequal rows, a stride the input cannot take, a position off the map."""
     from tuiconv.engine import kernels, shapes
+    from tuiconv.explore.network_filter import names_network_filter
 
     problems: list[tuple[str, str]] = []
     grid = kernel = None
+    network_kernel = names_network_filter(scene.kernel)  # "layer2:1": a filter of scene.weights' net
     if isinstance(scene.input, str) and not Path(scene.input).is_absolute():
         base = scene.input.lower()
         try:
@@ -450,6 +452,19 @@ def scene_problems(scene: Scene) -> list[tuple[str, str]]:
         problem = limits.RANGES["padding"].problem(scene.padding)
         if problem:
             problems.append(("padding", f"padding {problem}, or valid, same, full"))
+    weights_problem = None
+    if scene.weights is not None:
+        from tuiconv.engine.network import Network
+
+        try:  # loaded as the app loads it, so `lessons check` refuses what the app would
+            Network.load(scene.weights)
+        except InputError as error:
+            weights_problem = f"weights file {error}"
+            problems.append(("weights", weights_problem))
+    if scene.screen == "stepper" and scene.weights is not None and not network_kernel:
+        problems.append(("weights", 'weights on the stepper need kernel = "layer1:I" or "layer2:J": a filter of that network'))
+    # A network's filter reads up to 32 maps: the caps below are for grids written inline.
+    inline = not network_kernel
     if not problems:
         try:
             found = input_grid(scene)
@@ -458,22 +473,22 @@ def scene_problems(scene: Scene) -> list[tuple[str, str]]:
             problems.append(("input", f"input file {error}"))
         except ValueError as error:
             problems.append(("input", str(error)))
-        if grid is not None and (grid.shape[0] > limits.MAX_CHANNELS or max(grid.shape[1:]) > shapes.MAX_SIZE):
+        if grid is not None and inline and (grid.shape[0] > limits.MAX_CHANNELS or max(grid.shape[1:]) > shapes.MAX_SIZE):
             problems.append(("input", f"the input is {grid.shape[0]}×{grid.shape[1]}×{grid.shape[2]}: at most {limits.MAX_CHANNELS} channels of {shapes.MAX_SIZE}×{shapes.MAX_SIZE}"))
             grid = None
         if grid is not None and limits.values_problem(grid, "the input"):
             problems.append(("input", limits.values_problem(grid, "the input")))
             grid = None
-    if isinstance(scene.kernel, str) and scene.kernel.lower() not in {**kernels.LAYER1, **kernels.LAYER2}:
+    if isinstance(scene.kernel, str) and not network_kernel and scene.kernel.lower() not in {**kernels.LAYER1, **kernels.LAYER2}:
         known = [*kernels.LAYER1, *kernels.LAYER2]
         problems.append(("kernel", f'unknown kernel "{scene.kernel}"{_did_you_mean(scene.kernel, known)}; kernels: {", ".join(known)}'))
-    else:
+    elif not (network_kernel and weights_problem):  # a bad file is reported once, under weights
         try:
             found = kernel_grid(scene)
             kernel = None if found is None else found[1]
         except ValueError as error:
             problems.append(("kernel", str(error)))
-        if kernel is not None and (kernel.shape[0] > limits.MAX_CHANNELS or kernel.shape[-1] > limits.MAX_KERNEL):
+        if kernel is not None and inline and (kernel.shape[0] > limits.MAX_CHANNELS or kernel.shape[-1] > limits.MAX_KERNEL):
             problems.append(("kernel", f"the kernel is {kernel.shape[0]}×{kernel.shape[1]}×{kernel.shape[2]}: at most {limits.MAX_CHANNELS} channels of {limits.MAX_KERNEL}×{limits.MAX_KERNEL}"))
             kernel = None
         if kernel is not None and limits.values_problem(kernel, "the kernel"):
@@ -484,13 +499,6 @@ def scene_problems(scene: Scene) -> list[tuple[str, str]]:
         return problems
     if scene.pool is not None and scene.pool not in POOLS:
         problems.append(("pool", f'pool must be "max" or "avg", not "{scene.pool}"{_did_you_mean(scene.pool, POOLS)}'))
-    if scene.weights is not None:
-        from tuiconv.engine.network import Network
-
-        try:  # loaded as the app loads it, so `lessons check` refuses what the app would
-            Network.load(scene.weights)
-        except InputError as error:
-            problems.append(("weights", f"weights file {error}"))
     if problems:
         return problems
     if scene.screen == "stepper" and grid is not None and kernel is not None:
@@ -501,11 +509,13 @@ def scene_problems(scene: Scene) -> list[tuple[str, str]]:
 
 
 def _stepper_geometry(scene: Scene, grid, kernel) -> list[tuple[str, str]]:
+    from tuiconv.explore.network_filter import network_padding
+
     if kernel.shape[0] != grid.shape[0]:
         return [("kernel", f"the kernel reads {kernel.shape[0]} channel(s) but the input has {grid.shape[0]}")]
     # Blame the key the teacher most likely set last: stride, then dilation, padding, kernel.
     blame = next((k for k in ("stride", "dilation", "padding") if getattr(scene, k) is not None), "kernel")
-    padding = scene.padding if scene.padding is not None else 0
+    padding = scene.padding if scene.padding is not None else network_padding(scene.kernel)
     stride, dilation = scene.stride or 1, scene.dilation or 1
     if isinstance(padding, str):
         from tuiconv.engine.ops import resolve_padding
