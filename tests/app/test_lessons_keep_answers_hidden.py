@@ -46,6 +46,18 @@ async def test_moving_the_window_onto_the_predicted_cell_does_not_give_the_sum_a
         assert tuple(view.session.position) == (0, 1)
         assert not screen.query_one("#stepper-arithmetic").display  # the sum at (0, 1) is covered
         assert "6" not in [c for row in output_cells(view) for c in row]  # and so is its feature-map cell
+        await pilot.press("right")  # past it: the feature map has filled (0, 1) in
+        await settle(pilot)
+        assert tuple(view.session.position) == (0, 2)
+        assert "6" not in [c for row in output_cells(view) for c in row]
+        assert "= −3" in _sum_line(screen)  # (0, 2)'s own sum is no secret
+        await pilot.press("m")  # pooling shows the whole feature map at once
+        await settle(pilot)
+        assert view.session.pool is not None
+        assert "6" not in [c for row in output_cells(view) for c in row]
+        await pilot.press("m", "m", "left")  # pooling off again, back onto the cell
+        await settle(pilot)
+        assert view.session.pool is None and tuple(view.session.position) == (0, 1)
         await pilot.press("left")
         await settle(pilot)
         assert "= −3" in _sum_line(screen)  # away from it, the panel is back

@@ -276,17 +276,23 @@ class LessonScreen(ViewHost, Screen):
 
     def _guard_prediction(self) -> None:
         """A predict step not yet answered: while the window sits on the cell to predict, its
-        arithmetic and the feature map's values stay covered, so moving there is no way round
-        the question; moving away gives back what the scene shows."""
+        arithmetic stays covered, and while the feature map would show that cell's value (the
+        window is on it or went past it, or pooling shows the whole map) its values do, so
+        moving or playing there is no way round the question; stepping back before the cell
+        gives back what the scene shows."""
         check, view = self.step.check, self.view
         session = getattr(view, "session", None)
         if check.kind != "predict" or check.params.get("of") == "pooled" or self.done or not hasattr(session, "position"):
             return
         at = check.params.get("at")
         at = None if at is None else (int(at[0]), int(at[1]))  # without one, the window itself: its scene conceals
-        on_it = at is not None and tuple(session.position) == at
         base = frozenset(self.step.scene.conceal)
-        wanted = base | {"arithmetic", "output"} if on_it else base
+        wanted = base
+        if at is not None:
+            if tuple(session.position) == at:
+                wanted |= {"arithmetic"}
+            if _shows_cell(session, at):
+                wanted |= {"output"}
         if session.concealed != wanted:
             session.concealed = wanted
             view.show_revealed()
@@ -435,6 +441,15 @@ class LessonScreen(ViewHost, Screen):
             if not self._save_warned:
                 self._save_warned = True
                 self.notify(f"progress not saved: {error}", severity="warning", timeout=8, markup=False)
+
+
+def _shows_cell(session, at: tuple[int, int]) -> bool:
+    """Whether the stepper's feature map has the value of cell ``at`` on it (NaN until filled)."""
+    import math
+
+    shown = session.shown_output()
+    inside = 0 <= at[0] < shown.shape[0] and 0 <= at[1] < shown.shape[1]
+    return inside and not math.isnan(float(shown[at]))
 
 
 def options_text(step: Step) -> Text:
