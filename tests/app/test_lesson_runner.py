@@ -11,7 +11,7 @@ from tuiconv.app.screens.lesson import LessonScreen, StoryCard
 from tuiconv.app.screens.menu import MenuScreen
 from tuiconv.course.progress import ProgressStore
 
-from tests.app.conftest import COURSE, run, settle, status
+from tests.app.conftest import COURSE, open_lesson, pilot_test, run, settle, status
 
 
 def test_the_menu_marks_done_lessons_and_opens_the_first_unfinished_one():
@@ -193,3 +193,28 @@ def test_the_command_palette_offers_the_lesson_and_its_view():
             assert status(lesson).startswith("hint 1/2: ")
 
     run(go())
+
+
+@pilot_test
+async def test_playing_through_the_strongest_cell_completes_only_once_stopped_there():
+    """Lesson 3 step 3: p plays the window across the 6s; the step is done when p stops it on one."""
+    app = open_lesson("sliding-makes-a-feature-map", step=3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # the story card
+        await settle(pilot)
+        screen = app.screen
+        session = screen.view.session
+        best = float(session.output.max())
+        await pilot.press("p")
+        for _ in range(200):  # half a second a step: (0, 2) is the first 6 in reading order
+            await pilot.pause(0.02)
+            if float(session.output[tuple(session.position)]) == best:
+                break
+        assert float(session.output[tuple(session.position)]) == best
+        await pilot.pause()  # the step's Changed reaches the lesson
+        assert not screen.done and "press p to stop" in status(screen)
+        await pilot.press("p")
+        await settle(pilot)
+        assert float(session.output[tuple(session.position)]) == best  # stopped within the half second
+        assert screen.done, status(screen)

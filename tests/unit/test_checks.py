@@ -147,6 +147,21 @@ def test_strongest_passes_on_any_of_the_tied_maxima_and_says_when_not_there():
     assert not outcome.passed and outcome.message == "Not yet: here the response is 0; somewhere it is larger."
 
 
+def test_a_cell_the_playing_window_passes_is_not_chosen_until_it_stops_there():
+    """"Move the window to the strongest response": playing (p) through it is not moving there."""
+    check = Check("strongest", {})
+    state = stepper(position=(0, 1), playing=True)  # (0, 1) holds 6, the largest value
+    outcome = evaluate(check, state)
+    assert not outcome.passed and "press p to stop" in outcome.message
+    state.playing = False
+    assert evaluate(check, state).passed
+    move = Check("state", {"equals": {"position": [0, 1]}})
+    assert not evaluate(move, stepper(position=(0, 1), playing=True)).passed
+    assert evaluate(move, stepper(position=(0, 1))).passed
+    # A check on anything else does not wait for the player: filling the map is what p is for.
+    assert evaluate(Check("state", {"at_least": {"stride": 1}}), stepper(playing=True)).passed
+
+
 def test_strongest_negative():
     state = stepper(position=(0, 0))  # the most negative value, −3, is at columns 0 and 2
     check = Check("strongest", {"sign": "negative"})

@@ -423,7 +423,12 @@ def _condition_holds(condition: str, current: Any, wanted: Any) -> bool:
     return current >= wanted - 1e-9 if condition == "at_least" else current <= wanted + 1e-9
 
 
+STOP_FIRST = "Playing: press p to stop the window on the cell you choose."
+
+
 def _state(params: dict, state: ViewState, answer: None) -> Outcome:
+    if state.playing and any("position" in params.get(condition, {}) for condition in CONDITIONS):
+        return Outcome(False, STOP_FIRST)
     for condition in CONDITIONS:
         for name, wanted in params.get(condition, {}).items():
             current = STATE_FIELDS[name][1](state)
@@ -440,6 +445,8 @@ def _strongest(params: dict, state: ViewState, answer: None) -> Outcome:
     grid = _map(state, params.get("of", "output"))
     if grid is None or state.position is None:
         return Outcome(False, "")
+    if state.playing:
+        return Outcome(False, STOP_FIRST)
     negative = params.get("sign", "positive") == "negative"
     best = float(grid.min() if negative else grid.max())
     i, j = state.position

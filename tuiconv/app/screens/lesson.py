@@ -310,7 +310,7 @@ class LessonScreen(ViewHost, Screen):
 
     def _state(self) -> ViewState | None:
         view = self.view
-        return None if view is None else view.state()
+        return None if view is None else replace(view.state(), playing=view.playing)
 
     def _check_state(self) -> None:
         state = self._state()
