@@ -277,6 +277,8 @@ def _step(raw: dict, index: int, path: Path, report: _Report) -> Step | None:
 
     for key, message in lint.warnings(check, scene):
         report.warn(where + ("check",) + key, message)
+    for key, message in lint.concealment_warnings(scene):
+        report.warn(where + ("scene",) + key, message)
     if len(report.problems) > before:
         return None
     return Step(
