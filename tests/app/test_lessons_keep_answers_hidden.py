@@ -164,3 +164,24 @@ async def test_receptive_field_tint_waits_for_the_answer():
         await settle(pilot)
         assert len(view.grids["input"].window) == 16
         assert "▔" * 4 in screen_text(app)
+
+
+@pilot_test
+async def test_pooling_before_a_size_answer_does_not_fill_the_map_in():
+    """Lesson 3 step 1 asks how wide the feature map is; m would pool it, which fills every cell."""
+    app = open_lesson("sliding-makes-a-feature-map", step=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot, app)
+        view = screen.view
+        screen.focus_view()
+        await pilot.press("m")
+        await settle(pilot)
+        assert view.session.pool is None
+        assert "Pooling (m) waits until you answer" in status(screen)
+        assert sum(text not in ("", "·") for row in output_cells(view) for text in row) == 1  # the window's own cell
+        await _answer(pilot, screen, "4")
+        screen.focus_view()
+        await pilot.press("m")
+        await settle(pilot)
+        assert view.session.pool == "max"
+        assert sum(text not in ("", "·") for row in output_cells(view) for text in row) == 16  # 4×4, all shown

@@ -40,6 +40,7 @@ WIDE = 124  # columns from which the story stays beside the view (the stepper ne
 # While the answer box has the keys, the lesson's keys still work (they are never part of a
 # number or an option); escape gives the keys back to the view.
 ANSWER_WORDS = "enter checks · H hint · x story · esc: view keys"  # fits 51 columns: one line
+POOL_WAITS = "Pooling (m) waits until you answer: it would fill in the whole feature map, and show its size."
 TEXT_ANSWER_WORDS = "enter checks · esc: view keys, then x story, H hint"
 # Keys the answer box hands to the lesson: an answer never contains them. A letter is handed
 # over only as the first key in an empty box, when no accepted answer starts with it ("4x4"
@@ -297,6 +298,21 @@ class LessonScreen(ViewHost, Screen):
             session.concealed = wanted
             view.show_revealed()
 
+    def _guard_size(self) -> bool:
+        """A question on the feature map's size not yet answered, on a scene without pooling:
+        pooling would fill the whole map in at once (its cells could be counted), so m waits
+        for the answer. True when it turned pooling back off."""
+        check, scene, view = self.step.check, self.step.scene, self.view
+        session = getattr(view, "session", None)
+        if check.kind != "output-size" or check.params.get("of") == "pooled" or self.done:
+            return False
+        if "size" not in scene.conceal or scene.pool is not None or getattr(session, "pool", None) is None:
+            return False
+        session.set_pool(None)
+        view.update_view(changed=False)
+        self._say(POOL_WAITS)
+        return True
+
     def _next_words(self) -> str:
         if self.number < len(self.lesson.steps):
             return "> next step"
@@ -335,6 +351,8 @@ class LessonScreen(ViewHost, Screen):
             self._focus_work()
 
     def on_explorer_view_changed(self, event: ExplorerView.Changed) -> None:
+        if self._guard_size():
+            return
         self._guard_prediction()
         self._check_state()
 
