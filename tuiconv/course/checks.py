@@ -188,6 +188,9 @@ def _predict(params: dict, state: ViewState, answer: str) -> Outcome:
     elif of == "pooled" and state.output is not None:
         nudges.append((float(np.asarray(state.output).reshape(-1)[0]), "That is one cell of the feature map, not the pooled value of its block."))
     fallback = "multiply each cell of the window by its weight, then add them up (H for a hint)."
+    if of == "pooled":  # a pooled value is no dot product
+        keep = "take their average" if state.pool == "avg" else "keep the largest"
+        fallback = f"read the block's values in the feature map and {keep} (H for a hint)."
     return _judge_number(params, answer, right, float(params.get("tolerance", 0.01)), nudges, fallback)
 
 
@@ -273,8 +276,14 @@ def _output_size(params: dict, state: ViewState, answer: str) -> Outcome:
     for value, message in nudges:
         if _close(wrong, value, 1e-6) and not _close(value, right, 0):
             return Outcome(False, message)
+    if (p, s, d) == (0, 1, 1) and params.get("of", "output") == "output" and not params.get("with"):
+        # No padding, stride or dilation yet (the first lessons): no formula they have not met.
+        return Outcome(False, f"Not {_fmt(wrong)}: count the places the window fits, one cell at a time (H for a hint).")
+    if params.get("of", "output") == "pooled":
+        return Outcome(False, f"Not {_fmt(wrong)}: (W − F)/S + 1 again, with the feature map's width as W and the pool's size and stride as F and S.")
     numbers = "this question's numbers" if params.get("with") else "the numbers on screen"
-    return Outcome(False, f"Not {_fmt(wrong)}: put {numbers} into (W − F + 2P)/S + 1, or count the window's places.")
+    formula = "(W − F + 2P)/S + 1" if d == 1 else "(W + 2P − D(F − 1) − 1)/S + 1"
+    return Outcome(False, f"Not {_fmt(wrong)}: put {numbers} into {formula}, or count the window's places.")
 
 
 # ---------------------------------------------------------------- choice and text
@@ -456,7 +465,7 @@ def _strongest(params: dict, state: ViewState, answer: None) -> Outcome:
     if _close(here, best, 1e-9):
         return Outcome(True)
     word = "more negative" if negative else "larger"
-    return Outcome(False, f"Not yet: here the response is {_fmt(here)}; somewhere it is {word}.")
+    return Outcome(False, f"Not yet: the output here is {_fmt(here)}; somewhere it is {word}.")
 
 
 def _filled(params: dict, state: ViewState, answer: None) -> Outcome:

@@ -224,7 +224,7 @@ class LessonScreen(ViewHost, Screen):
         elif question:
             self._say(TEXT_ANSWER_WORDS if answer.words else ANSWER_WORDS)
         else:
-            self._check_state()
+            self._check_state(opening=True)
         if story and not self.has_class("-wide"):
             self.action_story()
         else:
@@ -328,7 +328,9 @@ class LessonScreen(ViewHost, Screen):
         view = self.view
         return None if view is None else replace(view.state(), playing=view.playing)
 
-    def _check_state(self) -> None:
+    def _check_state(self, opening: bool = False) -> None:
+        """Judge a do step; a step just opened says which keys help, not "Not yet" to a learner
+        who has not done anything yet (the nudges start with their first change)."""
         state = self._state()
         if state is None or self.step.check.is_question or self.done:
             return
@@ -336,7 +338,7 @@ class LessonScreen(ViewHost, Screen):
         if outcome.passed:
             self._complete()
         else:
-            self._say(outcome.message or KEYS_WORDS)
+            self._say(KEYS_WORDS if opening else outcome.message or KEYS_WORDS)
 
     def _complete(self) -> None:
         was_completed = self.store.lesson(self.lesson.id, len(self.lesson.steps)).completed
