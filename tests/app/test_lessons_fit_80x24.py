@@ -13,7 +13,6 @@ from dataclasses import replace
 
 import pytest
 from textual.containers import ScrollableContainer
-from textual.geometry import Size
 from textual.widgets import Footer, Static
 
 from tests.app.conftest import COURSE, open_lesson, pilot_test, settle

@@ -255,6 +255,16 @@ def test_a_question_with_a_task_first_is_answered_only_once_the_task_is_done():
     cross = ViewState(screen="network", input_name="cross", verdict="rectangle")
     circle = ViewState(screen="network", input_name="circle", verdict="diamond")
     outcome = evaluate(check, cross, "diamond")
-    assert not outcome.passed and outcome.message == "First the task: input name is cross."
+    assert not outcome.passed and outcome.message == "First the task: the input is cross."
     assert evaluate(check, circle, "diamond").passed
     assert not evaluate(check, circle, "rectangle").passed
+
+
+def test_a_state_nudge_says_what_is_on_screen_in_the_learners_words():
+    unsure = Check("state", {"at_most": {"rectangle_score": 0.6}})
+    sure = ViewState(screen="network", input_name="rectangle", scores=(0.916827, 0.083173), verdict="rectangle")
+    assert nudge(unsure, sure, "") == "Not yet: rectangle score is 0.92."  # as the score line prints it
+    fill = Check("state", {"at_least": {"filled": 16}})
+    assert nudge(fill, stepper(), "") == "Not yet: 0 cells filled so far."
+    assert nudge(Check("state", {"equals": {"pool": "max"}}), stepper(), "") == "Not yet: pooling is off."
+    assert nudge(Check("state", {"equals": {"kernel_name": "horizontal"}}), stepper(kernel_name="vertical"), "") == "Not yet: the kernel is vertical."

@@ -403,6 +403,10 @@ def map_words(map_id: str) -> str:
     return map_id
 
 
+# A state check's nudge in the learner's words ("Not yet: the kernel is vertical.").
+STATE_WORDS = {"kernel_name": "the kernel", "input_name": "the input", "train_step": "training step", "pool": "pooling", "relu": "ReLU"}
+
+
 def _shown(value: Any, name: str = "") -> str:
     if name in ("position", "selected_cell") and isinstance(value, (list, tuple)) and len(value) == 2:
         return f"row {value[0]}, column {value[1]}"
@@ -413,7 +417,9 @@ def _shown(value: Any, name: str = "") -> str:
     if isinstance(value, bool):
         return "on" if value else "off"
     if value is None:
-        return "not set"
+        return "off" if name == "pool" else "not set"
+    if isinstance(value, float) and abs(value - round(value)) > 1e-9 and abs(value) >= 0.01:
+        return f"{value:.2f}".rstrip("0")  # a probability or an accuracy as the screens show it: 0.92
     return _fmt(value) if isinstance(value, (int, float)) else str(value)
 
 
@@ -442,7 +448,9 @@ def _state(params: dict, state: ViewState, answer: None) -> Outcome:
         for name, wanted in params.get(condition, {}).items():
             current = STATE_FIELDS[name][1](state)
             if not _condition_holds(condition, current, wanted):
-                label = name.replace("_", " ")
+                if name == "filled":
+                    return Outcome(False, f"Not yet: {_fmt(current)} cell{'' if current == 1 else 's'} filled so far.")
+                label = STATE_WORDS.get(name, name.replace("_", " "))
                 return Outcome(False, f"Not yet: {label} is {_shown(current, name)}.")
     return Outcome(True)
 
