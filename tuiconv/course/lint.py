@@ -116,7 +116,9 @@ def concealment_warnings(scene: Scene) -> list[tuple[tuple, str]]:
     What the screens do (tests/app/test_stepper_concealment.py, test_lessons_keep_answers_hidden.py):
     the network keeps "verdict" and "receptive-field" covered for every map, cell and gallery
     shape; the stepper keeps "size", "formula", "uncovered" and "pooled" covered whatever the
-    learner sets, and the lesson covers a predicted cell wherever it shows. But a cell's value is
+    learner sets (the lesson keeps pooling off while a question asks the feature map's size: it
+    would fill the whole map in), and the lesson covers a predicted cell wherever it shows
+    (app/screens/lesson.py, _guard_size and _guard_prediction). But a cell's value is
     printed twice on the stepper, as the arithmetic panel's sum and in the feature map: covering
     one leaves the other, which the arrows, space and p bring to every cell.
     """
