@@ -218,3 +218,39 @@ async def test_playing_through_the_strongest_cell_completes_only_once_stopped_th
         await settle(pilot)
         assert float(session.output[tuple(session.position)]) == best  # stopped within the half second
         assert screen.done, status(screen)
+
+
+@pilot_test
+async def test_markdown_in_a_task_hint_and_feedback_is_shown_as_styles_not_marks(tmp_path):
+    """A teacher's `code` and **bold** read as styled words in the story card, the task line and
+    the status line, never as backticks and asterisks."""
+    from tuiconv.course.library import load_course
+
+    (tmp_path / "01-marks.toml").write_text(
+        'id = "marks"\ntitle = "Marks"\nsummary = "s"\n\n[[steps]]\nnarrative = "Look."\n'
+        'task = "Press `z` until the map is **5×5**."\nhints = ["`z` adds *one* ring."]\n\n'
+        '[steps.scene]\nscreen = "stepper"\ninput = "rectangle"\nsize = 8\nkernel = "vertical"\n\n'
+        '[steps.check]\nkind = "number"\nanswer = 1\nfeedback = { "2" = "Only **one** ring." }\n',
+        encoding="utf-8",
+    )
+    course = load_course(tmp_path)
+    lesson = course.lessons[0]
+    app = TuiconvApp(first_screen=lambda: LessonScreen(course, lesson, ProgressStore(course.key), 1))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(50):
+            if isinstance(app.screen, StoryCard):
+                break
+            await pilot.pause()
+        card_task = app.screen.query_one("#story-task").render()
+        assert str(card_task) == "▶ Press z until the map is 5×5."
+        assert any("bold" in str(span.style) for span in card_task.spans)  # the marks became a style
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert "Press z until the map is 5×5." in str(screen.query_one("#lesson-task").render())
+        screen.action_hint()
+        await settle(pilot)
+        assert status(screen) == "hint 1/1: z adds one ring."
+        await pilot.press("2", "enter")
+        await settle(pilot)
+        assert status(screen) == "Only one ring."

@@ -95,7 +95,7 @@ class StoryCard(ModalScreen[None]):
             yield Static(Text(self.heading), id="story-title")
             with VerticalScroll():
                 yield Markdown(self.step.narrative, id="story-narrative")
-            yield Static(Text("▶ " + self.step.task), id="story-task")
+            yield Static(inline_markdown("▶ " + self.step.task), id="story-task")  # as the task line shows it
             if self.step.check.options:
                 yield Static(options_text(self.step), id="story-options")
             yield Static("enter: try it   x: this story again   H: a hint", id="story-keys")
