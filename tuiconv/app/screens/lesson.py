@@ -134,6 +134,7 @@ class LessonScreen(ViewHost, Screen):
         self.hints_shown = 0
         self.title = lesson.title
         self._save_warned = False
+        self._opened: tuple | None = None  # what the view held when the step opened (_signature)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -330,15 +331,20 @@ class LessonScreen(ViewHost, Screen):
 
     def _check_state(self, opening: bool = False) -> None:
         """Judge a do step; a step just opened says which keys help, not "Not yet" to a learner
-        who has not done anything yet (the nudges start with their first change)."""
+        who has not done anything yet: the nudges start with their first change (the view's own
+        Changed after the scene is set up, which may come later, changes nothing)."""
         state = self._state()
         if state is None or self.step.check.is_question or self.done:
             return
         outcome = evaluate(self.step.check, state)
         if outcome.passed:
             self._complete()
-        else:
-            self._say(KEYS_WORDS if opening else outcome.message or KEYS_WORDS)
+            return
+        seen = _signature(state)
+        if opening:
+            self._opened = seen
+        untouched = seen == self._opened
+        self._say(KEYS_WORDS if untouched else outcome.message or KEYS_WORDS)
 
     def _complete(self) -> None:
         was_completed = self.store.lesson(self.lesson.id, len(self.lesson.steps)).completed
@@ -461,6 +467,21 @@ class LessonScreen(ViewHost, Screen):
             if not self._save_warned:
                 self._save_warned = True
                 self.notify(f"progress not saved: {error}", severity="warning", timeout=8, markup=False)
+
+
+def _signature(state: ViewState) -> tuple:
+    """Everything a state holds, comparable: has the learner changed anything since the step opened?"""
+    import numpy as np
+
+    parts = []
+    for name in state.__dataclass_fields__:
+        value = getattr(state, name)
+        if isinstance(value, np.ndarray):
+            value = (value.shape, value.tobytes())
+        elif isinstance(value, dict):
+            value = repr(sorted(value.items(), key=lambda item: str(item[0])))
+        parts.append(value)
+    return tuple(parts)
 
 
 def _shows_cell(session, at: tuple[int, int]) -> bool:
