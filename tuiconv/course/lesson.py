@@ -68,8 +68,9 @@ DEFAULT_SUCCESS = "Well done."
 STATUS_LINES = 3
 STATUS_COLUMNS = 78
 STATUS_COLUMNS_BESIDE_ANSWER = 51
-# The widest endings the screen adds to a success message.
+# The widest endings the screen adds to a success message, and the widest start of a task line.
 SUCCESS_ENDING = " Lesson complete! > next lesson"
+TASK_PREFIX = f"{MAX_STEPS}/{MAX_STEPS} " + "·" * MAX_STEPS + " "
 
 
 @dataclass
@@ -278,6 +279,8 @@ def _step(raw: dict, index: int, path: Path, report: _Report) -> Step | None:
 
     for key, message in lint.warnings(check, scene):
         report.warn(where + ("check",) + key, message)
+    for key, message in lint.concealment_warnings(scene):
+        report.warn(where + ("scene",) + key, message)
     if len(report.problems) > before:
         return None
     return Step(
@@ -313,6 +316,12 @@ def _check_fits(raw: dict, check: Check, where: tuple, report: _Report) -> None:
         lines = status_lines(text, width)
         if lines > STATUS_LINES:
             report.add(where + key, f"{what} takes {lines} lines at 80 columns (at most {STATUS_LINES} are shown, {width} columns wide): shorten it")
+    # The task line: "8/8 ········ " and the task (a choice's options go to the story card
+    # when they do not fit), in as many lines as the status line has.
+    task = TASK_PREFIX + str(raw.get("task", "")).strip()
+    lines = status_lines(task, STATUS_COLUMNS)
+    if lines > STATUS_LINES:
+        report.add(where + ("task",), f"the task takes {lines} lines at 80 columns (at most {STATUS_LINES} are shown above the view): shorten it, and put the rest in the narrative")
 
 
 def _check_hidden(scene: Scene, check: Check, where: tuple, report: _Report) -> None:

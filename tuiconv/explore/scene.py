@@ -103,6 +103,9 @@ class ViewState:
     position: tuple[int, int] | None = None  # current output cell (i, j)
     output: np.ndarray | None = None  # (H2, W2): the whole feature map (relu applied if on)
     filled: int = 0  # output cells the learner has stepped through so far
+    # The window steps by itself (the stepper's p): a cell it passes on the way is not one the
+    # learner chose, so a check on where the window is waits until it is stopped.
+    playing: bool = False
     relu: bool = False
     pool: str | None = None
     pool_size: int = 2
