@@ -92,21 +92,7 @@ def play_solution(screen: LessonScreen) -> str:
     return "; ".join(done)
 
 
-# Known, and not the lessons' to fix: under a lesson's task and status lines the training
-# screen has 21 lines, and its closing message (3 lines) pushes its own panels to scroll.
-# Strict: once the training screen fits, this fails and the entry goes.
-KNOWN = {
-    "training-from-random-weights": "the training screen's 3-line closing message needs 22 lines, a lesson leaves it 21",
-}
-
-
-def _lesson_param(lesson):
-    reason = KNOWN.get(lesson.id)
-    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-    return pytest.param(lesson, id=lesson.id, marks=marks)
-
-
-@pytest.mark.parametrize("lesson", [_lesson_param(lesson) for lesson in COURSE.lessons])
+@pytest.mark.parametrize("lesson", COURSE.lessons, ids=lambda lesson: lesson.id)
 @pilot_test
 async def test_every_step_fits_80x24(lesson):
     app = open_lesson(lesson.id, step=1)

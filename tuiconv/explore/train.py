@@ -369,12 +369,10 @@ class TrainingSession:
         kinds = self.kinds
         if self.one_filter_per_kind and len(kinds) == 2:
             scores = result.responses  # (shape class, filter)
-            parts = [
-                f"of filter {k}: {scores[k, k]:.1f} on {plural(name)}, {scores[1 - k, k]:.1f} on {plural(kinds[1 - k])}"
-                for k, name in enumerate(kinds)
-            ]
-            message += "Mean score " + "; ".join(parts) + ". "
-        return message + self._saved_note + f"p trains {self.steps_per_run} more, s tries another seed."
+            # Two lines at 80 columns: under a lesson's task the screen has no row for a third.
+            parts = [f"filter {k} {scores[k, k]:.1f} on {plural(name)} vs {scores[1 - k, k]:.1f}" for k, name in enumerate(kinds)]
+            message += "Mean: " + "; ".join(parts) + ". "
+        return message + self._saved_note + f"p: {self.steps_per_run} more, s: new seed."
 
     def change_lr(self, delta: int) -> None:
         index = min(max(nearest_lr_index(self.trainer.lr) + delta, 0), len(LEARNING_RATES) - 1)
