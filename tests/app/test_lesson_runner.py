@@ -7,11 +7,11 @@ import asyncio
 from textual.widgets import Input, OptionList
 
 from tuiconv.app.app import TuiconvApp
-from tuiconv.app.screens.lesson import LessonScreen, StoryCard
+from tuiconv.app.screens.lesson import KEYS_WORDS, LessonScreen, StoryCard
 from tuiconv.app.screens.menu import MenuScreen
 from tuiconv.course.progress import ProgressStore
 
-from tests.app.conftest import COURSE, run, settle, status
+from tests.app.conftest import COURSE, open_lesson, pilot_test, run, settle, status
 
 
 def test_the_menu_marks_done_lessons_and_opens_the_first_unfinished_one():
@@ -139,7 +139,8 @@ def test_a_do_step_is_checked_on_every_change_of_the_view():
             lesson = app.screen_stack[0]
             await pilot.press("enter")
             await settle(pilot)
-            assert status(lesson) == "Not yet: output shape is 3×3."
+            await settle(pilot, 10)  # the view's own Changed after the scene is set up comes too
+            assert status(lesson) == KEYS_WORDS  # no "Not yet" before the learner has done anything
             await pilot.press("s")  # stride 2: the wrong way
             await settle(pilot)
             assert status(lesson) == "Not yet: output shape is 2×2."
@@ -193,3 +194,64 @@ def test_the_command_palette_offers_the_lesson_and_its_view():
             assert status(lesson).startswith("hint 1/2: ")
 
     run(go())
+
+
+@pilot_test
+async def test_playing_through_the_strongest_cell_completes_only_once_stopped_there():
+    """Lesson 3 step 3: p plays the window across the 6s; the step is done when p stops it on one."""
+    app = open_lesson("sliding-makes-a-feature-map", step=3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # the story card
+        await settle(pilot)
+        screen = app.screen
+        session = screen.view.session
+        best = float(session.output.max())
+        await pilot.press("p")
+        for _ in range(200):  # half a second a step: (0, 2) is the first 6 in reading order
+            await pilot.pause(0.02)
+            if float(session.output[tuple(session.position)]) == best:
+                break
+        assert float(session.output[tuple(session.position)]) == best
+        await pilot.pause()  # the step's Changed reaches the lesson
+        assert not screen.done and "press p to stop" in status(screen)
+        await pilot.press("p")
+        await settle(pilot)
+        assert float(session.output[tuple(session.position)]) == best  # stopped within the half second
+        assert screen.done, status(screen)
+
+
+@pilot_test
+async def test_markdown_in_a_task_hint_and_feedback_is_shown_as_styles_not_marks(tmp_path):
+    """A teacher's `code` and **bold** read as styled words in the story card, the task line and
+    the status line, never as backticks and asterisks."""
+    from tuiconv.course.library import load_course
+
+    (tmp_path / "01-marks.toml").write_text(
+        'id = "marks"\ntitle = "Marks"\nsummary = "s"\n\n[[steps]]\nnarrative = "Look."\n'
+        'task = "Press `z` until the map is **5×5**."\nhints = ["`z` adds *one* ring."]\n\n'
+        '[steps.scene]\nscreen = "stepper"\ninput = "rectangle"\nsize = 8\nkernel = "vertical"\n\n'
+        '[steps.check]\nkind = "number"\nanswer = 1\nfeedback = { "2" = "Only **one** ring." }\n',
+        encoding="utf-8",
+    )
+    course = load_course(tmp_path)
+    lesson = course.lessons[0]
+    app = TuiconvApp(first_screen=lambda: LessonScreen(course, lesson, ProgressStore(course.key), 1))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(50):
+            if isinstance(app.screen, StoryCard):
+                break
+            await pilot.pause()
+        card_task = app.screen.query_one("#story-task").render()
+        assert str(card_task) == "▶ Press z until the map is 5×5."
+        assert any("bold" in str(span.style) for span in card_task.spans)  # the marks became a style
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert "Press z until the map is 5×5." in str(screen.query_one("#lesson-task").render())
+        screen.action_hint()
+        await settle(pilot)
+        assert status(screen) == "hint 1/1: z adds one ring."
+        await pilot.press("2", "enter")
+        await settle(pilot)
+        assert status(screen) == "Only one ring."

@@ -2,18 +2,22 @@
 
 One app per lesson walks its steps (``open_step``) and reads the laid-out screen: every line of
 text (the task with its options, the status or answer line, the view's own status, sums and
-formulas) must fit its widget, and no container may need scrolling to show what it holds.
+formulas) must fit its widget, and no container may need scrolling to show what it holds. Each
+step is read again once it is done, after its solution was played on the view (the window
+moved, another shape shown, the map filled, the network trained), with the success text shown.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from textual.containers import ScrollableContainer
-from textual.geometry import Size
 from textual.widgets import Footer, Static
 
 from tests.app.conftest import COURSE, open_lesson, pilot_test, settle
 from tuiconv.app.screens.lesson import LessonScreen, StoryCard
+from tuiconv.course.lesson import SCENE_KEYS
 
 
 def cut_lines(screen: LessonScreen) -> list[str]:
@@ -62,6 +66,32 @@ def _name(widget) -> str:
     return f"#{widget.id}" if widget.id else type(widget).__name__
 
 
+def play_solution(screen: LessonScreen) -> str:
+    """Do on the step's view what its ``solution`` says a learner does, as the keys would: the
+    scene keys it sets, every cell stepped through, the training run. What was done, in words
+    ("" when the solution is only a typed answer, which changes nothing but the status line)."""
+    step, view = screen.step, screen.view
+    overrides = {k: v for k, v in step.solution.items() if k in SCENE_KEYS}
+    if isinstance(overrides.get("position"), list):
+        overrides["position"] = tuple(overrides["position"])
+    done = []
+    if overrides:
+        view.apply_scene(replace(step.scene, **overrides))
+        done.append(", ".join(f"{k}={v}" for k, v in overrides.items()))
+    session = view.session
+    if step.solution.get("filled"):
+        while session.step_forward():
+            pass
+        view.update_view()
+        done.append("every cell filled")
+    if step.solution.get("trained"):
+        session.train(session.target)
+        session.finish_run()
+        view.update_view()
+        done.append("trained")
+    return "; ".join(done)
+
+
 @pytest.mark.parametrize("lesson", COURSE.lessons, ids=lambda lesson: lesson.id)
 @pilot_test
 async def test_every_step_fits_80x24(lesson):
@@ -77,10 +107,17 @@ async def test_every_step_fits_80x24(lesson):
                 await screen.open_step(number)
             await settle(pilot)
             found += [f"step {number}: {problem}" for problem in cut_lines(screen)]
-            # Done: the success text in the status line, and whatever the step concealed shown.
-            screen._complete()
+            # Done: the learner's solution played on the view (the window moved, the network
+            # shown another shape, the map filled), the success text in the status line, and
+            # whatever the step concealed shown.
+            played = play_solution(screen)
+            if played:
+                await settle(pilot)
+            if not screen.done:
+                screen._complete()
             await settle(pilot)
-            found += [f"step {number} done: {problem}" for problem in cut_lines(screen)]
+            after = f"step {number} after {played}" if played else f"step {number} done"
+            found += [f"{after}: {problem}" for problem in cut_lines(screen)]
     assert not found, f"{lesson.path.name} at 80×24:\n" + "\n".join(found)
 
 

@@ -46,6 +46,18 @@ async def test_moving_the_window_onto_the_predicted_cell_does_not_give_the_sum_a
         assert tuple(view.session.position) == (0, 1)
         assert not screen.query_one("#stepper-arithmetic").display  # the sum at (0, 1) is covered
         assert "6" not in [c for row in output_cells(view) for c in row]  # and so is its feature-map cell
+        await pilot.press("right")  # past it: the feature map has filled (0, 1) in
+        await settle(pilot)
+        assert tuple(view.session.position) == (0, 2)
+        assert "6" not in [c for row in output_cells(view) for c in row]
+        assert "= −3" in _sum_line(screen)  # (0, 2)'s own sum is no secret
+        await pilot.press("m")  # pooling shows the whole feature map at once
+        await settle(pilot)
+        assert view.session.pool is not None
+        assert "6" not in [c for row in output_cells(view) for c in row]
+        await pilot.press("m", "m", "left")  # pooling off again, back onto the cell
+        await settle(pilot)
+        assert view.session.pool is None and tuple(view.session.position) == (0, 1)
         await pilot.press("left")
         await settle(pilot)
         assert "= −3" in _sum_line(screen)  # away from it, the panel is back
@@ -152,3 +164,24 @@ async def test_receptive_field_tint_waits_for_the_answer():
         await settle(pilot)
         assert len(view.grids["input"].window) == 16
         assert "▔" * 4 in screen_text(app)
+
+
+@pilot_test
+async def test_pooling_before_a_size_answer_does_not_fill_the_map_in():
+    """Lesson 3 step 1 asks how wide the feature map is; m would pool it, which fills every cell."""
+    app = open_lesson("sliding-makes-a-feature-map", step=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot, app)
+        view = screen.view
+        screen.focus_view()
+        await pilot.press("m")
+        await settle(pilot)
+        assert view.session.pool is None
+        assert "Pooling (m) waits until you answer" in status(screen)
+        assert sum(text not in ("", "·") for row in output_cells(view) for text in row) == 1  # the window's own cell
+        await _answer(pilot, screen, "4")
+        screen.focus_view()
+        await pilot.press("m")
+        await settle(pilot)
+        assert view.session.pool == "max"
+        assert sum(text not in ("", "·") for row in output_cells(view) for text in row) == 16  # 4×4, all shown

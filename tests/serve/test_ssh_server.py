@@ -17,8 +17,9 @@ from tests.serve.conftest import CODE, login, run
 from tuiconv.course.library import load_course
 
 MENU = "tuiconv · lessons"
-COURSE_SIZE = len(load_course().lessons)
-LAST = f"{COURSE_SIZE}  Challenge"  # the menu's last line: the whole menu is drawn
+COURSE = load_course()
+COURSE_SIZE = len(COURSE.lessons)
+LAST = f"{COURSE_SIZE}  {COURSE.lessons[-1].title}"  # the menu's last line: the whole menu is drawn
 # One class server for the module, its tests in file order on one worker (each starts where the
 # ones before it left the class: ada's first step, then a restart that must keep it).
 pytestmark = pytest.mark.xdist_group("classroom")

@@ -92,6 +92,11 @@ def test_output_size_follows_the_engine_formula_and_recognises_the_usual_slips()
     assert nudge(with_stride, state, "6") == "That is the size with stride 1; with stride 2 the window jumps 2 cells."
     assert nudge(with_stride, state, "8") == "That is the size of the input: the kernel cannot hang over the edge, so fewer windows fit."
     assert nudge(with_stride, state, "3x5") == "Not 5: put this question's numbers into (W − F + 2P)/S + 1, or count the window's places."
+    # Before padding, stride and dilation are met (lesson 3), the nudge names no formula with them.
+    plain = Check("output-size", {})
+    assert len(range(0, 8 - 3 + 1)) == 6
+    assert nudge(plain, state, "9") == "Not 9: count the places the window fits, one cell at a time (H for a hint)."
+    assert "(W − F + 2P)" in nudge(plain, stepper(x=x, padding=1), "9")
 
 
 def test_output_size_with_padding_knows_the_size_before_padding():
@@ -110,6 +115,28 @@ def test_output_size_of_the_pooled_map():
     check = Check("output-size", {"of": "pooled"})
     assert evaluate(check, state, "4").passed
     assert nudge(check, state, "8") == "That is the size of the feature map before pooling."
+    # Any other slip: the pool's own formula, not the convolution's with its padding.
+    assert nudge(check, state, "9") == "Not 9: (W − F)/S + 1 again, with the feature map's width as W and the pool's size and stride as F and S."
+
+
+def test_a_wrong_pooled_value_is_nudged_towards_the_block_not_a_dot_product():
+    x = np.zeros((4, 4))
+    x[1, 1] = 1.0
+    state = stepper(x=x, w=np.ones((1, 1)), pool="max")
+    state.pooled = np.array([[1.0, 0.0], [0.0, 0.0]])  # max of each 2×2 block of the 4×4 map
+    check = Check("predict", {"of": "pooled", "at": [0, 0]})
+    assert evaluate(check, state, "1").passed
+    assert nudge(check, state, "7") == "Not 7: read the block's values in the feature map and keep the largest (H for a hint)."
+    state.pool = "avg"
+    state.pooled = np.array([[0.25, 0.0], [0.0, 0.0]])
+    assert nudge(check, state, "7") == "Not 7: read the block's values in the feature map and take their average (H for a hint)."
+
+
+def test_a_dilated_size_question_nudges_with_the_dilated_formula():
+    state = stepper(x=np.zeros((7, 7)))
+    check = Check("output-size", {"with": {"dilation": 2}})  # span 5: (7 − 5) + 1 = 3
+    assert evaluate(check, state, "3").passed
+    assert "(W + 2P − D(F − 1) − 1)/S + 1" in nudge(check, state, "9")
 
 
 def test_choice_accepts_the_number_or_the_text_and_nudges_per_option():
@@ -144,7 +171,22 @@ def test_strongest_passes_on_any_of_the_tied_maxima_and_says_when_not_there():
         assert evaluate(check, state).passed
     state.position = (0, 0)
     outcome = evaluate(check, state)
-    assert not outcome.passed and outcome.message == "Not yet: here the response is 0; somewhere it is larger."
+    assert not outcome.passed and outcome.message == "Not yet: the output here is 0; somewhere it is larger."
+
+
+def test_a_cell_the_playing_window_passes_is_not_chosen_until_it_stops_there():
+    """"Move the window to the strongest response": playing (p) through it is not moving there."""
+    check = Check("strongest", {})
+    state = stepper(position=(0, 1), playing=True)  # (0, 1) holds 6, the largest value
+    outcome = evaluate(check, state)
+    assert not outcome.passed and "press p to stop" in outcome.message
+    state.playing = False
+    assert evaluate(check, state).passed
+    move = Check("state", {"equals": {"position": [0, 1]}})
+    assert not evaluate(move, stepper(position=(0, 1), playing=True)).passed
+    assert evaluate(move, stepper(position=(0, 1))).passed
+    # A check on anything else does not wait for the player: filling the map is what p is for.
+    assert evaluate(Check("state", {"at_least": {"stride": 1}}), stepper(playing=True)).passed
 
 
 def test_strongest_negative():
@@ -152,7 +194,7 @@ def test_strongest_negative():
     check = Check("strongest", {"sign": "negative"})
     assert evaluate(check, state).passed
     state.position = (0, 1)
-    assert evaluate(check, state).message == "Not yet: here the response is 6; somewhere it is more negative."
+    assert evaluate(check, state).message == "Not yet: the output here is 6; somewhere it is more negative."
 
 
 def test_state_check_on_output_shape_stride_and_relu():
@@ -213,6 +255,16 @@ def test_a_question_with_a_task_first_is_answered_only_once_the_task_is_done():
     cross = ViewState(screen="network", input_name="cross", verdict="rectangle")
     circle = ViewState(screen="network", input_name="circle", verdict="diamond")
     outcome = evaluate(check, cross, "diamond")
-    assert not outcome.passed and outcome.message == "First the task: input name is cross."
+    assert not outcome.passed and outcome.message == "First the task: the input is cross."
     assert evaluate(check, circle, "diamond").passed
     assert not evaluate(check, circle, "rectangle").passed
+
+
+def test_a_state_nudge_says_what_is_on_screen_in_the_learners_words():
+    unsure = Check("state", {"at_most": {"rectangle_score": 0.6}})
+    sure = ViewState(screen="network", input_name="rectangle", scores=(0.916827, 0.083173), verdict="rectangle")
+    assert nudge(unsure, sure, "") == "Not yet: rectangle score is 0.92."  # as the score line prints it
+    fill = Check("state", {"at_least": {"filled": 16}})
+    assert nudge(fill, stepper(), "") == "Not yet: 0 cells filled so far."
+    assert nudge(Check("state", {"equals": {"pool": "max"}}), stepper(), "") == "Not yet: pooling is off."
+    assert nudge(Check("state", {"equals": {"kernel_name": "horizontal"}}), stepper(kernel_name="vertical"), "") == "Not yet: the kernel is vertical."

@@ -191,10 +191,13 @@ def test_the_curriculum_runs_in_teaching_order():
         "pixels-are-numbers", "one-dot-product", "sliding-makes-a-feature-map", "edge-detectors", "padding",
         "stride", "dilation", "many-filters-make-depth", "relu", "pooling", "layer-2-reads-every-channel",
         "rectangle-versus-diamond", "the-receptive-field", "training-from-random-weights",
-        "where-the-edges-sit", "thirty-two-filters", "scores-to-a-verdict",
+        "where-the-edges-sit", "thirty-two-filters", "scores-to-a-verdict", "design-a-detector",
+        "what-a-unit-wants-to-see", "trained-layer-2-reads-trained-maps",
     ]
     assert [i for i in ids if i in order] == order
-    assert ids[-1] == "design-a-detector"
+    # The challenge, then what its detectors (and the others) want to see, then back to the
+    # story: which trained layer-1 maps the trained layer 2 reads.
+    assert ids[-3:] == ["design-a-detector", "what-a-unit-wants-to-see", "trained-layer-2-reads-trained-maps"]
 
 
 def test_every_shipped_step_has_a_solution_and_its_hints_and_success():
@@ -258,3 +261,35 @@ def test_a_questions_task_first_names_its_line_when_it_asks_for_what_the_screen_
     line = len(textwrap.dedent(text).splitlines())
     assert any(p.startswith(f"{tmp_path / '01-x.toml'}:{line}: first holds state conditions") and "'sooner'" in p for p in found), found
     assert any("verdict" in p and "network" in p for p in found), found
+
+
+def test_lessons_check_warns_when_a_key_shows_what_the_scene_conceals(tmp_path, capsys):
+    """On the stepper a cell's value is printed twice: as the arithmetic panel's sum and in the
+    feature map. Covering one of them alone leaves it a key away; the other concealments stay
+    covered whatever the learner presses, so they pass without a word."""
+    from tuiconv.commands.lessons import check
+
+    number = GOOD.replace('kind = "choice"\noptions = ["a", "b"]\nanswer = "a"', 'kind = "number"\nanswer = 6')
+    files = {
+        "01-output-only.toml": number.replace("stride = 1", 'stride = 1\nconceal = ["output"]'),
+        "02-arithmetic-only.toml": number.replace("stride = 1", 'stride = 1\nconceal = ["arithmetic"]').replace('"tiny"', '"tiny2"'),
+        "03-both.toml": number.replace("stride = 1", 'stride = 1\nconceal = ["arithmetic", "output", "size", "formula", "uncovered", "pooled"]').replace('"tiny"', '"tiny3"'),
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    assert check(str(tmp_path)) == 0  # warnings, not problems: the lessons still load
+    out = capsys.readouterr().out.splitlines()
+    line = line_of(files["01-output-only.toml"], "conceal")
+    assert out[0].startswith(f"{tmp_path / '01-output-only.toml'}:{line}: warning: conceal has \"output\" but not \"arithmetic\": moving the window")
+    assert out[1].startswith(f"{tmp_path / '02-arithmetic-only.toml'}:{line}: warning: conceal has \"arithmetic\" but not \"output\": the feature map shows")
+    assert out[2:] == [f"3 lessons, 3 steps: all valid, 2 warning(s) ({tmp_path})"]
+
+
+def test_a_task_too_long_for_the_lines_above_the_view_is_a_problem(tmp_path):
+    # "8/8 ········ " and the task, wrapped at 78 columns: 3 lines are shown above the view.
+    fits = "Type " + "six " * 52  # 225 characters with the prefix: 3 lines
+    too_long = "Type " + "six " * 56  # 241: 4 lines
+    assert problems_of(GOOD.replace('task = "Type 6."', f'task = "{fits.strip()}"'), tmp_path) == []
+    text = GOOD.replace('task = "Type 6."', f'task = "{too_long.strip()}"')
+    problem = only(problems_of(text, tmp_path))
+    assert problem == f"{tmp_path / '01-x.toml'}:{line_of(text, 'task')}: the task takes 4 lines at 80 columns (at most 3 are shown above the view): shorten it, and put the rest in the narrative"

@@ -12,11 +12,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from tests.reference import conv_one, max_pool_one
+from tests.reference import conv_one, forward_loops, max_pool_one
 from tuiconv.course import checks
 from tuiconv.course.lesson import SCENE_KEYS
 from tuiconv.course.library import load_course
 from tuiconv.course.rehearse import rehearse, state_for
+from tuiconv.explore.network_filter import names_network_filter
 from tuiconv.explore.scene import ViewState, input_grid, kernel_grid
 from tuiconv.engine import network
 
@@ -26,6 +27,8 @@ IDS = [f"{lesson.id}-{step.number}" for lesson, step in STEPS]
 
 
 def stepper_state(scene, filled: int = 0) -> ViewState:
+    if names_network_filter(scene.kernel):
+        return network_filter_state(scene, filled)
     name, kernel = kernel_grid(scene)
     _, x = input_grid(scene)
     padding = scene.padding or 0
@@ -40,9 +43,29 @@ def stepper_state(scene, filled: int = 0) -> ViewState:
     )
 
 
+def network_filter_state(scene, filled: int = 0) -> ViewState:
+    """kernel = "layer2:J" (or "layer1:I") of the scene's weights: the loops' own layer-1 maps of
+    the shape, the net's kernel and bias, padding 1 and (unless the scene says not) ReLU, as the network runs it."""
+    from tuiconv.engine import shapes
+
+    net = network.Network.hand_designed() if scene.weights is None else network.Network.load(scene.weights)
+    layer, index = int(scene.kernel[5]), int(scene.kernel.partition(":")[2])
+    shape = shapes.resolve_input(scene.input or "rectangle", scene.size or (8 if layer == 1 else 16), scene.seed or 0)[1]
+    x = shape[None] if layer == 1 else np.asarray(forward_loops(net, shape)["pool1"])
+    kernel, bias = (net.w1, net.b1) if layer == 1 else (net.w2, net.b2)
+    padding = 1 if scene.padding is None else scene.padding
+    relu = scene.relu is not False  # on unless the scene turns it off
+    output = conv_one(x, kernel[index], bias[index], 1, padding, 1)
+    return ViewState(
+        screen="stepper", input=x, kernel=kernel[index], kernel_name=scene.kernel, bias=float(bias[index]), padding=padding,
+        position=tuple(scene.position or (0, 0)), output=np.maximum(output, 0.0) if relu else output, filled=filled, relu=relu,
+    )
+
+
 def network_state(scene) -> ViewState:
     name, x = input_grid(scene)
-    result = network.forward(network.Network.hand_designed(), x[0])
+    net = network.Network.hand_designed() if scene.weights is None else network.Network.load(scene.weights)
+    result = network.forward(net, x[0])
     # With no map named, the screen selects the winning detector (the answer to "why this verdict?").
     # Concealing the verdict, it starts on the input instead (the winner would name the verdict).
     winner = f"conv2:{network.CLASSES.index(result.verdict)}"
@@ -81,6 +104,9 @@ def solved(step) -> ViewState:
         return train_state(step.scene, bool(step.solution.get("trained")))
     overrides = {k: (tuple(v) if k == "position" else v) for k, v in step.solution.items() if k in SCENE_KEYS}
     after = state(replace(step.scene, **overrides))
+    if step.solution.get("wants"):  # w on the selected map: a layer-1 or pooled map's filter, or layer 2's
+        layer, _, k = after.selected_map.partition(":")
+        after.wants_unit = {"conv1": "layer1", "pool": "layer1", "conv2": "layer2"}[layer] + ":" + k
     if step.solution.get("filled") == "all":
         after.filled = after.output.size
     return after

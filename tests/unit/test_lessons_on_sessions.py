@@ -17,6 +17,7 @@ from tuiconv.explore.network import NetworkSession
 from tuiconv.explore.sessions import session_for
 from tuiconv.explore.stepper import StepperSession
 from tuiconv.explore.train import TrainingSession
+from tuiconv.explore.wants import open_for
 
 COURSE = load_course()
 STEPS = [(lesson, step) for lesson in COURSE.lessons for step in lesson.steps]
@@ -57,6 +58,8 @@ def play_network(s: NetworkSession, solution: dict) -> None:
         i, j = s.cell
         ti, tj = solution["position"]
         s.move(ti - i, tj - j)  # arrows
+    if solution.get("wants"):
+        open_for(s)  # w: what the selected map's unit wants to see
 
 
 def play_train(s: TrainingSession, solution: dict) -> None:

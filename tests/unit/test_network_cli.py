@@ -72,8 +72,6 @@ def test_a_net_the_screens_cannot_draw_yet_is_one_line_not_a_crash(tmp_path, cap
     assert code == 2 and out == ""
     assert "tells apart rectangle,diamond,cross,triangle, not --kinds rectangle,diamond" in err
     assert len(err.strip().splitlines()) == 1
-    code, _, err = run(["train", "--kinds", "rectangle,diamond,cross"], capsys)
-    assert code == 2 and "add --headless" in err and len(err.strip().splitlines()) == 1
 
 
 def test_a_wider_net_over_three_kinds_trains_saves_and_classifies_among_its_kinds(tmp_path, capsys):

@@ -14,9 +14,13 @@ examples:
   tuiconv step --input diamond --filter diagonal --padding 1
   tuiconv step --input my-shape.txt --filter sobel-x --stride 2
   tuiconv step --input diamond:16 --filter rectangle  layer 2: reads the four edge maps
+  tuiconv step --weights w.npz --filter layer2:0 --input cross
+                        a trained layer-2 filter over the K1 pooled layer-1 maps of a cross
+  tuiconv step --weights w.npz --filter layer1:3     a trained layer-1 filter over the shape
 
 keys (? in the app lists them all): space step, backspace back, arrows jump, p play,
-z/s/d padding/stride/dilation, u ReLU, m pooling, i input, f kernel, e edit kernel, n draw.
+z/s/d padding/stride/dilation, u ReLU, m pooling, i input, f kernel, e edit kernel, n draw,
+c/C next/previous channel, ]/[ eight channels on.
 """
 
 
@@ -33,13 +37,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--filter",
         metavar="NAME",
         help="a named kernel: horizontal, vertical, diagonal, antidiagonal, sobel-x, sobel-y, "
-        "blur, sharpen, identity; or rectangle, diamond, corner (layer 2) (default: vertical)",
+        "blur, sharpen, identity; or rectangle, diamond, corner (layer 2); or layer1:I, layer2:J, a filter "
+        "of the network (--weights, or the hand-designed one) (default: vertical)",
     )
-    parser.add_argument("--padding", metavar="P", type=_padding, default=0, help="zeros around the input: a number, or valid, same, full (default: 0)")
+    parser.add_argument(
+        "--weights",
+        metavar="FILE.npz",
+        help="weights written by `tuiconv train --out`: --filter layer2:J steps its J-th layer-2 filter over "
+        "the shape's pooled layer-1 maps (layer1:I its I-th layer-1 filter over the shape)",
+    )
+    parser.add_argument("--padding", metavar="P", type=_padding, help="zeros around the input: a number, or valid, same, full (default: 0; 1 for a network's filter, as the network pads)")
     parser.add_argument("--stride", metavar="S", type=argument("stride"), default=1, help="cells the filter moves each step (default: 1)")
     parser.add_argument("--dilation", metavar="D", type=argument("dilation"), default=1, help="spacing between kernel taps (default: 1)")
-    parser.add_argument("--bias", metavar="B", type=argument("bias"), default=0.0, help="added to every output value (default: 0)")
-    parser.add_argument("--size", metavar="N", type=argument("size"), help="grid size of generated shapes (default: 8; 16 for layer-2 filters)")
+    parser.add_argument("--bias", metavar="B", type=argument("bias"), help="added to every output value (default: 0; a network filter's own bias)")
+    parser.add_argument("--size", metavar="N", type=argument("size"), help="grid size of generated shapes (default: 8; 16 for layer-2 filters, layer2:J among them)")
     parser.add_argument("--seed", metavar="N", type=argument("seed"), default=5, help="seed for generated shapes (default: 5)")
 
 
@@ -68,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
         stride=args.stride,
         dilation=args.dilation,
         bias=args.bias,
+        weights=args.weights,
     )
 
     from tuiconv.app.app import TuiconvApp

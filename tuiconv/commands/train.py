@@ -1,4 +1,4 @@
-"""`tuiconv train`: train the two-layer network from random weights and watch its filters form.
+"""`tuiconv train`: train the two-layer network (any --filters, --kinds) from random weights and watch its filters form.
 
 With ``--headless`` it trains in the terminal with a progress bar and prints what the filters
 became; otherwise it opens the training screen.
@@ -56,15 +56,11 @@ def run(args) -> int:
         check_writable(args.out)
     if args.headless:
         return _run_headless(args)
-    if args.filters != (4, 2) or args.kinds != CLASSES:
-        raise ValueError(
-            f"the training screen shows 4 → 2 filters over rectangle,diamond for now, not "
-            f"{args.filters[0]} → {args.filters[1]} over {','.join(args.kinds)}: add --headless"
-        )
     from tuiconv.app.app import TuiconvApp
     from tuiconv.app.screens.train import TrainScreen
 
-    TuiconvApp(first_screen=lambda: TrainScreen(seed=args.seed, steps=args.steps, lr=args.lr, out=args.out)).run()
+    options = dict(seed=args.seed, steps=args.steps, lr=args.lr, out=args.out, filters=args.filters, kinds=args.kinds)
+    TuiconvApp(first_screen=lambda: TrainScreen(**options)).run()
     return 0
 
 

@@ -188,6 +188,9 @@ def _predict(params: dict, state: ViewState, answer: str) -> Outcome:
     elif of == "pooled" and state.output is not None:
         nudges.append((float(np.asarray(state.output).reshape(-1)[0]), "That is one cell of the feature map, not the pooled value of its block."))
     fallback = "multiply each cell of the window by its weight, then add them up (H for a hint)."
+    if of == "pooled":  # a pooled value is no dot product
+        keep = "take their average" if state.pool == "avg" else "keep the largest"
+        fallback = f"read the block's values in the feature map and {keep} (H for a hint)."
     return _judge_number(params, answer, right, float(params.get("tolerance", 0.01)), nudges, fallback)
 
 
@@ -273,8 +276,14 @@ def _output_size(params: dict, state: ViewState, answer: str) -> Outcome:
     for value, message in nudges:
         if _close(wrong, value, 1e-6) and not _close(value, right, 0):
             return Outcome(False, message)
+    if (p, s, d) == (0, 1, 1) and params.get("of", "output") == "output" and not params.get("with"):
+        # No padding, stride or dilation yet (the first lessons): no formula they have not met.
+        return Outcome(False, f"Not {_fmt(wrong)}: count the places the window fits, one cell at a time (H for a hint).")
+    if params.get("of", "output") == "pooled":
+        return Outcome(False, f"Not {_fmt(wrong)}: (W − F)/S + 1 again, with the feature map's width as W and the pool's size and stride as F and S.")
     numbers = "this question's numbers" if params.get("with") else "the numbers on screen"
-    return Outcome(False, f"Not {_fmt(wrong)}: put {numbers} into (W − F + 2P)/S + 1, or count the window's places.")
+    formula = "(W − F + 2P)/S + 1" if d == 1 else "(W + 2P − D(F − 1) − 1)/S + 1"
+    return Outcome(False, f"Not {_fmt(wrong)}: put {numbers} into {formula}, or count the window's places.")
 
 
 # ---------------------------------------------------------------- choice and text
@@ -356,6 +365,7 @@ STATE_FIELDS: dict[str, tuple[str, Callable[[ViewState], Any]]] = {
     "receptive_field": ("network", lambda s: s.receptive_field),
     "gallery_seen": ("network", lambda s: s.gallery_seen),
     "gallery_correct": ("network", lambda s: s.gallery_correct),
+    "wants_unit": ("network", lambda s: s.wants_unit),
     "train_step": ("train", lambda s: s.train_step),
     "accuracy": ("train", lambda s: s.accuracy),
     "loss": ("train", lambda s: s.loss),
@@ -394,17 +404,25 @@ def map_words(map_id: str) -> str:
     return map_id
 
 
+# A state check's nudge in the learner's words ("Not yet: the kernel is vertical.").
+STATE_WORDS = {"kernel_name": "the kernel", "input_name": "the input", "train_step": "training step", "pool": "pooling", "relu": "ReLU"}
+
+
 def _shown(value: Any, name: str = "") -> str:
     if name in ("position", "selected_cell") and isinstance(value, (list, tuple)) and len(value) == 2:
         return f"row {value[0]}, column {value[1]}"
     if name == "selected_map" and isinstance(value, str):
         return map_words(value)
+    if name == "wants_unit" and value is None:
+        return "not opened yet (w)"
     if isinstance(value, (list, tuple)) and len(value) == 2 and all(isinstance(v, (int, np.integer)) for v in value):
         return f"{value[0]}×{value[1]}"
     if isinstance(value, bool):
         return "on" if value else "off"
     if value is None:
-        return "not set"
+        return "off" if name == "pool" else "not set"
+    if isinstance(value, float) and abs(value - round(value)) > 1e-9 and abs(value) >= 0.01:
+        return f"{value:.2f}".rstrip("0")  # a probability or an accuracy as the screens show it: 0.92
     return _fmt(value) if isinstance(value, (int, float)) else str(value)
 
 
@@ -423,12 +441,19 @@ def _condition_holds(condition: str, current: Any, wanted: Any) -> bool:
     return current >= wanted - 1e-9 if condition == "at_least" else current <= wanted + 1e-9
 
 
+STOP_FIRST = "Playing: press p to stop the window on the cell you choose."
+
+
 def _state(params: dict, state: ViewState, answer: None) -> Outcome:
+    if state.playing and any("position" in params.get(condition, {}) for condition in CONDITIONS):
+        return Outcome(False, STOP_FIRST)
     for condition in CONDITIONS:
         for name, wanted in params.get(condition, {}).items():
             current = STATE_FIELDS[name][1](state)
             if not _condition_holds(condition, current, wanted):
-                label = name.replace("_", " ")
+                if name == "filled":
+                    return Outcome(False, f"Not yet: {_fmt(current)} cell{'' if current == 1 else 's'} filled so far.")
+                label = STATE_WORDS.get(name, name.replace("_", " "))
                 return Outcome(False, f"Not yet: {label} is {_shown(current, name)}.")
     return Outcome(True)
 
@@ -440,6 +465,8 @@ def _strongest(params: dict, state: ViewState, answer: None) -> Outcome:
     grid = _map(state, params.get("of", "output"))
     if grid is None or state.position is None:
         return Outcome(False, "")
+    if state.playing:
+        return Outcome(False, STOP_FIRST)
     negative = params.get("sign", "positive") == "negative"
     best = float(grid.min() if negative else grid.max())
     i, j = state.position
@@ -449,7 +476,7 @@ def _strongest(params: dict, state: ViewState, answer: None) -> Outcome:
     if _close(here, best, 1e-9):
         return Outcome(True)
     word = "more negative" if negative else "larger"
-    return Outcome(False, f"Not yet: here the response is {_fmt(here)}; somewhere it is {word}.")
+    return Outcome(False, f"Not yet: the output here is {_fmt(here)}; somewhere it is {word}.")
 
 
 def _filled(params: dict, state: ViewState, answer: None) -> Outcome:

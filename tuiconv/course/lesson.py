@@ -60,6 +60,7 @@ SOLUTION_KEYS: dict[str, ValueType] = {
     "answer": ValueType("a number or a text", lambda v: isinstance(v, (str, int, float)) and not isinstance(v, bool)),
     "filled": ValueType('a whole number, or "all"', lambda v: v == "all" or WHOLE.accepts(v)),
     "trained": FLAG,  # the train screen: trains all its steps
+    "wants": FLAG,  # the network screen: w on the selected map (what its unit wants to see)
 }
 DEFAULT_SUCCESS = "Well done."
 # The status line under the task shows hints, feedback and success in full, in at most
@@ -67,8 +68,9 @@ DEFAULT_SUCCESS = "Well done."
 STATUS_LINES = 3
 STATUS_COLUMNS = 78
 STATUS_COLUMNS_BESIDE_ANSWER = 51
-# The widest endings the screen adds to a success message.
+# The widest endings the screen adds to a success message, and the widest start of a task line.
 SUCCESS_ENDING = " Lesson complete! > next lesson"
+TASK_PREFIX = f"{MAX_STEPS}/{MAX_STEPS} " + "·" * MAX_STEPS + " "
 
 
 @dataclass
@@ -277,6 +279,8 @@ def _step(raw: dict, index: int, path: Path, report: _Report) -> Step | None:
 
     for key, message in lint.warnings(check, scene):
         report.warn(where + ("check",) + key, message)
+    for key, message in lint.concealment_warnings(scene):
+        report.warn(where + ("scene",) + key, message)
     if len(report.problems) > before:
         return None
     return Step(
@@ -312,6 +316,12 @@ def _check_fits(raw: dict, check: Check, where: tuple, report: _Report) -> None:
         lines = status_lines(text, width)
         if lines > STATUS_LINES:
             report.add(where + key, f"{what} takes {lines} lines at 80 columns (at most {STATUS_LINES} are shown, {width} columns wide): shorten it")
+    # The task line: "8/8 ········ " and the task (a choice's options go to the story card
+    # when they do not fit), in as many lines as the status line has.
+    task = TASK_PREFIX + str(raw.get("task", "")).strip()
+    lines = status_lines(task, STATUS_COLUMNS)
+    if lines > STATUS_LINES:
+        report.add(where + ("task",), f"the task takes {lines} lines at 80 columns (at most {STATUS_LINES} are shown above the view): shorten it, and put the rest in the narrative")
 
 
 def _check_hidden(scene: Scene, check: Check, where: tuple, report: _Report) -> None:
@@ -429,9 +439,11 @@ def scene_problems(scene: Scene) -> list[tuple[str, str]]:
     """What is impossible about a scene, as (scene key, message): names the engine does not
     know, grids of unequal rows, a stride the input cannot take, a position off the map."""
     from tuiconv.engine import kernels, shapes
+    from tuiconv.explore.network_filter import names_network_filter
 
     problems: list[tuple[str, str]] = []
     grid = kernel = None
+    network_kernel = names_network_filter(scene.kernel)  # "layer2:1": a filter of scene.weights' net
     if isinstance(scene.input, str) and not Path(scene.input).is_absolute():
         base = scene.input.lower()
         try:
@@ -449,6 +461,19 @@ def scene_problems(scene: Scene) -> list[tuple[str, str]]:
         problem = limits.RANGES["padding"].problem(scene.padding)
         if problem:
             problems.append(("padding", f"padding {problem}, or valid, same, full"))
+    weights_problem = None
+    if scene.weights is not None:
+        from tuiconv.engine.network import Network
+
+        try:  # loaded as the app loads it, so `lessons check` refuses what the app would
+            Network.load(scene.weights)
+        except InputError as error:
+            weights_problem = f"weights file {error}"
+            problems.append(("weights", weights_problem))
+    if scene.screen == "stepper" and scene.weights is not None and not network_kernel:
+        problems.append(("weights", 'weights on the stepper need kernel = "layer1:I" or "layer2:J": a filter of that network'))
+    # A network's filter reads up to 32 maps: the caps below are for grids written inline.
+    inline = not network_kernel
     if not problems:
         try:
             found = input_grid(scene)
@@ -457,22 +482,22 @@ def scene_problems(scene: Scene) -> list[tuple[str, str]]:
             problems.append(("input", f"input file {error}"))
         except ValueError as error:
             problems.append(("input", str(error)))
-        if grid is not None and (grid.shape[0] > limits.MAX_CHANNELS or max(grid.shape[1:]) > shapes.MAX_SIZE):
+        if grid is not None and inline and (grid.shape[0] > limits.MAX_CHANNELS or max(grid.shape[1:]) > shapes.MAX_SIZE):
             problems.append(("input", f"the input is {grid.shape[0]}×{grid.shape[1]}×{grid.shape[2]}: at most {limits.MAX_CHANNELS} channels of {shapes.MAX_SIZE}×{shapes.MAX_SIZE}"))
             grid = None
         if grid is not None and limits.values_problem(grid, "the input"):
             problems.append(("input", limits.values_problem(grid, "the input")))
             grid = None
-    if isinstance(scene.kernel, str) and scene.kernel.lower() not in {**kernels.LAYER1, **kernels.LAYER2}:
+    if isinstance(scene.kernel, str) and not network_kernel and scene.kernel.lower() not in {**kernels.LAYER1, **kernels.LAYER2}:
         known = [*kernels.LAYER1, *kernels.LAYER2]
         problems.append(("kernel", f'unknown kernel "{scene.kernel}"{_did_you_mean(scene.kernel, known)}; kernels: {", ".join(known)}'))
-    else:
+    elif not (network_kernel and weights_problem):  # a bad file is reported once, under weights
         try:
             found = kernel_grid(scene)
             kernel = None if found is None else found[1]
         except ValueError as error:
             problems.append(("kernel", str(error)))
-        if kernel is not None and (kernel.shape[0] > limits.MAX_CHANNELS or kernel.shape[-1] > limits.MAX_KERNEL):
+        if kernel is not None and inline and (kernel.shape[0] > limits.MAX_CHANNELS or kernel.shape[-1] > limits.MAX_KERNEL):
             problems.append(("kernel", f"the kernel is {kernel.shape[0]}×{kernel.shape[1]}×{kernel.shape[2]}: at most {limits.MAX_CHANNELS} channels of {limits.MAX_KERNEL}×{limits.MAX_KERNEL}"))
             kernel = None
         if kernel is not None and limits.values_problem(kernel, "the kernel"):
@@ -483,13 +508,6 @@ def scene_problems(scene: Scene) -> list[tuple[str, str]]:
         return problems
     if scene.pool is not None and scene.pool not in POOLS:
         problems.append(("pool", f'pool must be "max" or "avg", not "{scene.pool}"{_did_you_mean(scene.pool, POOLS)}'))
-    if scene.weights is not None:
-        from tuiconv.engine.network import Network
-
-        try:  # loaded as the app loads it, so `lessons check` refuses what the app would
-            Network.load(scene.weights)
-        except InputError as error:
-            problems.append(("weights", f"weights file {error}"))
     if problems:
         return problems
     if scene.screen == "stepper" and grid is not None and kernel is not None:
@@ -500,11 +518,13 @@ def scene_problems(scene: Scene) -> list[tuple[str, str]]:
 
 
 def _stepper_geometry(scene: Scene, grid, kernel) -> list[tuple[str, str]]:
+    from tuiconv.explore.network_filter import network_padding
+
     if kernel.shape[0] != grid.shape[0]:
         return [("kernel", f"the kernel reads {kernel.shape[0]} channel(s) but the input has {grid.shape[0]}")]
     # Blame the key the teacher most likely set last: stride, then dilation, padding, kernel.
     blame = next((k for k in ("stride", "dilation", "padding") if getattr(scene, k) is not None), "kernel")
-    padding = scene.padding if scene.padding is not None else 0
+    padding = scene.padding if scene.padding is not None else network_padding(scene.kernel)
     stride, dilation = scene.stride or 1, scene.dilation or 1
     if isinstance(padding, str):
         from tuiconv.engine.ops import resolve_padding

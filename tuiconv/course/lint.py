@@ -2,7 +2,7 @@
 
 `lessons check` lists them (the app loads the step anyway): two options a learner cannot tell
 apart, a nudge written for the right answer (it can never be shown), a state check no screen
-can ever reach, an accepted answer no keyboard types.
+can ever reach, an accepted answer no keyboard types, a concealed value a key shows anyway.
 """
 
 from __future__ import annotations
@@ -107,3 +107,26 @@ def _unreachable(params: dict) -> list[tuple[tuple, str]]:
 def _all_numbers(value: Any) -> bool:
     values = value if isinstance(value, list) else [value]
     return bool(values) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+
+
+def concealment_warnings(scene: Scene) -> list[tuple[tuple, str]]:
+    """(key path inside the scene, message) for each concealed value a key on the step's own
+    screen shows before the question is answered.
+
+    What the screens do (tests/app/test_stepper_concealment.py, test_lessons_keep_answers_hidden.py):
+    the network keeps "verdict" and "receptive-field" covered for every map, cell and gallery
+    shape; the stepper keeps "size", "formula", "uncovered" and "pooled" covered whatever the
+    learner sets (the lesson keeps pooling off while a question asks the feature map's size: it
+    would fill the whole map in), and the lesson covers a predicted cell wherever it shows
+    (app/screens/lesson.py, _guard_size and _guard_prediction). But a cell's value is
+    printed twice on the stepper, as the arithmetic panel's sum and in the feature map: covering
+    one leaves the other, which the arrows, space and p bring to every cell.
+    """
+    if scene.screen != "stepper":
+        return []
+    hidden = set(scene.conceal)
+    if "output" in hidden and "arithmetic" not in hidden:
+        return [(("conceal",), 'conceal has "output" but not "arithmetic": moving the window (arrows, space, p) prints each cell\'s value as the arithmetic panel\'s sum; conceal "arithmetic" too, or leave "output" out')]
+    if "arithmetic" in hidden and "output" not in hidden:
+        return [(("conceal",), 'conceal has "arithmetic" but not "output": the feature map shows the sum of every cell the window steps to (space, p); conceal "output" too, or leave "arithmetic" out')]
+    return []

@@ -25,7 +25,8 @@ def state_for(scene: Scene) -> ViewState:
 
 def solved_state(step: Step) -> ViewState:
     """The state after the learner does what the step's ``solution`` says, played on the session
-    the screen itself runs: the solution's scene keys set, the map filled, the training run."""
+    the screen itself runs: the solution's scene keys set, the map filled, the training run,
+    what the selected unit wants to see opened (``w``)."""
     overrides = {k: v for k, v in step.solution.items() if k in SCENE_KEYS}
     if isinstance(overrides.get("position"), list):
         overrides["position"] = tuple(overrides["position"])
@@ -34,6 +35,10 @@ def solved_state(step: Step) -> ViewState:
         if step.solution.get("trained"):
             session.train(session.target)
         return session.state()
+    if step.solution.get("wants") and step.scene.screen == "network":
+        from tuiconv.explore.wants import open_for
+
+        open_for(session)  # w: names the unit; what it wants is computed on screen, not needed here
     state = session.state()
     filled = step.solution.get("filled", 0)
     if filled == "all" and state.output is not None:

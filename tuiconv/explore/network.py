@@ -127,6 +127,8 @@ class NetworkSession:
         self.inspecting = False  # looking inside the unit (its slices and their sums)
         # What a lesson's question keeps covered until it is answered (Scene.conceal).
         self.concealed: frozenset[str] = frozenset()
+        # The unit whose "what it wants to see" screen the learner opened last (explore/wants.py).
+        self.wants_unit: str | None = None
         # How the overview maps are drawn: pixel for pixel, or one cell per block (fit_overview).
         self.overview = Overview()
         self._recompute()
@@ -293,6 +295,7 @@ class NetworkSession:
         elif scene.position is not None:
             self.select(self.selected, tuple(scene.position))
         self.inspecting = False
+        self.wants_unit = None
         self.concealed = frozenset(scene.conceal)
         if "verdict" in self.concealed and scene.select is None and self.layer == "conv2":
             self.select("input")  # the winning detector, selected, would name the verdict
@@ -325,6 +328,7 @@ class NetworkSession:
             gallery_seen=g.seen if g else 0,
             gallery_correct=g.correct if g else 0,
             accuracy=g.accuracy if g else None,
+            wants_unit=self.wants_unit,
             extra={
                 "maxima": tuple(float(v) for v in self.forward.maxima),
                 "logits": self.logits,

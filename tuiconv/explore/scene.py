@@ -54,7 +54,9 @@ class Scene:
     pool_stride: int | None = _key(WHOLE, STEPPER)
     # stepper: output cell the filter starts at; network: the selected cell of ``select``
     position: tuple[int, int] | None = _key(CELL, STEPPER + NETWORK)
-    weights: str | None = _key(TEXT, NETWORK)  # an .npz of learned weights
+    # An .npz of learned weights: the network screen's net; on the stepper, the net whose filter
+    # ``kernel = "layer1:I"`` or ``"layer2:J"`` names (without it, the hand-designed net's).
+    weights: str | None = _key(TEXT, STEPPER + NETWORK)
     select: str | None = _key(TEXT, NETWORK)  # a map to select, e.g. "conv2:0", "conv1:2", "pool:1"
     lr: float | None = _key(NUMBER, TRAIN)
     steps: int | None = _key(WHOLE, TRAIN)
@@ -104,6 +106,9 @@ class ViewState:
     position: tuple[int, int] | None = None  # current output cell (i, j)
     output: np.ndarray | None = None  # (H2, W2): the whole feature map (relu applied if on)
     filled: int = 0  # output cells the learner has stepped through so far
+    # The window steps by itself (the stepper's p): a cell it passes on the way is not one the
+    # learner chose, so a check on where the window is waits until it is stopped.
+    playing: bool = False
     relu: bool = False
     pool: str | None = None
     pool_size: int = 2
@@ -118,6 +123,7 @@ class ViewState:
     receptive_field: int | None = None  # input pixels the selected cell can see (side of the square)
     gallery_seen: int = 0
     gallery_correct: int = 0
+    wants_unit: str | None = None  # the unit whose "what it wants to see" the learner opened (w), e.g. "layer2:0"
     # train
     train_step: int = 0
     accuracy: float | None = None
@@ -201,10 +207,13 @@ def input_grid(scene: Scene) -> tuple[str, np.ndarray] | None:
     what is wrong when it names no shape, file or valid grid.
     """
     from tuiconv.engine import shapes
+    from tuiconv.explore.network_filter import names_network_filter
 
     value = scene.input
     if value is None:
         return None
+    if names_network_filter(scene.kernel):
+        return _network_input(scene)
     if isinstance(value, str):
         if shapes.names_a_file(value):
             name, image = Path(value).name, shapes.load_shape(value)
@@ -220,6 +229,27 @@ def input_grid(scene: Scene) -> tuple[str, np.ndarray] | None:
     return "drawn", grid if grid.ndim == 3 else grid[None]
 
 
+def _network_input(scene: Scene) -> tuple[str, np.ndarray]:
+    """What a network filter (``kernel = "layer2:1"``) reads of the scene's shape: its layer's input."""
+    from tuiconv.engine import shapes
+    from tuiconv.explore.network_filter import parse_network_filter
+
+    if not isinstance(scene.input, str):
+        raise ValueError(f"kernel {scene.kernel} reads a shape (a name or a file) as the network does, not an inline grid")
+    found = _found_network_filter(scene, parse_network_filter)
+    name, shape = shapes.resolve_input(scene.input, scene.size or (16 if found.layer == 2 else 8), scene.seed or 0)
+    return name, found.input_for(shape)[0]
+
+
+def _found_network_filter(scene: Scene, parse):
+    from tuiconv.errors import InputError
+
+    try:
+        return parse(str(scene.kernel), scene.weights)
+    except InputError as error:
+        raise ValueError(f"weights file {error}") from None
+
+
 def _kernel_channels(scene: Scene) -> int:
     try:
         found = kernel_grid(scene)
@@ -231,10 +261,14 @@ def _kernel_channels(scene: Scene) -> int:
 def kernel_grid(scene: Scene) -> tuple[str | None, np.ndarray] | None:
     """(library name or None, (C, F, F) array) of the scene's kernel, or None for the default."""
     from tuiconv.engine import kernels
+    from tuiconv.explore.network_filter import names_network_filter, parse_network_filter
 
     value = scene.kernel
     if value is None:
         return None
+    if names_network_filter(value):
+        found = _found_network_filter(scene, parse_network_filter)
+        return found.name, found.kernel
     if isinstance(value, str):
         grid = kernels.kernel(value)
         return value.lower(), grid if grid.ndim == 3 else grid[None]

@@ -29,6 +29,7 @@ from tuiconv.engine import (
 )
 from tuiconv import limits
 from tuiconv.engine import shapes
+from tuiconv.explore.network_filter import NetworkFilter, names_network_filter, parse_network_filter
 from tuiconv.explore.scene import Scene, ViewState, input_grid, kernel_grid, work_in_words
 
 _REVISIONS = itertools.count(1)  # StepperSession.revision: no two set-ups share one
@@ -104,6 +105,9 @@ class StepperSession:
     # The one-channel shape a layer-2 input's edge maps were computed from (None otherwise):
     # a layer-1 kernel chosen later reads this same shape again, drawn edits and all.
     shape: np.ndarray | None = None
+    # The network filter (layer1:I, layer2:J) being stepped, or None for a library kernel: a new
+    # shape is then read as that network reads it (its own layer-1 maps, not the edge maps).
+    network: NetworkFilter | None = field(default=None, repr=False, compare=False)
     # Names the set-up (not the position), uniquely across sessions: a view hands its widgets
     # the input, kernel, scales and titles again only when it changes.
     revision: int = field(default=0, repr=False, compare=False)
@@ -132,16 +136,26 @@ class StepperSession:
         *,
         size: int | None = None,
         seed: int = DEFAULT_SEED,
-        padding: int | str = 0,
+        padding: int | str | None = None,
         stride: int = 1,
         dilation: int = 1,
-        bias: float = 0.0,
+        bias: float | None = None,
+        weights: str | None = None,
     ) -> "StepperSession":
         """A session from command-line style specs: a shape name or file, a kernel name.
 
         A layer-2 kernel (rectangle, diamond) reads the four edge maps, so its input is the
         network's pooled layer-1 maps of the shape (the same numbers the network screen shows).
+        ``layer1:I``/``layer2:J`` steps a filter of the net in ``weights`` (None: the
+        hand-designed net) over what that layer reads, with its bias, padding and ReLU.
         """
+        if names_network_filter(kernel_spec):
+            found = parse_network_filter(kernel_spec, weights)
+            session = cls.for_network_filter(found, input_spec, size=size, seed=seed, bias=bias)
+            session.set_geometry(padding=found.padding if padding is None else padding, stride=stride, dilation=dilation)
+            return session
+        if weights is not None:
+            raise ValueError(f"--weights needs --filter layer1:I or layer2:J (a filter of that network), not {kernel_spec or DEFAULT_KERNEL!r}")
         kernel_name = (kernel_spec or DEFAULT_KERNEL).strip().lower()
         weights = kernels.kernel(kernel_name)
         layer2 = weights.ndim == 3
@@ -152,14 +166,55 @@ class StepperSession:
             input_name=name,
             kernel_name=kernel_name,
             channel_names=channel_names,
-            bias=checked_bias(bias),
+            bias=checked_bias(bias or 0.0),
             padding=0,
             stride=stride,
             dilation=dilation,
             shape=shape if layer2 else None,
         )
-        session.set_geometry(padding=padding)
+        session.set_geometry(padding=0 if padding is None else padding)
         return session
+
+    @classmethod
+    def for_network_filter(
+        cls, found: NetworkFilter, input_spec: str | None = None, *, size: int | None = None, seed: int = DEFAULT_SEED, bias: float | None = None
+    ) -> "StepperSession":
+        """Step ``found`` over what its layer reads when the network sees the shape: the shape
+        itself (layer 1) or its K1 pooled layer-1 maps (layer 2); the net's padding, bias, ReLU.
+
+        A generated shape is 16×16 for layer 2 (8×8 maps, as the network sees its shapes) and
+        8×8 for layer 1, so the shape and its map fit 80×24 side by side as any stepper input.
+        """
+        default_size = 16 if found.layer == 2 else DEFAULT_SIZE
+        name, shape = shapes.resolve_input(input_spec or DEFAULT_INPUT, size or default_size, seed)
+        image, names = found.input_for(shape)
+        session = cls(
+            input=image,
+            kernel=found.kernel,
+            input_name=name if found.layer == 1 else f"{name} → layer-1 maps",
+            kernel_name=found.name,
+            channel_names=names,
+            bias=found.bias if bias is None else checked_bias(bias),
+            padding=found.padding,
+            relu=True,  # as the network: every conv layer is followed by ReLU
+            shape=shape if found.layer == 2 else None,
+            network=found,
+        )
+        return session
+
+    def input_from(self, spec: str) -> tuple[str, np.ndarray, list[str], np.ndarray | None]:
+        """(name, input, channel names, shape) of a shape name or file, read as this kernel
+        reads it: a network filter's own layer-1 maps, a layer-2 kernel's four edge maps, or the
+        grid itself. InputError/ValueError (one line) when it names no shape."""
+        if self.network is not None:
+            name, shape = shapes.resolve_input(spec, 16 if self.network.layer == 2 else DEFAULT_SIZE, 0)
+            image, names = self.network.input_for(shape)
+            if self.network.layer == 1:
+                return name, image, names, None
+            return f"{name} → layer-1 maps", image, names, shape
+        layer2 = self.kernel.shape[0] > 1
+        name, image, names, shape = load_input(spec, None, 0, edge_maps=layer2)
+        return name, image, names, shape if layer2 else None
 
     @classmethod
     def from_scene(cls, scene: Scene) -> StepperSession:
@@ -168,7 +223,10 @@ class StepperSession:
         The input and kernel are read by the course's own ``input_grid``/``kernel_grid``, so the
         view shows exactly the grids a lesson was validated against. One addition: a layer-2 kernel
         (several channels) over a shape name reads that shape's four edge maps, as in the network.
+        A network filter (``kernel = "layer2:1"``, ``weights`` a file) reads that network's maps.
         """
+        if names_network_filter(scene.kernel):
+            return cls._network_filter_from_scene(scene)
         kernel_name: str | None = "vertical"
         weights = kernels.kernel("vertical")[None]
         found_kernel = kernel_grid(scene)
@@ -199,6 +257,26 @@ class StepperSession:
             stride=scene.stride or 1,
             dilation=scene.dilation or 1,
         )
+        if scene.pool:
+            session.set_pool(scene.pool, scene.pool_size or 2, scene.pool_stride)
+        if scene.position is not None:
+            session.move_to(*scene.position)
+        session.concealed = frozenset(scene.conceal or ())
+        return session
+
+    @classmethod
+    def _network_filter_from_scene(cls, scene: Scene) -> StepperSession:
+        if scene.input is not None and not isinstance(scene.input, str):
+            raise ValueError(f"kernel {scene.kernel} reads a shape (a name or a file) as the network does, not an inline grid")
+        found = parse_network_filter(str(scene.kernel), scene.weights)
+        session = cls.for_network_filter(found, scene.input, size=scene.size, seed=scene.seed or 0, bias=scene.bias)
+        session.set_geometry(
+            padding=found.padding if scene.padding is None else scene.padding,
+            stride=scene.stride or 1,
+            dilation=scene.dilation or 1,
+        )
+        if scene.relu is False:
+            session.set_relu(False)
         if scene.pool:
             session.set_pool(scene.pool, scene.pool_size or 2, scene.pool_stride)
         if scene.position is not None:
@@ -396,6 +474,10 @@ class StepperSession:
         )
         self.reached = max(self.reached, self.index + 1)
 
+    def show_channel(self, delta: int) -> None:
+        """Show the channel ``delta`` on (wrapping round): its window, slice and products."""
+        self.channel = (self.channel + delta) % self.input.shape[0]
+
     def step_forward(self) -> bool:
         """Move to the next output cell in reading order; False at the last one."""
         if self.index + 1 >= self.steps:
@@ -534,18 +616,26 @@ class StepperSession:
         notes = []
         if self.bias:
             notes.append(f"bias back to {name}'s own, 0")
-        if wants == self.input.shape[0] or (wants == 1 and self.shape is None):
-            image, label, names, shape = self.input, self.input_name, self.channel_names, self.shape
+        current, current_name, current_shape, current_names = self.input, self.input_name, self.shape, self.channel_names
+        if self.network is not None and self.network.layer == 2:
+            # A network's layer-1 maps are not the library's edge maps: start again from the
+            # shape they were computed from (edits drawn on the maps are not carried back).
+            current_name = current_name.removesuffix(" (drawn)").removesuffix(" → layer-1 maps")
+            current, current_shape, current_names = self.shape[None], None, [""]
+            if wants == 1:
+                notes.append(f"{name} reads one grid: the {current_name} itself, not its {self.input.shape[0]} layer-1 maps")
+        if wants == current.shape[0] or (wants == 1 and current_shape is None):
+            image, label, names, shape = current, current_name, current_names, current_shape
         elif wants == 1:
-            image, shape, names = self.shape[None], None, [""]
+            image, shape, names = current_shape[None], None, [""]
             # Edits drawn on the edge maps are not carried back to the shape they came from.
-            label = self.input_name.removesuffix(" (drawn)").removesuffix(" → edge maps")
-            notes.append(f"{name} reads one grid: the {label} itself, not its {self.input.shape[0]} edge maps")
+            label = current_name.removesuffix(" (drawn)").removesuffix(" → edge maps")
+            notes.append(f"{name} reads one grid: the {label} itself, not its {current.shape[0]} edge maps")
         else:
-            if self.input.shape[0] != 1:
-                raise ValueError(f"kernel {name} reads {wants} edge maps; this input has {self.input.shape[0]} channels")
-            shape = self.input[0]
-            image, label, names = edge_maps_of(shape), f"{self.input_name} → edge maps", list(kernels.EDGE_KERNELS)
+            if current.shape[0] != 1:
+                raise ValueError(f"kernel {name} reads {wants} edge maps; this input has {current.shape[0]} channels")
+            shape = current[0]
+            image, label, names = edge_maps_of(shape), f"{current_name} → edge maps", list(kernels.EDGE_KERNELS)
         stack = _as_stack(weights, "kernel")
         if stack.shape[0] == 1 and image.shape[0] > 1:
             stack = np.repeat(stack, image.shape[0], axis=0)
@@ -565,12 +655,31 @@ class StepperSession:
         self.input, self.input_name, self.channel_names, self.shape = image, label, names, shape
         self.channel = min(self.channel, image.shape[0] - 1)
         self.kernel, self.kernel_name, self.bias = stack, name, 0.0
+        self.network = None
         self.hand_made -= {"kernel", "bias"}
         if image is not self.input:
             self.hand_made.discard("drawing")
         self.padding, self.stride, self.dilation = padding, stride, dilation
         self._recompute()
         return "; ".join(notes) or None
+
+    def choose_network_filter(self, name: str) -> None:
+        """Another filter ("layer2:3", "layer1:0") of the network being stepped, over the same
+        shape, with its own bias, the network's padding and ReLU; ValueError if there is none."""
+        if self.network is None:
+            raise ValueError(f"{name} is a filter of a network: start with --filter layer2:J (and --weights FILE)")
+        found = self.network.other(name)
+        shape = self.shape if self.network.layer == 2 else self.input[0]
+        label = self.input_name.removesuffix(" → layer-1 maps")
+        image, names = found.input_for(shape)
+        self.input, self.channel_names = image, names
+        self.input_name = label if found.layer == 1 else f"{label} → layer-1 maps"
+        self.shape = np.array(shape) if found.layer == 2 else None
+        self.kernel, self.kernel_name, self.bias, self.network = found.kernel, found.name, found.bias, found
+        self.channel = min(self.channel, image.shape[0] - 1)
+        self.padding, self.stride, self.dilation, self.relu = found.padding, 1, 1, True
+        self.hand_made -= {"kernel", "bias"}
+        self._recompute()
 
     def set_weight(self, channel: int, row: int, col: int, value: float) -> None:
         weights = self.kernel.copy()

@@ -40,6 +40,7 @@ WIDE = 124  # columns from which the story stays beside the view (the stepper ne
 # While the answer box has the keys, the lesson's keys still work (they are never part of a
 # number or an option); escape gives the keys back to the view.
 ANSWER_WORDS = "enter checks · H hint · x story · esc: view keys"  # fits 51 columns: one line
+POOL_WAITS = "Pooling (m) waits until you answer: it would fill in the whole feature map, and show its size."
 TEXT_ANSWER_WORDS = "enter checks · esc: view keys, then x story, H hint"
 # Keys the answer box hands to the lesson: an answer never contains them. A letter is handed
 # over only as the first key in an empty box, when no accepted answer starts with it ("4x4"
@@ -94,7 +95,7 @@ class StoryCard(ModalScreen[None]):
             yield Static(Text(self.heading), id="story-title")
             with VerticalScroll():
                 yield Markdown(self.step.narrative, id="story-narrative")
-            yield Static(Text("▶ " + self.step.task), id="story-task")
+            yield Static(inline_markdown("▶ " + self.step.task), id="story-task")  # as the task line shows it
             if self.step.check.options:
                 yield Static(options_text(self.step), id="story-options")
             yield Static("enter: try it   x: this story again   H: a hint", id="story-keys")
@@ -133,6 +134,7 @@ class LessonScreen(ViewHost, Screen):
         self.hints_shown = 0
         self.title = lesson.title
         self._save_warned = False
+        self._opened: tuple | None = None  # what the view held when the step opened (_signature)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -223,7 +225,7 @@ class LessonScreen(ViewHost, Screen):
         elif question:
             self._say(TEXT_ANSWER_WORDS if answer.words else ANSWER_WORDS)
         else:
-            self._check_state()
+            self._check_state(opening=True)
         if story and not self.has_class("-wide"):
             self.action_story()
         else:
@@ -276,20 +278,41 @@ class LessonScreen(ViewHost, Screen):
 
     def _guard_prediction(self) -> None:
         """A predict step not yet answered: while the window sits on the cell to predict, its
-        arithmetic and the feature map's values stay covered, so moving there is no way round
-        the question; moving away gives back what the scene shows."""
+        arithmetic stays covered, and while the feature map would show that cell's value (the
+        window is on it or went past it, or pooling shows the whole map) its values do, so
+        moving or playing there is no way round the question; stepping back before the cell
+        gives back what the scene shows."""
         check, view = self.step.check, self.view
         session = getattr(view, "session", None)
         if check.kind != "predict" or check.params.get("of") == "pooled" or self.done or not hasattr(session, "position"):
             return
         at = check.params.get("at")
         at = None if at is None else (int(at[0]), int(at[1]))  # without one, the window itself: its scene conceals
-        on_it = at is not None and tuple(session.position) == at
         base = frozenset(self.step.scene.conceal)
-        wanted = base | {"arithmetic", "output"} if on_it else base
+        wanted = base
+        if at is not None:
+            if tuple(session.position) == at:
+                wanted |= {"arithmetic"}
+            if _shows_cell(session, at):
+                wanted |= {"output"}
         if session.concealed != wanted:
             session.concealed = wanted
             view.show_revealed()
+
+    def _guard_size(self) -> bool:
+        """A question on the feature map's size not yet answered, on a scene without pooling:
+        pooling would fill the whole map in at once (its cells could be counted), so m waits
+        for the answer. True when it turned pooling back off."""
+        check, scene, view = self.step.check, self.step.scene, self.view
+        session = getattr(view, "session", None)
+        if check.kind != "output-size" or check.params.get("of") == "pooled" or self.done:
+            return False
+        if "size" not in scene.conceal or scene.pool is not None or getattr(session, "pool", None) is None:
+            return False
+        session.set_pool(None)
+        view.update_view(changed=False)
+        self._say(POOL_WAITS)
+        return True
 
     def _next_words(self) -> str:
         if self.number < len(self.lesson.steps):
@@ -304,17 +327,24 @@ class LessonScreen(ViewHost, Screen):
 
     def _state(self) -> ViewState | None:
         view = self.view
-        return None if view is None else view.state()
+        return None if view is None else replace(view.state(), playing=view.playing)
 
-    def _check_state(self) -> None:
+    def _check_state(self, opening: bool = False) -> None:
+        """Judge a do step; a step just opened says which keys help, not "Not yet" to a learner
+        who has not done anything yet: the nudges start with their first change (the view's own
+        Changed after the scene is set up, which may come later, changes nothing)."""
         state = self._state()
         if state is None or self.step.check.is_question or self.done:
             return
         outcome = evaluate(self.step.check, state)
         if outcome.passed:
             self._complete()
-        else:
-            self._say(outcome.message or KEYS_WORDS)
+            return
+        seen = _signature(state)
+        if opening:
+            self._opened = seen
+        untouched = seen == self._opened
+        self._say(KEYS_WORDS if untouched else outcome.message or KEYS_WORDS)
 
     def _complete(self) -> None:
         was_completed = self.store.lesson(self.lesson.id, len(self.lesson.steps)).completed
@@ -329,6 +359,8 @@ class LessonScreen(ViewHost, Screen):
             self._focus_work()
 
     def on_explorer_view_changed(self, event: ExplorerView.Changed) -> None:
+        if self._guard_size():
+            return
         self._guard_prediction()
         self._check_state()
 
@@ -435,6 +467,30 @@ class LessonScreen(ViewHost, Screen):
             if not self._save_warned:
                 self._save_warned = True
                 self.notify(f"progress not saved: {error}", severity="warning", timeout=8, markup=False)
+
+
+def _signature(state: ViewState) -> tuple:
+    """Everything a state holds, comparable: has the learner changed anything since the step opened?"""
+    import numpy as np
+
+    parts = []
+    for name in state.__dataclass_fields__:
+        value = getattr(state, name)
+        if isinstance(value, np.ndarray):
+            value = (value.shape, value.tobytes())
+        elif isinstance(value, dict):
+            value = repr(sorted(value.items(), key=lambda item: str(item[0])))
+        parts.append(value)
+    return tuple(parts)
+
+
+def _shows_cell(session, at: tuple[int, int]) -> bool:
+    """Whether the stepper's feature map has the value of cell ``at`` on it (NaN until filled)."""
+    import math
+
+    shown = session.shown_output()
+    inside = 0 <= at[0] < shown.shape[0] and 0 <= at[1] < shown.shape[1]
+    return inside and not math.isnan(float(shown[at]))
 
 
 def options_text(step: Step) -> Text:

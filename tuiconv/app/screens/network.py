@@ -153,6 +153,7 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
         Binding("tab", "cycle(1)", "next map", tooltip="next map (while inspecting: next weight slice)"),
         Binding("shift+tab", "cycle(-1)", "previous map (or weight slice)", show=False),
         Binding("enter", "inspect", "look inside"),
+        Binding("w", "wants", "wants", show=False, tooltip="what the selected map's unit wants to see: its preferred input and top patches"),
         Binding("escape", "leave", "leave the inspector (else: back)", show=False),
         Binding("n", "next_shape(1)", "next shape"),
         Binding("N", "next_shape(-1)", "previous shape", show=False),
@@ -734,6 +735,19 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
             self._set_inspecting(True)
         self.message_line = ""
         self._changed()
+
+    def action_wants(self) -> None:
+        """w: the selected map's unit (a pooled map's is its layer-1 filter), on its own screen."""
+        from tuiconv.app.screens.wants import WantsScreen
+        from tuiconv.explore.wants import open_for
+
+        try:
+            wants = open_for(self.session)
+        except ValueError as error:  # the input map: no unit behind it
+            self._say(escape(str(error)))
+            return
+        self.announce_change()  # a lesson step may ask for it to be opened
+        self.app.push_screen(WantsScreen(wants))
 
     def action_leave(self) -> None:
         if self.session.inspecting:

@@ -30,7 +30,6 @@ from tuiconv.explore.stepper import (
     POOL_MODES,
     POOL_SIZES,
     StepperSession,
-    load_input,
 )
 from tuiconv.app.widgets.arithmetic import ArithmeticPanel, FormulaPanel, format_exact
 from tuiconv.app.widgets.editable import CanvasGrid, KernelGrid
@@ -42,6 +41,7 @@ from tuiconv.app.textual_patches import KeepsLines, KeptHorizontal, KeptVertical
 from tuiconv.engine import kernels, load_scipy, shapes
 from tuiconv.errors import InputError
 
+from tuiconv.explore.network_filter import names_network_filter
 from tuiconv.explore.scene import Scene
 
 # Seconds per step while playing, slowest first.
@@ -82,7 +82,10 @@ class StepperView(ExplorerView, KeepsLines, Vertical):
         Binding("f", "choose_kernel", "kernel", tooltip="choose the kernel (filter) from the library"),
         Binding("e", "edit_kernel", "edit kernel", show=False, tooltip="edit kernel: focus the kernel to change its weights"),
         Binding("n", "draw", "draw on input", show=False, tooltip="draw on input: focus the input to flip cells"),
-        Binding("c", "channel", "next channel", show=False, tooltip="next channel of a several-channel input"),
+        Binding("c", "channel(1)", "next channel", show=False, tooltip="next channel of a several-channel input"),
+        Binding("C", "channel(-1)", "previous channel", show=False, tooltip="previous channel"),
+        Binding("right_square_bracket", "channel(8)", "8 channels on", show=False, key_display="]", tooltip="eight channels on: the next page of channel sums"),
+        Binding("left_square_bracket", "channel(-8)", "8 channels back", show=False, key_display="[", tooltip="eight channels back: the previous page of channel sums"),
         Binding("escape", "leave_grid", "back to the feature map", show=False, tooltip="leave drawing or editing: back to the feature map"),
     ]
 
@@ -480,12 +483,12 @@ class StepperView(ExplorerView, KeepsLines, Vertical):
         current = order.index(s.pool_stride) if s.pool_stride in order else 0
         self._apply(s.set_pool, s.pool or "max", None, order[(current + 1) % len(order)])
 
-    def action_channel(self) -> None:
+    def action_channel(self, delta: int = 1) -> None:
         s = self.session
         if s.input.shape[0] == 1:
             self.say("This input has one channel.")
             return
-        s.channel = (s.channel + 1) % s.input.shape[0]
+        s.show_channel(delta)
         self.update_view()
 
     def action_leave_grid(self) -> None:
@@ -516,19 +519,21 @@ class StepperView(ExplorerView, KeepsLines, Vertical):
     def _input_chosen(self, spec: str | None) -> None:
         if spec is None:
             return
-        layer2 = self.session.kernel.shape[0] > 1
         try:
-            name, image, names, shape = load_input(spec, None, 0, edge_maps=layer2)
+            name, image, names, shape = self.session.input_from(spec)
         except (InputError, ValueError, OSError) as error:  # one line, never a crash
             self.say(_one_line(error))
             return
-        self._apply(self.session.set_input, name, image, names, shape if layer2 else None)
+        self._apply(self.session.set_input, name, image, names, shape)
 
     def action_choose_kernel(self) -> None:
         from tuiconv.app.widgets.picker import Picker
 
         options = [(name, f"{name:<13} {kernels.describe(name)}") for name in kernels.LAYER1]
         options += [(name, f"{name:<13} {kernels.describe(name)} (reads 4 edge maps)") for name in kernels.LAYER2]
+        network = self.session.network
+        if network is not None:  # the other filters of the network being stepped
+            options += [(name, f"{name:<13} a filter of {network.source}") for name in network.names()]
         self.app.push_screen(Picker("Kernel", options, current=self.session.kernel_name), self._kernel_chosen)
 
     def _kernel_chosen(self, name: str | None) -> None:
@@ -536,7 +541,11 @@ class StepperView(ExplorerView, KeepsLines, Vertical):
             return
         # The learner's own input stays (a layer-2 kernel reads its edge maps); the bias resets.
         try:
-            note = self.session.choose_kernel(name)
+            if names_network_filter(name):
+                self.session.choose_network_filter(name)
+                note = None
+            else:
+                note = self.session.choose_kernel(name)
         except ValueError as error:
             self.say(str(error))
             return
@@ -618,6 +627,7 @@ class StepperView(ExplorerView, KeepsLines, Vertical):
             ("Edit kernel weights", "change the weights cell by cell", self.action_edit_kernel),
             ("Draw on the input", "flip input cells between 0 and 1", self.action_draw),
             ("Next channel", "show another input channel", self.action_channel),
+            ("Previous channel", "show the channel before", lambda: self.action_channel(-1)),
         ]
         for title, help_text, callback in entries:
             yield SystemCommand(f"Stepper: {title}", help_text, callback)

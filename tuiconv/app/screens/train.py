@@ -3,17 +3,22 @@
 ``TrainView`` is the whole trainer: the four layer-1 filters as they change, under each the
 named edge detector it most resembles and their cosine similarity, the two layer-2 filters (one
 3×3 slice per layer-1 map), loss and accuracy curves, and keys to pause, step, change speed,
-learning rate and seed. ``TrainScreen`` hosts it with a footer; the lesson screen hosts the same
-view (``apply_scene(scene)`` / ``state()``, see ``tuiconv.explore.scene``).
+learning rate and seed. A network whose filters do not all fit (``--filters 32,32``, more
+kinds) is shown in pages instead (``train_pages.py``). ``TrainScreen`` hosts it with a footer;
+the lesson screen hosts the same view (``apply_scene(scene)`` / ``state()``, see
+``tuiconv.explore.scene``).
 
-Training runs on a timer in small batches of steps, so keys are answered between batches and
-the screen never freezes. Every number comes from the engine (``engine.train``,
-``engine.learned``); this module only arranges them.
+Training runs on a timer; each tick trains for at most TICK_BUDGET seconds (as many steps as
+are due and fit: one step of a 32 → 32 net takes ten times the default's) and runs a slice of
+a held-out check, so keys are answered between ticks and the screen never freezes. Every
+number comes from the engine (``engine.train``, ``engine.learned``); this module only arranges
+them.
 """
 
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Iterable
 
 from rich.text import Text
@@ -26,6 +31,7 @@ from textual.widgets import Footer, Sparkline, Static
 from tuiconv.app.screens.confirm import AsksBeforeLeaving
 from tuiconv.app.styles import tcss
 from tuiconv.app.palette import Scale
+from tuiconv.app.screens.train_pages import PagedFilters, kinds_table
 from tuiconv.app.views.base import ExplorerView
 from tuiconv.app.widgets.grid import Grid
 from tuiconv.engine.learned import WEAK_MATCH, FilterMatch
@@ -39,14 +45,22 @@ from tuiconv.explore.train import TrainingSession
 SPEEDS = (1, 5, 20, 50, 200)
 DEFAULT_SPEED = 2
 TICK = 0.05  # seconds between ticks: 20 redraws a second at most
-FILTERS = 4
+# Seconds of work (training, a slice of a held-out check) a tick may do; the rest of the tick
+# is left for keys and drawing. A tick does at least one step, and one slice of a check.
+TICK_BUDGET = 0.03
 
 
-# `e` trains the rest at once when it is this few steps (a second or so); more run on the timer,
-# as many steps per tick as fit in RUSH_BUDGET seconds, so the screen keeps answering keys.
+# `e` trains the rest at once when it is this few steps of the default network (a second or so;
+# fewer of a larger one, by ``TrainingSession.step_cost``); more run on the timer, as many steps
+# per tick as fit in RUSH_BUDGET seconds, so the screen keeps answering keys.
 FINISH_AT_ONCE = 500
 RUSH_BUDGET = 0.04
 RUSH_REDRAW = 0.3
+RUSH_CHUNK = 10  # steps trained between looks at the clock while rushing
+# The status line says how many steps a second training reaches, over the last RATE_TICKS
+# ticks, when that is below SLOWER_THAN of the speed asked for (a large net on a busy machine).
+RATE_TICKS = 20
+SLOWER_THAN = 0.8
 
 
 class _Body(VerticalScroll, inherit_bindings=False):
@@ -72,6 +86,11 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
         Binding("s", "seed(1)", "new seed", tooltip="next seed: new random weights and shapes, from step 0"),
         Binding("S", "seed(-1)", "previous seed", show=False, tooltip="previous seed, from step 0"),
         Binding("r", "restart", "restart", show=False, tooltip="restart from the same random weights"),
+        # Only when the filters do not all fit (check_action); the headings name the keys.
+        Binding("right,l,pagedown", "page(1)", "next filters", show=False, tooltip="the next page of layer-1 filters (when they do not all fit)"),
+        Binding("left,h,pageup", "page(-1)", "previous filters", show=False, tooltip="the previous page of layer-1 filters"),
+        Binding("down,j", "unit(1)", "next layer-2 filter", show=False, tooltip="the next layer-2 filter's slices (when they do not all fit)"),
+        Binding("up,k", "unit(-1)", "previous layer-2 filter", show=False, tooltip="the previous layer-2 filter's slices"),
     ]
 
     def __init__(
@@ -81,53 +100,70 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
         lr: float = DEFAULT_LR,
         *,
         out: str | None = None,
+        filters: tuple[int, int] | None = None,
+        kinds: tuple[str, ...] = CLASSES,
         autoplay: bool = True,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.session = TrainingSession(seed, steps, lr, out=out)
+        self.session = TrainingSession(seed, steps, lr, out=out, filters=filters, kinds=kinds)
         self.session.playing = autoplay
         self._speed = DEFAULT_SPEED
         self._credit = 0.0
         self._last_drawn = 0.0
+        self._step_seconds = 0.001  # how long a step took lately: how many fit in a tick
+        self._progress: deque[tuple[float, int]] = deque(maxlen=RATE_TICKS)  # (time, steps) of the last ticks
         self._timer = None
         self._matches: list[FilterMatch] = []  # the filters' closest detectors, as last drawn
         self._wide_filters = True  # room for "cos " before each similarity
 
     # -- layout ---------------------------------------------------------------------------
 
+    @property
+    def paged(self) -> bool:
+        return self.session.paged
+
     def compose(self) -> ComposeResult:
         yield Static("", id="train-status")
         with _Body(id="train-body"):
-            yield from self._compose_body()
+            if self.paged:
+                yield PagedFilters(self.session, id="train-pages")
+                yield from self._compose_curves()
+                yield Static("", id="train-kinds")
+                yield Static("", id="train-message")
+            else:
+                yield from self._compose_body()
 
     def _compose_body(self) -> ComposeResult:
         yield Static("layer 1: filters, and the named detector each resembles", classes="heading")
         with Horizontal(id="train-layer1"):
-            for k in range(FILTERS):
+            for k in range(self.session.filters[0]):
                 with Vertical(classes="filter"):
                     yield Grid(mode="numbers", cell_width=5, title=f"filter {k}", focusable=False, id=f"train-w1-{k}")
                     yield Grid(mode="numbers", cell_width=5, title="≈", focusable=False, id=f"train-like-{k}")
                     yield Static("", classes="cosine", id=f"train-cos-{k}")
         yield Static("layer 2: a 3×3 slice per layer-1 map, and the sum of its weights", classes="heading")
         with Horizontal(id="train-layer2"):
-            for k, name in enumerate(CLASSES):
+            for k, name in enumerate(self.session.kinds):
                 with Vertical(classes="detector"):
                     yield Static(f"filter {k}: untrained", classes="role", id=f"train-role-{k}")
                     with Horizontal(classes="slices"):
-                        for c in range(FILTERS):
+                        for c in range(self.session.filters[0]):
                             with Vertical(classes="slice"):
                                 yield Grid(mode="shade", cell_width=2, title=f"map{c}", focusable=False, id=f"train-w2-{k}-{c}")
                                 yield Static("", classes="weight-sum", id=f"train-sum-{k}-{c}")
+        yield from self._compose_curves()
+        yield Static("", id="train-message")
+
+    def _compose_curves(self) -> ComposeResult:
         # Both curves on one line: under a lesson's task and status lines, 80×24 has no spare one.
         with Horizontal(classes="curve"):
             yield Static("", id="train-loss-label")
             yield Sparkline([], id="train-loss")
             yield Static("", id="train-accuracy-label")
             yield Sparkline([], id="train-accuracy")
-        yield Static("", id="train-message")
 
     def on_mount(self) -> None:
         # Keys go to the view; the body only scrolls when the terminal is short (under a lesson).
@@ -143,8 +179,15 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
 
     def _fit_cells(self) -> None:
         """Cells as wide as the terminal allows: layer-1 numbers 5 or 4 characters, layer-2
-        slices as numbers when eight fit side by side, else as shade glyphs."""
+        slices as numbers when eight fit side by side, else as shade glyphs. Paged: as many
+        filters a page as fit."""
         width = self.size.width
+        if self.paged:
+            pages = self.query_one(PagedFilters)
+            pages.fit(width, self.size.height)
+            if self.is_mounted:
+                pages.show()  # a page of another size
+            return
         # Four filters of 3 cells, 3 columns between them.
         cell1 = next((c for c in (6, 5) if 4 * 3 * c + 3 * 3 <= width), 4)
         self._wide_filters = cell1 >= 5
@@ -172,7 +215,17 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
         """Hand every widget the session's current numbers."""
         session = self.session
         if session.trainer.steps_done == 0:
-            session.held_out_accuracy()  # the random start: about a coin toss
+            session.check_now()  # the random start: about a coin toss
+            self._sync_timer()  # a check in slices runs on the timer, even paused
+        if self.paged:
+            self.query_one(PagedFilters).show()
+            self.query_one("#train-kinds", Static).update(kinds_table(session))
+        else:
+            self._show_all_filters()
+        self._show_numbers(changed)
+
+    def _show_all_filters(self) -> None:
+        session = self.session
         net = session.network
         matches = session.layer1_matches()
         w1_scale = Scale.for_values(net.w1, signed=True)
@@ -190,13 +243,16 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
 
         w2_scale = Scale.for_values(net.w2, signed=True)
         for role in session.layer2_roles():
-            for c in range(FILTERS):
+            for c in range(session.filters[0]):
                 grid = self.query_one(f"#train-w2-{role.filter}-{c}", Grid)
                 grid.scale = w2_scale
                 grid.values = net.w2[role.filter, c]
                 self.query_one(f"#train-sum-{role.filter}-{c}", Static).update(f"{role.channel_weights[c]:+.1f}")
             self.query_one(f"#train-role-{role.filter}", Static).update(session.role_title(role))
 
+    def _show_numbers(self, changed: bool) -> None:
+        """The curves, the status line and the message: the same in both layouts."""
+        session = self.session
         loss, accuracy = session.recent_loss(), session.recent_accuracy()
         self.query_one("#train-loss-label", Static).update(f"loss {'—' if loss is None else f'{loss:.3f}'}  ")
         self.query_one("#train-accuracy-label", Static).update(
@@ -226,7 +282,11 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
             text.append("  ▶▶ training to the end" if wide else " ▶▶ to the end")
         else:
             text.append(("  ▶ training" if session.playing else "  ❚❚ paused") if wide else (" ▶" if session.playing else " ❚❚"))
-            text.append(f" {SPEEDS[self._speed]} steps/s" if wide else f" {SPEEDS[self._speed]}/s")
+            reached = self._rate_reached()
+            if reached is not None:  # the machine cannot train this fast: say what it does
+                text.append(f" {reached:.0f} of {SPEEDS[self._speed]} steps/s" if wide else f" {reached:.0f}/{SPEEDS[self._speed]}/s")
+            else:
+                text.append(f" {SPEEDS[self._speed]} steps/s" if wide else f" {SPEEDS[self._speed]}/s")
         text.append(f"  lr {t.lr:g}  seed {t.seed}" if wide else f" lr {t.lr:g} seed {t.seed}")
         known = session.known_accuracy
         text.append(("  held-out " if wide else " held-out ") + ("—" if known is None else f"{known:.1%}"))
@@ -241,53 +301,80 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
     # -- keys -----------------------------------------------------------------------------
 
     def _sync_timer(self) -> None:
-        """The timer runs while the session plays (a finished run stops it)."""
+        """The timer runs while the session plays (a finished run stops it) or a held-out check
+        runs in slices."""
         if self._timer is not None:
-            if self.session.playing:
+            if self.session.playing or self.session.checking:
                 self._timer.resume()
             else:
                 self._timer.pause()
 
-    def _pause(self) -> None:
-        self.session.playing = self.session.rushing = False
-        self._sync_timer()
-
     def action_play(self) -> None:
         session = self.session
         if session.playing:
-            self._pause()
-            session.held_out_accuracy()
+            session.playing = session.rushing = False
+            session.check_now()
             session.message = ""
         else:
             session.extend()
             session.playing = True
             session.message = ""
             self._credit = 0.0
-            self._sync_timer()
+            self._progress.clear()
+        self._sync_timer()
         self.update_view()
 
     def _tick(self) -> None:
         session = self.session
+        start = time.perf_counter()
+        budget = RUSH_BUDGET if session.rushing else TICK_BUDGET
+        # A check under way gets half of the tick and training the other half: neither stalls.
+        train_until = start + (budget / 2 if session.checking else budget)
+        trained = 0
         if session.rushing:
-            start = time.perf_counter()
-            while not session.finished and time.perf_counter() - start < RUSH_BUDGET:
-                session.train(10)
+            while session.rushing and (trained == 0 or time.perf_counter() < train_until):
+                trained += self._train(min(RUSH_CHUNK, self._steps_fitting(train_until)))
+        elif session.playing:
+            per_tick = SPEEDS[self._speed] * TICK
+            # What a slow machine could not train is dropped, not owed: no burst after a stall.
+            self._credit = min(self._credit + per_tick, per_tick + 1)
+            due = int(self._credit)
+            while session.playing and trained < due and (trained == 0 or time.perf_counter() < train_until):
+                trained += self._train(min(due - trained, self._steps_fitting(train_until)))
+            self._credit -= trained
+            self._progress.append((start, session.trainer.steps_done))
+        checked = session.checking and session.advance_check(start + budget)
+        self._sync_timer()
+        if session.rushing:
             # Redrawing costs more than training: a few times a second is enough to show progress.
-            if session.finished:
-                session.finish_run()
-                self._sync_timer()
-            if session.finished or start - self._last_drawn >= RUSH_REDRAW:
+            if start - self._last_drawn >= RUSH_REDRAW:
                 self._last_drawn = start
                 self.update_view()
-            return
-        self._credit += SPEEDS[self._speed] * TICK
-        count = int(self._credit)
-        if count == 0:
-            return
-        self._credit -= count
+        elif trained or checked:
+            self.update_view()
+
+    def _rate_reached(self) -> float | None:
+        """Steps a second over the last ticks while playing, when well below the speed asked for."""
+        progress = self._progress
+        if not self.session.playing or self.session.rushing or len(progress) < RATE_TICKS // 2:
+            return None
+        (t0, s0), (t1, s1) = progress[0], progress[-1]
+        rate = (s1 - s0) / (t1 - t0) if t1 > t0 else None
+        return rate if rate is not None and rate < SLOWER_THAN * SPEEDS[self._speed] else None
+
+    def _steps_fitting(self, until: float) -> int:
+        """How many steps fit before the ``time.perf_counter()`` deadline (at least one)."""
+        return max(1, int((until - time.perf_counter()) / self._step_seconds))
+
+    def _train(self, count: int) -> int:
+        """Train ``count`` steps, keep an eye on how long a step takes; returns ``count``."""
+        session = self.session
+        before, start = session.trainer.steps_done, time.perf_counter()
         session.train(count)
-        self._sync_timer()
-        self.update_view()
+        done = session.trainer.steps_done - before
+        if done:
+            self._step_seconds = 0.7 * self._step_seconds + 0.3 * (time.perf_counter() - start) / done
+        return count
 
     def action_step(self) -> None:
         self.session.step_once()
@@ -298,7 +385,7 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
         session = self.session
         session.message = ""
         remaining = session.target - session.trainer.steps_done
-        if remaining > FINISH_AT_ONCE:
+        if remaining * session.step_cost > FINISH_AT_ONCE:
             session.playing = session.rushing = True
             self._sync_timer()
             self._show_status()
@@ -308,8 +395,23 @@ class TrainView(ExplorerView, Vertical, can_focus=True):
         self._sync_timer()
         self.update_view()
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # The page keys exist only where there are pages; elsewhere they go to the host.
+        if action in ("page", "unit") and not self.paged:
+            return False
+        return True
+
+    def action_page(self, delta: int) -> None:
+        if self.session.turn_page(delta):
+            self.update_view()
+
+    def action_unit(self, delta: int) -> None:
+        if self.session.select_unit(delta):
+            self.update_view()
+
     def action_speed(self, delta: int) -> None:
         self._speed = min(max(self._speed + delta, 0), len(SPEEDS) - 1)
+        self._progress.clear()
         self._show_status()
 
     def action_lr(self, delta: int) -> None:
@@ -365,9 +467,18 @@ class TrainScreen(AsksBeforeLeaving, Screen):
     TITLE = "training from random weights"
     MIN_SIZE = (80, 24)
 
-    def __init__(self, seed: int = DEFAULT_SEED, steps: int = DEFAULT_STEPS, lr: float = DEFAULT_LR, out: str | None = None, autoplay: bool = True):
+    def __init__(
+        self,
+        seed: int = DEFAULT_SEED,
+        steps: int = DEFAULT_STEPS,
+        lr: float = DEFAULT_LR,
+        out: str | None = None,
+        autoplay: bool = True,
+        filters: tuple[int, int] | None = None,
+        kinds: tuple[str, ...] = CLASSES,
+    ):
         super().__init__()
-        self._options = dict(seed=seed, steps=steps, lr=lr, out=out, autoplay=autoplay)
+        self._options = dict(seed=seed, steps=steps, lr=lr, out=out, autoplay=autoplay, filters=filters, kinds=kinds)
 
     def compose(self) -> ComposeResult:
         yield TrainView(**self._options, id="train")

@@ -70,6 +70,11 @@ class ExplorerView:
     def state(self) -> "ViewState":
         return self.session.state()
 
+    @property
+    def playing(self) -> bool:
+        """Whether the view steps by itself (the stepper's p), which its session cannot know."""
+        return bool(getattr(self, "_playing", False))
+
     def reveal(self) -> None:
         """Show what the step's scene concealed (its question is answered)."""
         if self.session.reveal() and self.is_mounted:  # type: ignore[attr-defined]

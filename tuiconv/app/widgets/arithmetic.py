@@ -31,6 +31,18 @@ from tuiconv.app.textual_patches import KeepsLines
 from tuiconv.engine import ConvStep
 
 MAX_TERMS = 16  # beyond this many products, the sum line gives the total only
+# Up to this many channels the sum line names each one ("horizontal 3 + vertical …"); more (a
+# trained layer-2 filter reads up to 32 maps) are shown a page of CHANNEL_PAGE at a time, the
+# page of the channel on screen, in columns, with the sum over all of them on the next line.
+NAMED_CHANNELS = 4
+CHANNEL_PAGE = 8
+SUM_COLUMN = 8  # "▸−12.345"
+
+
+def channel_page(channel: int, channels: int) -> range:
+    """The channels whose sums are listed with ``channel``'s: its page of CHANNEL_PAGE."""
+    first = channel // CHANNEL_PAGE * CHANNEL_PAGE
+    return range(first, min(first + CHANNEL_PAGE, channels))
 
 
 def format_exact(value: float) -> str:
@@ -95,12 +107,14 @@ class ArithmeticPanel(KeepsLines, Vertical):
     ArithmeticPanel > .sum { height: auto; }
     """
 
+    _fractions = False  # the grids hold numbers that are not whole (then 6-character cells)
+
     def compose(self) -> ComposeResult:
         # Kept as attributes: show() runs at every step, and a query costs more than the change.
         self._title_line = Line("", id="arith-title")
-        self._window_grid = Grid(title="window", mode="numbers", cell_width=5, focusable=False, id="arith-window")
-        self._weights_grid = Grid(title="weights", mode="numbers", cell_width=5, focusable=False, id="arith-weights", classes="after-operator")
-        self._products_grid = Grid(title="products", mode="numbers", cell_width=5, focusable=False, id="arith-products", classes="after-operator")
+        self._window_grid = Grid(title="window", mode="numbers", cell_width=5, max_cell_width=7, decimals=3, focusable=False, id="arith-window")
+        self._weights_grid = Grid(title="weights", mode="numbers", cell_width=5, max_cell_width=7, decimals=3, focusable=False, id="arith-weights", classes="after-operator")
+        self._products_grid = Grid(title="products", mode="numbers", cell_width=5, max_cell_width=7, decimals=3, focusable=False, id="arith-products", classes="after-operator")
         self._sum_line = Line("", id="arith-sum", classes="sum")
         yield self._title_line
         with ProductsRow():
@@ -110,9 +124,16 @@ class ArithmeticPanel(KeepsLines, Vertical):
         yield self._sum_line
 
     def on_resize(self) -> None:
+        self._fit_cells()
+
+    def _fit_cells(self) -> None:
         # Three 3×3 grids of 5-character cells and two operators need 51 columns; narrower
-        # (a lesson's column), 4-character cells still hold "-0.5".
-        cell = 5 if self.size.width >= 51 else 4
+        # (a lesson's column), 4-character cells still hold "-0.5". Trained weights (fractions
+        # like -0.003) get 7 characters and 3 decimals where 69 columns allow, as the sum lines.
+        width = self.size.width
+        cell = 5 if width >= 51 else 4
+        if self._fractions:
+            cell = 7 if width >= 69 else 6 if width >= 60 else cell
         for grid in (self._window_grid, self._weights_grid, self._products_grid):
             if grid.cell_width != cell:
                 grid.cell_width = cell
@@ -131,25 +152,46 @@ class ArithmeticPanel(KeepsLines, Vertical):
         many = step.window.shape[0] > 1
         where = f"output cell ({step.i}, {step.j})"
         title = f"{where}: window × weights = products"
-        if many:
+        if many and step.window.shape[0] > NAMED_CHANNELS:
+            name = f" {names[channel]}" if names[channel] else ""
+            title = f"channel {channel + 1} of {step.window.shape[0]}{name}, {where}: window × weights = products"
+        elif many:
             title += f", channel {names[channel] or channel} ({channel + 1} of {step.window.shape[0]})"
         self._title_line.show(Text(title, style="bold"))
         # One channel: the grids' own titles say window × weights = products, and the feature
         # map marks the cell; the line is kept for the channel it names (80×24 has no spare line).
         self._title_line.display = many
         window, weights, products = self._window_grid, self._weights_grid, self._products_grid
+        fractions = bool(np.any(step.weights != np.round(step.weights)) or np.any(step.window != np.round(step.window)))
+        if fractions != self._fractions:
+            self._fractions = fractions
+            self._fit_cells()
         if scales is not None:
             window.scale, weights.scale, products.scale = scales
         window.values = step.window[channel]
         window.marks = {"padding": {tuple(c) for c in np.argwhere(step.in_padding)}}
         weights.values = step.weights[channel]
         products.values = step.products[channel]
-        self._sum_line.show(self._sum_text(step, names, relu))
+        self._sum_line.show(self._sum_text(step, names, relu, channel))
 
     @staticmethod
-    def _sum_text(step: ConvStep, names: list[str], relu: bool) -> Text:
+    def _sum_text(step: ConvStep, names: list[str], relu: bool, channel: int = 0) -> Text:
         text = Text()
-        if step.window.shape[0] == 1:
+        channels = step.window.shape[0]
+        if channels > NAMED_CHANNELS:
+            page = channel_page(channel, channels)
+            text.append(f"sums {page.start + 1}–{page.stop}:".ljust(11))
+            for k in page:
+                entry = ("▸" if k == channel else " ") + format_exact(step.channel_sums[k])
+                text.append(entry.rjust(SUM_COLUMN), style="bold" if k == channel else "")
+            # The whole step on one line: all the sums, the bias, the total (and ReLU).
+            text.append(f"\nall {channels} sums {_term(step.channel_sums.sum())} + bias {_term(step.bias)} = ")
+            text.append(format_exact(step.total), style="bold")
+            if relu:
+                text.append(f";  ReLU: max(0, {format_exact(step.total)}) = ")
+                text.append(format_exact(step.after_relu), style="bold")
+            return text
+        if channels == 1:
             products = step.products[0].reshape(-1)
             if products.size <= MAX_TERMS:
                 text.append("sum " + " + ".join(_term(p) for p in products))

@@ -75,8 +75,9 @@ EMPTY_GLYPH = "·"
 MIN_NUMBER_WIDTH = 3
 
 
-def format_number(value: float, width: int) -> str:
-    """``value`` in at most ``width`` characters, as precise as fits ("-0.5" → "-.5" if needed)."""
+def format_number(value: float, width: int, decimals: int = 2) -> str:
+    """``value`` in at most ``width`` characters, as precise as fits ("-0.5" → "-.5" if needed),
+    with at most ``decimals`` decimals."""
     if not np.isfinite(value):
         return EMPTY_GLYPH
     if float(value).is_integer():
@@ -84,12 +85,14 @@ def format_number(value: float, width: int) -> str:
         if len(text) <= width:
             return text
     else:
-        for decimals in (2, 1):
-            text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+        for places in range(decimals, 0, -1):
+            text = f"{value:.{places}f}".rstrip("0").rstrip(".")
             if text in ("0", "-0"):
                 break
             if len(text) <= width:
                 return text
+            if places > 2:
+                continue  # a third decimal only in full: ".111" would read worse than "0.11"
             short = text.replace("0.", ".", 1)
             if len(short) <= width:
                 return short
@@ -147,9 +150,9 @@ def _cells_region(run: tuple[int, int], lines: list[int], cell: int) -> Region:
 # caching them keeps a repaint to a dictionary lookup per cell. ``value`` is None when not finite.
 @lru_cache(maxsize=8192)
 def _number_segment(
-    value: float | None, cell: int, scale: Scale, mark: str | None, in_window: bool, is_cursor: bool, hidden: bool, padded: bool
+    value: float | None, cell: int, scale: Scale, mark: str | None, in_window: bool, is_cursor: bool, hidden: bool, padded: bool, decimals: int = 2
 ) -> Segment:
-    text = "?" if hidden else format_number(math.nan if value is None else value, cell - 1)
+    text = "?" if hidden else format_number(math.nan if value is None else value, cell - 1, decimals)
     # A mark follows its own number ("5*"), so it never reads as part of the number before it;
     # padding shows no glyph (its dim, colourless look says it): "· 0· 0" was a fence.
     glyph = MARKS[mark] if mark and mark != "padding" else None
@@ -225,6 +228,7 @@ class Grid(KeepsLines, Widget, can_focus=True):
         signed: bool | None = None,
         cell_width: int | None = None,
         max_cell_width: int = 6,
+        decimals: int = 2,
         cursor_movable: bool = False,
         focusable: bool = True,
         name: str | None = None,
@@ -241,6 +245,7 @@ class Grid(KeepsLines, Widget, can_focus=True):
         self._signed = signed
         self._cell_width = cell_width
         self.max_cell_width = max_cell_width
+        self.decimals = decimals  # at most, where the cell has room (fixed: strips are cached)
         self.cursor_movable = cursor_movable
         self.can_focus = focusable
         self._window: frozenset[Cell] = frozenset()
@@ -587,7 +592,9 @@ class Grid(KeepsLines, Widget, can_focus=True):
         scale = self._scale_used
         window, cursor, mark_of, padding = self._window, self._cursor, self._mark_of, self._padding
         concealed, blank_unfilled = self.concealed, self.blank_unfilled
-        cell_segment = _number_segment if mode == "numbers" else _shade_segment
+        numbers = mode == "numbers"
+        cell_segment = _number_segment if numbers else _shade_segment
+        extra = (self.decimals,) if numbers and self.decimals != 2 else ()
         segments = []
         for col, value in enumerate(self._values[row].tolist()):
             here = (row, col)
@@ -608,6 +615,7 @@ class Grid(KeepsLines, Widget, can_focus=True):
                     is_cursor,
                     concealed and finite and not padded,
                     padded,
+                    *extra,
                 )
             )
         return segments
