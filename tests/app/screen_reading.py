@@ -61,3 +61,34 @@ def output_cells(view: StepperView) -> list[list[str]]:
         # A mark follows its number ("5*"); the cursor (or a mark with no room) leads it ("▸5").
         rows.append([(text[:-1] if text[-1:] in TRAILING_MARKS else text[1:]).strip() for text in cells])
     return rows
+
+
+def scores_shown(text: str, kinds) -> tuple[dict[str, dict[str, float]], str]:
+    """The network screen's score line(s) as the learner reads them: for each kind its raw
+    score ("score", w3·max + b3), its softmax probability ("prob") and, where shown, the maximum
+    behind it ("max"); and the verdict. Reads the one-line form ("max→score→softmax: rectangle
+    36→2.40→0.92 · …", or "score→softmax: …") and the two-line form ("scores …: rectangle 2.40
+    (max 36) …" then "→ softmax: rectangle ███ 0.92 …"), and the shortest ("softmax: rectangle 0.92 …")."""
+    import re
+
+    names = "|".join(re.escape(k) for k in kinds)
+    number = r"-?\d+(?:\.\d+)?"
+    found: dict[str, dict[str, float]] = {k: {} for k in kinds}
+    lines = text.split("\n")
+    if lines[0].startswith("max→score→softmax:"):
+        for kind, m, v, p in re.findall(rf"({names}) ({number})→({number})→({number})", lines[0]):
+            found[kind] = {"max": float(m), "score": float(v), "prob": float(p)}
+    elif lines[0].startswith("score→softmax:"):
+        for kind, v, p in re.findall(rf"({names}) ({number})→({number})", lines[0]):
+            found[kind] = {"score": float(v), "prob": float(p)}
+    elif lines[0].startswith("softmax:"):  # short of room: the probabilities alone
+        for kind, p in re.findall(rf"({names}) (\d\.\d\d)", lines[0]):
+            found[kind] = {"prob": float(p)}
+    else:
+        assert lines[0].startswith("scores") and lines[1].startswith("→ softmax:"), text
+        for kind, v, m in re.findall(rf"({names}) ({number})(?: \(max ({number})\))?", lines[0]):
+            found[kind] = {"score": float(v)} | ({"max": float(m)} if m else {})
+        for kind, p in re.findall(rf"({names}) [█▏▎▍▌▋▊▉ ]*?(\d\.\d\d)", lines[1]):
+            found[kind]["prob"] = float(p)
+    verdict = re.search(r"→\s+([A-Z]+)\s", text + " ")
+    return found, (verdict.group(1).lower() if verdict else "?")

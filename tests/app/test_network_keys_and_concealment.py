@@ -166,7 +166,7 @@ async def test_a_concealed_verdict_hides_the_verdict_and_the_scores_that_would_g
         await pilot.pause()
         v = app.screen.query_one(NetworkView)
         scores = str(app.screen.query_one("#scores", Static).render())
-        assert "DIAMOND" not in scores and re.search(r"rectangle\s+\?\s+diamond\s+\?\s+→\s+\?", scores), scores
+        assert "DIAMOND" not in scores and re.search(r"rectangle \?→\? · diamond \?→\? →\s+\?", scores), scores
         assert "(max" not in scores and "hidden until you answer" in scores
         assert v.session.selected == "input"
         # The check reads the true verdict, computed by the engine, all along.

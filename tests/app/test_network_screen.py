@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 import numpy as np
 import pytest
@@ -10,6 +9,7 @@ from rich.text import Text
 from textual.widgets import Input, Static
 
 from tests.app.conftest import TAB_TO, make_app, pilot_test, view
+from tests.app.screen_reading import scores_shown
 from tests.reference import forward_loops, pixels_that_move
 from tuiconv.app.app import TuiconvApp
 from tuiconv.explore.network import NetworkSession
@@ -26,10 +26,9 @@ def shown(app, selector: str) -> str:
 
 
 def shown_scores(app) -> tuple[dict[str, float], str]:
-    text = shown(app, "#scores")
-    scores = {name: float(value) for name, value in re.findall(r"(rectangle|diamond)\D*?(\d\.\d\d) \(max", text)}
-    verdict = re.search(r"→\s+(\w+)", text).group(1).lower()
-    return scores, verdict
+    """Each kind's probability as shown, and the verdict."""
+    found, verdict = scores_shown(shown(app, "#scores"), view(app).session.kinds)
+    return {kind: numbers["prob"] for kind, numbers in found.items()}, verdict
 
 
 @pytest.mark.parametrize("spec", ["rectangle", "diamond", "assets/shapes/diamond.txt"])
@@ -42,8 +41,9 @@ async def test_scores_shown_equal_a_plain_loop_network(spec):
         ref = forward_loops(engine.Network.hand_designed(), session.image)
         assert scores == {"rectangle": round(ref["scores"][0], 2), "diamond": round(ref["scores"][1], 2)}
         assert verdict == ref["verdict"]
-        maxima = [float(m) for m in re.findall(r"\(max (-?[\d.]+)\)", shown(app, "#scores"))]
-        assert maxima == pytest.approx(ref["maxima"])
+        found, _ = scores_shown(shown(app, "#scores"), engine.CLASSES)
+        assert [found[k]["max"] for k in engine.CLASSES] == pytest.approx(ref["maxima"])
+        assert [found[k]["score"] for k in engine.CLASSES] == pytest.approx([round(v, 2) for v in ref["logits"]])
         # Every map on screen holds the loop network's numbers.
         grids = view(app).grids
         for k in range(4):
@@ -180,7 +180,7 @@ async def test_drawing_on_a_blank_input():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c")
         await pilot.pause()
-        assert "(a tie: both max 0)" in shown(app, "#scores")  # nothing to see: both detectors at 0
+        assert "(a tie: every score 0.00)" in shown(app, "#scores")  # nothing to see: both detectors at 0
         await pilot.press("down", "right", "space", "right", "space", "space")
         await pilot.pause()
         image = view(app).state().input[0]

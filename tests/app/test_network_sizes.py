@@ -1,12 +1,16 @@
 """Every input size the app generates (8 to 32 pixels) shows every map and the selected cell,
-from 80×24 to 250×60: big maps are drawn one cell per block, each cell its block's maximum."""
+from 80×24 to 250×60: big maps are drawn one cell per block, each cell its block's maximum.
+A 32 → 32 net over four kinds shows a page of its maps at a time, and tab reaches every one."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from tests.app.conftest import make_app, pilot_test, view
+from tests.app.conftest import make_app, pilot_test, settle, view
+from tuiconv.app.app import TuiconvApp
+from tuiconv.app.screens.network import NetworkScreen
+from tuiconv.engine import shapes
 from tests.reference import forward_loops
 from tuiconv.engine import network as engine
 from tuiconv.explore.network import NetworkSession
@@ -79,3 +83,32 @@ def test_a_downsampled_cell_is_the_max_of_its_block_of_the_engines_map(size):
     session.select("pool:0", (0, 0))
     f = overview.full
     assert session.shown_reads()["conv1"] == {(i // f, j // f) for i in range(2) for j in range(2)}
+
+
+def big_net_app(size: int = 16):
+    """A random 32 → 32 net over four kinds, as if loaded from a file, on a diamond."""
+    net = engine.Network.random(7, filters=(32, 32), kinds=("rectangle", "diamond", "cross", "triangle"))
+    session = NetworkSession(net, shapes.make_shape("diamond", size, 0), "diamond", weights_name="w32.npz")
+    session.select("input", (0, 0))
+    return TuiconvApp(first_screen=lambda: NetworkScreen(session)), session
+
+
+# A 16×16 input at 80×24 (drawn pixel for pixel) and a 32×32 one at 120×40 (downsampled): each
+# costs a second a dozen, so not every pair.
+@pytest.mark.parametrize("terminal, size", [((80, 24), 16), ((120, 40), 32)], ids=["80x24-16px", "120x40-32px"])
+@pilot_test
+async def test_tab_visits_every_map_of_a_32_by_32_net_and_each_is_on_screen_when_selected(terminal, size):
+    app, session = big_net_app(size)
+    async with app.run_test(size=terminal) as pilot:
+        await settle(pilot)
+        assert len(session.maps) == 1 + 32 + 32 + 32
+        visited = []
+        for _ in session.maps:
+            await pilot.press("tab")
+            visited.append(session.selected)
+            grids = view(app).grids
+            assert session.selected in grids, f"{session.selected} is not on the page shown: {sorted(grids)}"
+            assert grids[session.selected].display and grids[session.selected].cursor == session.shown_cursor()
+            problems = off_screen(app, session)
+            assert not problems, f"{size}×{size} input at {terminal}: " + "; ".join(problems)
+        assert sorted(visited) == sorted(session.maps)  # every map once, back to the input

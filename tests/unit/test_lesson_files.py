@@ -212,7 +212,7 @@ def test_every_shipped_step_has_a_solution_and_its_hints_and_success():
 def test_conceal_takes_only_what_a_view_can_conceal(tmp_path):
     text = GOOD.replace("stride = 1", 'stride = 1\nconceal = ["size", "sise"]')
     problem = only(problems_of(text, tmp_path))
-    assert problem == f'{tmp_path / "01-x.toml"}:{line_of(text, "conceal")}: cannot conceal "sise" (did you mean "size"?); conceal: size, formula, uncovered, arithmetic, output, pooled, receptive-field, verdict'
+    assert problem == f'{tmp_path / "01-x.toml"}:{line_of(text, "conceal")}: cannot conceal "sise" (did you mean "size"?); conceal: size, formula, uncovered, arithmetic, output, pooled, receptive-field, verdict, scores'
     (tmp_path / "01-x.toml").write_text(text.replace(', "sise"', ', "formula"'))
     assert load_lesson(tmp_path / "01-x.toml").steps[0].scene.conceal == ("size", "formula")
 

@@ -162,3 +162,78 @@ def test_another_shape_of_the_same_kind_keeps_kind_and_grid_size():
     s.clear_input()
     with pytest.raises(ValueError, match="not a generated shape"):
         s.reseed()
+
+
+# ---- a net of any shape: pages of maps, the winner's unit, the logits ---------------------------
+
+KINDS4 = ("rectangle", "diamond", "cross", "triangle")
+
+
+def big_session(k1=32, k2=32, seed=3) -> NetworkSession:
+    net = engine.Network.random(seed, filters=(k1, k2), kinds=KINDS4)
+    net.w3 = np.random.default_rng(seed).normal(0, 0.3, (4, k2))
+    return NetworkSession(net, shapes.make_shape("cross", 16, 0), "cross", weights_name="w.npz")
+
+
+def test_a_32_by_32_nets_logits_and_probabilities_equal_the_loops():
+    s = big_session()
+    ref = forward_loops(s.net, s.image)
+    assert s.logits == pytest.approx(ref["logits"], abs=1e-9)
+    assert s.scores == pytest.approx(ref["scores"], abs=1e-12) and len(s.scores) == 4
+    assert s.verdict == ref["verdict"]
+    assert s.state().extra["logits"] == pytest.approx(ref["logits"], abs=1e-9)
+
+
+def test_the_page_follows_the_selection_and_a_page_turn_keeps_the_place_on_it():
+    s = big_session()
+    s.set_page2(3)
+    s.select("conv1:13")
+    assert s.page("conv1") == range(12, 16) == s.page("pool")
+    s.turn_page(1)
+    assert s.selected == "conv1:17" and s.page("conv1") == range(16, 20)
+    s.select("conv2:31")
+    assert s.page("conv2") == range(30, 32)  # the last page holds what is left
+    s.turn_page(1)
+    assert s.selected == "conv2:1" and s.page("conv2") == range(0, 3)  # round to the first page
+    s.turn_page(-1)
+    assert s.selected == "conv2:31"  # the last page has one place fewer: the nearest map on it
+    assert s.page_maps() == ["input"] + [f"conv1:{k}" for k in range(16, 20)] + [f"pool:{k}" for k in range(16, 20)] + ["conv2:30", "conv2:31"]
+    s.select("input")
+    with pytest.raises(ValueError, match="tab to a layer-1"):
+        s.turn_page(1)
+
+
+def test_the_inspector_pages_through_every_slice_of_the_unit():
+    s = big_session()
+    s.select("conv2:4", (2, 3))
+    s.inspecting = True
+    seen = []
+    for _ in range(8):
+        seen += list(s.page("slices"))
+        s.turn_page(1)
+    assert seen == list(range(32)) and s.page("slices") == range(0, 4)
+    s.show_slice(21)
+    assert s.page("slices") == range(20, 24)
+
+
+def test_opening_on_the_verdict_selects_the_unit_that_adds_most_to_the_winners_score():
+    s = big_session()
+    ref = forward_loops(s.net, s.image)
+    winner = KINDS4.index(ref["verdict"])
+    adds = [s.net.w3[winner][j] * ref["maxima"][j] for j in range(32)]
+    s.select_winner()
+    assert s.selected == f"conv2:{adds.index(max(adds))}"
+    # The hand-designed net: the winner's own detector, as ever.
+    hand = session("diamond")
+    hand.select_winner()
+    assert hand.selected == "conv2:1"
+
+
+def test_parameter_lines_count_each_layer_by_hand():
+    s = big_session(8, 5)
+    assert s.parameter_lines() == [
+        f"layer 1: 3·3·1·8 + 8 = {9 * 8 + 8}",
+        f"layer 2: 3·3·8·5 + 5 = {9 * 8 * 5 + 5}",
+        f"dense: 1·1·5·4 + 4 = {5 * 4 + 4}",
+        f"total {9 * 8 + 8 + 9 * 8 * 5 + 5 + 5 * 4 + 4} parameters",
+    ]

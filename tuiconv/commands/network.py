@@ -1,4 +1,4 @@
-"""`tuiconv network`: the layer stack, from the input to the rectangle/diamond verdict, all at once."""
+"""`tuiconv network`: the layer stack, from the input to the verdict, all at once (any net, paged)."""
 
 from __future__ import annotations
 
@@ -19,19 +19,6 @@ def add_arguments(parser) -> None:
     add_shape_options(parser)
 
 
-def screen_can_draw(net) -> str | None:
-    """None when the network screen can draw ``net``, else one line saying why not."""
-    from tuiconv.engine.network import CLASSES
-
-    if (net.filters1, net.filters2) == (4, 2) and net.kinds == CLASSES:
-        return None
-    return (
-        f"the network screen draws 4 → 2 filters over rectangle,diamond for now, not "
-        f"{net.filters1} → {net.filters2} over {','.join(net.kinds)}; "
-        "`tuiconv classify` and `tuiconv wants` take any network"
-    )
-
-
 def run(args) -> int:
     # Everything that can be wrong with the arguments is found here, before Textual starts, so a
     # bad file is one line on stderr and exit code 2 (cli.py), never a half-drawn screen.
@@ -40,10 +27,7 @@ def run(args) -> int:
     from tuiconv.explore.network import NetworkSession
     from tuiconv.engine.shapes import resolve_input
 
-    net = network_for(args)
-    refusal = screen_can_draw(net)
-    if refusal:
-        raise ValueError(refusal)
+    net = network_for(args)  # any net: 1 to 32 filters a layer, two or more kinds
     name, image = resolve_input(args.input, args.size, args.seed)
     session = NetworkSession(net, image, name, size=args.size, seed=args.seed, weights_name=args.weights and Path(args.weights).name)
 

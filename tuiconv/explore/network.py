@@ -23,6 +23,13 @@ from tuiconv.explore.scene import ENGINE_LAYER, Scene, ViewState, input_grid, sp
 DRAWN = "drawn"
 # The step a weight edit adds or takes away; layer-2 hand weights are ±1.
 WEIGHT_STEP = 0.5
+# Layer-1 (and pooled) maps shown at once: a 2×2 block per column, as the hand-designed net has.
+LAYER1_PAGE = 4
+# Slices of one layer-2 filter the unit inspector shows at once (one 4-row block each).
+SLICE_PAGE = 4
+# A unit of a loaded net is named after a kind only when that kind's dense weight on it is at
+# least this many times every other kind's (in size): its maximum then counts for that kind alone.
+CLEAR_KIND = 2.0
 
 
 @dataclass
@@ -51,6 +58,39 @@ def layer1_labels(net: engine.Network) -> list[str]:
     ]
 
 
+def is_hand_designed(net: engine.Network) -> bool:
+    """The hand-designed net's layers 1 and 2 (its units are the rectangle and diamond detectors)."""
+    hand = engine.Network.hand_designed()
+    return net.kinds == hand.kinds and all(
+        getattr(net, name).shape == getattr(hand, name).shape and np.array_equal(getattr(net, name), getattr(hand, name))
+        for name in ("w1", "b1", "w2", "w3")
+    )
+
+
+def layer2_kinds(net: engine.Network, loaded: bool) -> list[str | None]:
+    """The kind each layer-2 unit is named after, or None ("unit J").
+
+    The hand-designed net's units are its kinds' detectors. A net loaded from a file (trained)
+    names unit J after kind I only when I's score leans on J most (w3[I, J] is the largest
+    weight of row I, and positive) and J's maximum counts for I clearly more than for any other
+    kind (w3[I, J] ≥ CLEAR_KIND × |w3[K, J]| for every other K). Random weights made on the
+    spot (--filters) are never named: nothing has made their units detectors yet.
+    """
+    k2 = net.filters2
+    if is_hand_designed(net):
+        return list(net.kinds)
+    names: list[str | None] = [None] * k2
+    if not loaded:
+        return names
+    for i, kind in enumerate(net.kinds):
+        j = int(np.argmax(net.w3[i]))
+        weight = float(net.w3[i, j])
+        others = np.abs(np.delete(net.w3[:, j], i))
+        if weight > 0 and np.all(weight >= CLEAR_KIND * others) and names[j] is None:
+            names[j] = kind
+    return names
+
+
 class NetworkSession:
     """The network, its input and the learner's selection; recomputes the forward pass on change."""
 
@@ -72,9 +112,17 @@ class NetworkSession:
         self.input_name = input_name
         self.image = engine.as_image(image)
         self.layer1_names = layer1_labels(net)
+        self.unit_kinds = layer2_kinds(net, weights_name is not None)
+        self._hand = is_hand_designed(net)
         self.selected = "input"
         self.cell = (0, 0)
         self.unit = 0  # the layer-2 unit the inspector shows: the last layer-2 map selected
+        # Paging: the first layer-1 (and pooled) map on screen, the first layer-2 map, and the
+        # first slice of the inspected unit; how many layer-2 maps fit is the view's to say.
+        self.first1 = 0
+        self.first2 = 0
+        self.first_slice = 0
+        self.page2 = 2
         self.gallery: Gallery | None = None
         self.inspecting = False  # looking inside the unit (its slices and their sums)
         # What a lesson's question keeps covered until it is answered (Scene.conceal).
@@ -99,15 +147,123 @@ class NetworkSession:
         self.original = net.copy()
         self.weights_name = None if name is None else escape(name)
         self.layer1_names = layer1_labels(net)
+        self.unit_kinds = layer2_kinds(net, name is not None)
+        self._hand = is_hand_designed(net)
+        self.first1 = self.first2 = self.first_slice = 0
         self.reset_weights()
+        self.select(self.selected if self.selected in self.maps else "input", self.cell)
 
     def name(self, layer: str, k: int) -> str:
         """What the learner reads above a map: the kernel (or detector) behind it."""
         if layer == "input":
             return "input"
         if layer == "conv2":
-            return engine.CLASSES[k] if k < len(engine.CLASSES) else f"unit {k}"
+            kind = self.unit_kinds[k] if k < len(self.unit_kinds) else None
+            return kind or f"unit {k}"
         return self.layer1_names[k] if k < len(self.layer1_names) else f"channel {k}"
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return self.net.kinds
+
+    @property
+    def hand_designed(self) -> bool:
+        """The net on screen started as the hand-designed one (edits keep its names)."""
+        return self._hand
+
+    def parameter_counts(self) -> list[engine.LayerSize]:
+        """F·F·D·K + K for each layer (conv1, conv2, dense) of the net on screen."""
+        return engine.parameter_counts(self.net)
+
+    def parameter_lines(self, compact: bool = False) -> list[str]:
+        """"layer 1: 3·3·1·4 + 4 = 40", one per layer, then the total; compact:
+        "conv1 3·3·1·4+4=40"."""
+        rows = self.parameter_counts()
+        total = f"total {sum(row.total for row in rows)} parameters"
+        if compact:
+            return [f"{row.layer} {row.formula.replace(' ', '')}" for row in rows] + [total]
+        names = {"conv1": "layer 1", "conv2": "layer 2", "dense": "dense"}
+        return [f"{names[row.layer]}: {row.formula}" for row in rows] + [total]
+
+    # ---- paging: which maps the screen's fixed slots show ------------------------------------
+    @property
+    def filters1(self) -> int:
+        return self.net.filters1
+
+    @property
+    def filters2(self) -> int:
+        return self.net.filters2
+
+    def page(self, layer: str) -> range:
+        """The channels of ``layer`` on screen now ("conv1" and "pool" share one page)."""
+        if layer in ("conv1", "pool"):
+            return range(self.first1, min(self.first1 + LAYER1_PAGE, self.filters1))
+        if layer == "conv2":
+            return range(self.first2, min(self.first2 + self.page2, self.filters2))
+        if layer == "slices":
+            return range(self.first_slice, min(self.first_slice + SLICE_PAGE, self.filters1))
+        raise ValueError(f"no page for {layer!r}")
+
+    def page_maps(self) -> list[str]:
+        """Every map on screen now, in tab order."""
+        return ["input"] + [f"{layer}:{k}" for layer in ("conv1", "pool", "conv2") for k in self.page(layer)]
+
+    def set_page2(self, size: int) -> None:
+        """How many layer-2 maps the screen shows at once; the page keeps the selected unit."""
+        self.page2 = max(1, min(int(size), self.filters2))
+        self._follow(self.unit if self.layer != "conv2" else self.channel, "conv2")
+
+    def _follow(self, channel: int, layer: str) -> None:
+        """Turn ``layer``'s page so that ``channel`` is on it (pages start at multiples of their size)."""
+        if layer in ("conv1", "pool"):
+            self.first1 = channel - channel % LAYER1_PAGE
+        elif layer == "conv2":
+            self.first2 = channel - channel % self.page2
+        elif layer == "slices":
+            self.first_slice = channel - channel % SLICE_PAGE
+
+    def show_slice(self, channel: int) -> None:
+        """Turn the inspector's page to ``channel``'s slice."""
+        self._follow(channel, "slices")
+
+    def turn_page(self, step: int) -> str:
+        """The next (``step`` 1) or previous (−1) page of the selected map's column, or of the
+        inspected unit's slices; the selection moves to the same place on the new page. Returns
+        what is on screen now, in words."""
+        if self.inspecting:
+            count = self.filters1
+            pages = -(-count // SLICE_PAGE)
+            here = self.first_slice // SLICE_PAGE
+            self.first_slice = ((here + step) % pages) * SLICE_PAGE
+            shown = self.page("slices")
+            return f"slices {shown.start}–{shown.stop - 1} of {count}"
+        layer = self.layer
+        if layer == "input":
+            raise ValueError("[ and ] turn a column's page: tab to a layer-1, pooled or layer-2 map first")
+        size = LAYER1_PAGE if layer in ("conv1", "pool") else self.page2
+        count = self.filters1 if layer in ("conv1", "pool") else self.filters2
+        pages = -(-count // size)
+        if pages == 1:
+            raise ValueError(f"all {count} {'layer-1' if size == LAYER1_PAGE else 'layer-2'} maps are on screen already")
+        offset = self.channel % size
+        page = ((self.channel // size) + step) % pages
+        channel = min(page * size + offset, count - 1)
+        self.select(f"{layer}:{channel}", self.cell)
+        shown = self.page(layer)
+        return f"{'layer 1' if size == LAYER1_PAGE else 'layer 2'}: maps {shown.start}–{shown.stop - 1} of {count}"
+
+    def unit_ranking(self, count: int = 3) -> list[tuple[int, float]]:
+        """The inspected unit's ``count`` biggest contributions (window × slice sums) at the
+        selected place, biggest in size first: (channel, contribution)."""
+        sums = self.unit_step().channel_sums
+        order = sorted(range(len(sums)), key=lambda c: (-abs(float(sums[c])), c))
+        return [(c, float(sums[c])) for c in order[:count]]
+
+    def unit_feeds(self, unit: int) -> tuple[str, float]:
+        """The kind whose score this unit's maximum counts for most, and the dense weight."""
+        column = self.net.w3[:, unit]
+        i = int(np.argmax(column))
+        return self.kinds[i], float(column[i])
 
     # ---- the lesson contract ---------------------------------------------------------------
     @classmethod
@@ -175,6 +331,8 @@ class NetworkSession:
             wants_unit=self.wants_unit,
             extra={
                 "maxima": tuple(float(v) for v in self.forward.maxima),
+                "logits": self.logits,
+                "pages": {"conv1": tuple(self.page("conv1")), "conv2": tuple(self.page("conv2")), "slices": tuple(self.page("slices"))},
                 "receptive_pixels": field.height * field.width,
                 "receptive_box": tuple(field),
                 "weights_edited": self.weights_edited,
@@ -188,8 +346,21 @@ class NetworkSession:
         self.forward = engine.forward(self.net, self.image)
 
     @property
-    def scores(self) -> tuple[float, float]:
-        return float(self.forward.scores[0]), float(self.forward.scores[1])
+    def scores(self) -> tuple[float, ...]:
+        """Softmax of the logits: each kind's probability, in the order of ``kinds``."""
+        return tuple(float(v) for v in self.forward.scores)
+
+    @property
+    def logits(self) -> tuple[float, ...]:
+        """The raw scores, w3 · maxima + b3, before softmax."""
+        return tuple(float(v) for v in self.forward.logits)
+
+    @property
+    def scores_read_one_unit(self) -> bool:
+        """Each kind's score is one unit's maximum times a weight (w3 diagonal, b3 zero), as in
+        the hand-designed net: then the score line can show the maximum behind each score."""
+        w3 = self.net.w3
+        return w3.shape[0] == w3.shape[1] and np.array_equal(w3, np.diag(np.diag(w3))) and not np.any(self.net.b3)
 
     @property
     def verdict(self) -> str:
@@ -197,9 +368,9 @@ class NetworkSession:
 
     @property
     def tied(self) -> bool:
-        """Every detector's maximum is the same (a blank input): the verdict is argmax's first class."""
-        maxima = self.forward.maxima
-        return bool(np.all(maxima == maxima[0]))
+        """Every kind's score is the same (a blank input): the verdict is argmax's first kind."""
+        logits = self.forward.logits
+        return bool(np.all(logits == logits[0]))
 
     def zoom_window(self, size: int) -> tuple[int, int, int, int]:
         """(top, left, bottom, right), exclusive ends: up to ``size``×``size`` cells of the selected
@@ -263,13 +434,25 @@ class NetworkSession:
             cell = (i * new_h // old_h, j * new_w // old_w)
         self.selected = map_id
         self.cell = (min(max(cell[0], 0), new_h - 1), min(max(cell[1], 0), new_w - 1))
+        if self.layer != "input":
+            self._follow(self.channel, self.layer)  # the page follows the selection
         if self.layer == "conv2":
+            if self.unit != self.channel:
+                self.first_slice = 0
             self.unit = self.channel
 
+    def winning_unit(self) -> int:
+        """The layer-2 unit that adds most to the winning kind's score: w3[winner, J] × max J
+        (for the hand-designed net, the winner's own detector)."""
+        winner = self.kinds.index(self.verdict)
+        adds = self.net.w3[winner] * self.forward.maxima
+        return int(np.argmax(adds))
+
     def select_winner(self) -> None:
-        """Select the answer to "why this verdict?": the winning unit's strongest cell."""
-        winner = engine.CLASSES.index(self.verdict)
-        self.select(f"conv2:{winner}", tuple(int(v) for v in self.forward.maxima_at[winner]))
+        """Select the answer to "why this verdict?": the strongest cell of the unit that adds
+        most to the winner's score."""
+        unit = self.winning_unit()
+        self.select(f"conv2:{unit}", tuple(int(v) for v in self.forward.maxima_at[unit]))
 
     def cycle_map(self, step: int) -> None:
         maps = self.maps
@@ -429,7 +612,7 @@ class NetworkSession:
         if g is None:
             raise ValueError("the gallery is not running (press g to start it)")
         rng = np.random.default_rng([g.seed & 0xFFFFFFFF, g.seen, 0x6A1])
-        kind = engine.CLASSES[int(rng.integers(len(engine.CLASSES)))]
+        kind = self.kinds[int(rng.integers(len(self.kinds)))]
         image = shapes.make_shape(kind, g.size, int(rng.integers(2**32)))
         self.set_input(image, kind)
         g.truth = kind

@@ -80,8 +80,11 @@ SCREEN_KEYS: dict[str, set[str]] = {
 # "arithmetic": the products and sum of the current step; "output": feature-map values (cells show
 # "?" even once stepped); "pooled": the pooled map's values only (the feature map stays readable);
 # "receptive-field": the network's receptive-field size and extent text; "verdict": the network's
-# verdict and the scores and maxima that would give it away.
-CONCEALABLE: tuple[str, ...] = ("size", "formula", "uncovered", "arithmetic", "output", "pooled", "receptive-field", "verdict")
+# verdict and the scores and maxima that would give it away; "scores": the network's raw scores
+# (the logits, before softmax) only.
+CONCEALABLE: tuple[str, ...] = (
+    "size", "formula", "uncovered", "arithmetic", "output", "pooled", "receptive-field", "verdict", "scores",
+)
 
 
 @dataclass

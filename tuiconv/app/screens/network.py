@@ -23,7 +23,7 @@ from textual.widgets import Static
 
 from tuiconv.app.screens.confirm import AsksBeforeLeaving
 from tuiconv.app.styles import tcss
-from tuiconv.explore.network import WEIGHT_STEP, NetworkSession, split_map_id
+from tuiconv.explore.network import LAYER1_PAGE, SLICE_PAGE, WEIGHT_STEP, NetworkSession, split_map_id
 from tuiconv.explore import overview as overviews
 from tuiconv.app.palette import Scale
 from tuiconv.app.views.base import ExplorerView
@@ -52,6 +52,9 @@ ZOOM = 8  # cells per side of the numbers shown around the cursor in a tall term
 INSPECTOR_COLUMNS = (39, 54)
 INSPECTOR_ROWS = 19
 BELOW_ROWS = 10  # the zoom and arithmetic panel under the maps, with its margin
+# Grid slots the layer-2 column has: the maps of a page are drawn in them (32 units never need
+# 32 widgets; a page of what fits is re-pointed at other maps).
+LAYER2_SLOTS = 8
 
 LAYER_TITLES = {
     "input": "input",
@@ -77,13 +80,18 @@ def map_title(layer: str, name: str, width: int) -> str:
     return full[:width]
 
 
-def _widget_id(map_id: str) -> str:
-    return "map-" + map_id.replace(":", "-")
+def span(numbers: range) -> str:
+    """"4–7" (or "4" for one)."""
+    return f"{numbers.start}" if len(numbers) == 1 else f"{numbers.start}–{numbers.stop - 1}"
 
 
-def _map_id(widget_id: str) -> str:
-    layer, _, k = widget_id.removeprefix("map-").partition("-")
-    return f"{layer}:{k}" if k else layer
+def first_that_fits(candidates: list[str], width: int, lines: int) -> str:
+    """The first text of at most ``lines`` lines, none wider than ``width``; else the last one."""
+    for text in candidates:
+        rows = Text.from_markup(text).plain.split("\n")
+        if width <= 0 or (len(rows) <= lines and all(cell_len(row) <= width for row in rows)):
+            return text
+    return candidates[-1]
 
 
 def needed_size(input_shape: tuple[int, int]) -> tuple[int, int]:
@@ -160,39 +168,60 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
         Binding("minus", "nudge(-1)", f"weight under the cursor −{WEIGHT_STEP:g}", show=False),
         Binding("0", "zero_weight", "weight under the cursor = 0", show=False),
         Binding("R", "reset_weights", "reset every layer-2 weight", show=False),
+        Binding("right_square_bracket,pagedown", "page(1)", "next page of maps (or of the unit's slices)", show=False),
+        Binding("left_square_bracket,pageup", "page(-1)", "previous page of maps (or slices)", show=False),
+        Binding("number_sign", "parameters", "parameters per layer: F·F·D·K + K", show=False),
     ]
     HELP_TITLE = "The layer stack (arrows/hjkl move the cell cursor)"
 
     def __init__(self, session: NetworkSession, *, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)
         self.session = session
-        self.grids: dict[str, Grid] = {}
         self.message_line = ""
         self._player = None
         # While inspecting a unit: the slice (channel) whose weight cursor the arrows move, or
         # None when they move the cell cursor on the unit's map.
         self._slice: int | None = None
         self._slice_cell = (1, 1)
+        self._params_shown = False
         s = session
-        for map_id in s.maps:
-            layer, _ = split_map_id(map_id)
-            # The view keeps the focus: moving it between grids would repaint the whole screen.
-            grid = ViewGrid(
-                s.shown(map_id),
-                title=self._map_title(map_id),
-                mode="halfblock",
-                id=_widget_id(map_id),
-            )
-            self.grids[map_id] = grid
+        # A fixed set of grids ("slots") that the maps of the current pages are drawn in: the
+        # input, a 2×2 block of layer-1 maps, the same channels pooled, a column of layer-2 maps.
+        # The view keeps the focus: moving it between grids would repaint the whole screen.
+        def slot(slot_id: str, values) -> ViewGrid:
+            return ViewGrid(values, title="", mode="halfblock", id=slot_id)
+
+        self.slots: dict[str, list[ViewGrid]] = {
+            "input": [slot("map-input", s.shown("input"))],
+            "conv1": [slot(f"slot-conv1-{n}", s.shown("conv1:0")) for n in range(LAYER1_PAGE)],
+            "pool": [slot(f"slot-pool-{n}", s.shown("pool:0")) for n in range(LAYER1_PAGE)],
+            "conv2": [slot(f"slot-conv2-{n}", s.shown("conv2:0")) for n in range(LAYER2_SLOTS)],
+        }
         # In a tall terminal: the selected map's numbers around the cursor.
         self.zoom = ViewGrid(np.zeros((1, 1)), title="", mode="numbers", cell_width=4, id="zoom")
-        self.inspector = UnitInspector([s.name("conv1", k) for k in range(s.forward.pool1.shape[0])], id="inspector")
+        self.inspector = UnitInspector(id="inspector")
+
+    @property
+    def grids(self) -> dict[str, Grid]:
+        """map id → the grid that draws it, for every map on screen now (the current pages)."""
+        s = self.session
+        shown = {"input": self.slots["input"][0]}
+        for layer in ("conv1", "pool", "conv2"):
+            for slot, k in zip(self.slots[layer], s.page(layer)):
+                shown[f"{layer}:{k}"] = slot
+        return shown
 
     def _map_title(self, map_id: str) -> str:
         layer, k = split_map_id(map_id)
         if layer == "input":
             return self._input_title()
-        return map_title(layer, self.session.name(layer, k), self.session.shown(map_id).shape[1])
+        s = self.session
+        width = s.shown(map_id).shape[1]
+        name = s.name(layer, k)
+        if layer in ("conv1", "pool") and s.filters1 > LAYER1_PAGE:  # pages: say which filter
+            number = f"{k} "
+            return number + map_title(layer, name, max(width - len(number), 1))
+        return map_title(layer, name, max(width, len(name) if layer == "conv2" else width))
 
     def _input_title(self) -> str:
         h, w = self.session.image.shape[-2:]
@@ -205,29 +234,25 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
 
     # ---- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        s = self.session
-        maps = s.maps
         yield Line("", id="status")
         with Horizontal(id="stack"):
             yield Line("", id="field-rows")
             with Vertical(id="col-input", classes="column"):
                 yield Static(LAYER_TITLES["input"], classes="header")
-                yield self.grids["input"]
+                yield self.slots["input"][0]
                 yield Line("", id="field-cols")
             for layer in ("conv1", "pool"):
-                ids = [m for m in maps if m.startswith(layer + ":")]
                 with Vertical(id=f"col-{layer}", classes="column"):
-                    yield Static(LAYER_TITLES[layer], classes="header")
-                    for first in range(0, len(ids), 2):
+                    yield Line(LAYER_TITLES[layer], id=f"header-{layer}", classes="header")
+                    for first in range(0, LAYER1_PAGE, 2):
                         with Horizontal(classes="pair"):
-                            for map_id in ids[first : first + 2]:
-                                yield self.grids[map_id]
+                            yield from self.slots[layer][first : first + 2]
             # The inspector reads the pooled maps and gives a layer-2 value: it sits between them.
             yield self.inspector
             with Vertical(id="col-conv2", classes="column"):
                 yield Static(LAYER_TITLES["conv2"], classes="header")
-                for map_id in (m for m in maps if m.startswith("conv2:")):
-                    yield self.grids[map_id]
+                yield from self.slots["conv2"]
+                yield Line("", id="page2")
         with Horizontal(id="below"):
             yield self.zoom
             yield ArithmeticPanel(id="arithmetic")
@@ -261,6 +286,12 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
         # Products need 15 more columns: beside all the maps only from 136, alone from 100.
         narrow = width < 136 or columns + INSPECTOR_COLUMNS[1] > width if wide else width < 100
         self.inspector.set_class(narrow, "-narrow")
+        # The layer-2 column shows as many maps as the stack's rows hold (with a line saying
+        # which when they are not all there).
+        pooled_rows = -(-s.forward.pool1.shape[1] // s.overview.pooled)
+        titled = 1 + -(-pooled_rows // 2)
+        fit = min(rows // titled, LAYER2_SLOTS)
+        s.set_page2(fit if s.filters2 <= fit else min(max((rows - 1) // titled, 1), LAYER2_SLOTS))
 
     # ---- drawing -----------------------------------------------------------------------------
     def refresh_all(self) -> None:
@@ -276,7 +307,13 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
         if "receptive-field" in s.concealed:
             # The tint on the input (and its rulers) would show the field's size: the question.
             reads = {layer: cells for layer, cells in reads.items() if layer != "input"}
-        for map_id, grid in self.grids.items():
+        shown = self.grids
+        for layer in ("conv1", "pool", "conv2"):
+            on_page = len(s.page(layer))
+            for n, slot in enumerate(self.slots[layer]):
+                if slot.display != (n < on_page):  # a page shorter than the slots: hide the rest
+                    slot.display = n < on_page
+        for map_id, grid in shown.items():
             layer, _ = split_map_id(map_id)
             if layer in scales:
                 grid.scale = scales[layer]
@@ -284,16 +321,33 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
             grid.cursor = s.shown_cursor() if map_id == s.selected else None
             grid.selected = map_id == s.selected and self._slice is None
             grid.window = reads.get(layer, frozenset())
-        for map_id, grid in self.grids.items():
+        for map_id, grid in shown.items():
             title = self._map_title(map_id)
             if grid.title != title:  # a title redraw is a line sent to the terminal: only on change
                 grid.title = title
-        self.inspector.channel_names = [s.name("conv1", k) for k in range(s.forward.pool1.shape[0])]
+        self._show_page_lines()
         self._show_field_rulers()
         self._show_inspector()
         self._show_text("status", self._status_text())
-        self._show_text("scores", self._scores_text())
+        self._scores = self._scores_text()  # the detail's rows depend on how many these take
+        self._show_text("scores", self._scores)
         self._show_text("detail", self._detail_text())
+
+    def _show_page_lines(self) -> None:
+        """The headers say which filters are on screen when they are not all there."""
+        s = self.session
+        if s.filters1 > LAYER1_PAGE:
+            self._show_text("header-conv1", f"layer 1: filters {span(s.page('conv1'))} of {s.filters1}")
+        else:  # only the hand-designed filters are edge filters by design
+            self._show_text("header-conv1", LAYER_TITLES["conv1"] if s.hand_designed else "layer 1: 3×3 filters + ReLU")
+        page2 = s.page("conv2")
+        if len(page2) < s.filters2:
+            width = max(s.shown("conv2:0").shape[1], overviews.TITLE_WIDTH)
+            text = f"{span(page2)} of {s.filters2}"
+            self._show_text("page2", text if len(text) <= width else f"{span(page2)}/{s.filters2}")
+        else:
+            self._show_text("page2", "")
+        self.query_one("#page2").display = len(page2) < s.filters2
 
     def _show_text(self, widget_id: str, text: str) -> None:
         self.query_one(f"#{widget_id}", Line).show(text)  # sent only when the text changed
@@ -319,8 +373,9 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
         s = self.session
         if self.has_class("-roomy-x") or self.session.inspecting:
             edited = s.net.w2[s.unit] != s.original.w2[s.unit]
-            self.inspector.show(s.unit_step(), s.name("conv2", s.unit), edited)
-            for channel, grid in enumerate(self.inspector.slice_grids()):
+            names = [s.name("conv1", k) for k in range(s.filters1)]
+            self.inspector.show(s.unit_step(), s.name("conv2", s.unit), names, s.page("slices"), s.unit_ranking(), edited)
+            for channel, grid in zip(s.page("slices"), self.inspector.slice_grids()):
                 grid.cursor = self._slice_cell if channel == self._slice else None
                 grid.selected = channel == self._slice
         if self.has_class("-roomy-y"):
@@ -361,67 +416,115 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
     def _status_text(self) -> str:
         s = self.session
         h, w = s.image.shape[-2:]
-        weights = s.weights_name or "hand-designed"
+        weights = s.weights_name or ("hand-designed" if s.hand_designed else "random, untrained")
         if s.weights_edited:
             weights += " (edited)"
         # Names are escaped: a file called "[@click=app.quit]q.txt" is text, not a link that quits.
         text = f"input: [b]{escape(s.input_name)}[/b] {h}×{w} · weights: {escape(weights)}"
         if not s.overview.exact:  # the maps are downsampled: say so, and where the exact values are
             full, pooled = s.overview.full, s.overview.pooled
-            text += f" · maps: 1 cell = max of {full}×{full}" + ("" if pooled == full else f" (pooled, layer 2: exact)" if pooled == 1 else f" (pooled: {pooled}×{pooled})")
+            text += f" · maps: 1 cell = max of {full}×{full}" + ("" if pooled == full else " (pooled, layer 2: exact)" if pooled == 1 else f" (pooled: {pooled}×{pooled})")
         g = s.gallery
         if g is not None:
             rate = f" ({100 * g.accuracy:.0f}%)" if g.seen else ""
             playing = " ▶" if self._player is not None else ""
             text += f" · gallery{playing}: {g.correct}/{g.seen} right{rate}"
+        # How many numbers each layer learns, live; # spells out F·F·D·K + K. Dropped first.
+        counts = "+".join(str(row.total) for row in s.parameter_counts())
+        for extra in (f" · parameters {counts} (# how)", f" · parameters {counts}"):
+            if cell_len(Text.from_markup(text + extra).plain) <= self.size.width:
+                return text + extra
         return text
 
-    def _scores_text(self) -> str:
-        # The scores are a softmax of each layer-2 map's strongest response ("max"), shown too
-        # because the softmax saturates: 1.00 against 0.00 hides how close the race was.
+    def _score_lines(self) -> int:
+        """Rows the scores may take: one when one line holds them, else two if the detail keeps a line."""
+        return 2 if self._free_rows() >= 3 else 1
+
+    def _free_rows(self) -> int:
+        used = self.session.stack_size()[1]
+        used += (not self.has_class("-short")) + (not self.has_class("-shorter"))  # status, headers
+        return self.size.height - used
+
+    def _scores_text(self, lines: int | None = None) -> str:
+        """The raw scores (w3 · max + b3) and softmax's probabilities of every kind, and the
+        verdict; in one line when that holds them, else in two. The maxima are shown beside the
+        scores when each score reads one unit's maximum (the hand-designed net): the softmax
+        saturates, and the maxima show how close the race was."""
         s = self.session
+        lines = self._score_lines() if lines is None else lines
+        width = self.size.width
         g = s.gallery
-        if "verdict" in s.concealed:  # a lesson asks for the verdict: nothing here may give it away
-            parts = [f"{name} {bar(0.0, 6)} ?" for name in engine.CLASSES]
-            return "  ".join(parts) + "  → [b reverse] ? [/] (hidden until you answer)"
-        # In the gallery, whether the verdict is right takes the place of the maxima (and, without
-        # the status line, the running count too).
-        maxima = s.forward.maxima
-        tie = s.tied  # e.g. a blank input: argmax takes the first class
-        parts = []
-        for k, name in enumerate(engine.CLASSES):
-            score = s.scores[k]
-            maximum = "" if g is not None or tie else f" (max {number(float(maxima[k]))})"
-            parts.append(f"{name} {bar(score, 6)} {score:.2f}{maximum}")
-        truth = ""
-        if g is not None and g.truth is not None:
-            truth = " ✓ right" if g.truth == s.verdict else f" ✗ it is a {g.truth}"
-        if g is not None and self.has_class("-short"):
-            truth += f"  {g.correct}/{g.seen}"
-        if tie:
-            truth += f" (a tie: both max {number(float(maxima[0]))})"
-        return "  ".join(parts) + f"  → [b reverse] {s.verdict.upper()} [/]{truth}"
+        kinds = s.kinds
+        hidden_verdict = "verdict" in s.concealed  # a lesson asks for the verdict: nothing may give it away
+        hidden_scores = hidden_verdict or "scores" in s.concealed
+        one_unit = s.scores_read_one_unit and not hidden_verdict
+        maxima = [number(float(s.forward.maxima[k])) for k in range(len(kinds))] if one_unit else None
+        logits = ["?" if hidden_scores else f"{v:.2f}" for v in s.logits]
+        probs = ["?" if hidden_verdict else f"{v:.2f}" for v in s.scores]
+        fractions = [0.0 if hidden_verdict else v for v in s.scores]
+        if hidden_verdict:
+            verdict = " → [b reverse] ? [/] (hidden until you answer)"
+        else:
+            truth = ""
+            if g is not None and g.truth is not None:
+                truth = " ✓ right" if g.truth == s.verdict else f" ✗ it is a {g.truth}"
+            if g is not None and self.has_class("-short"):
+                truth += f"  {g.correct}/{g.seen}"
+            if s.tied:
+                truth += f" (a tie: every score {logits[0]})"
+            verdict = f" → [b reverse] {s.verdict.upper()} [/]{truth}"
+        # A question about a score keeps the scores covered (the maxima and probabilities stay).
+        note = "  (? until you answer)" if "scores" in s.concealed and not hidden_verdict else ""
+        one_line = []
+        if maxima is not None:
+            one_line.append("max→score→softmax: " + " · ".join(
+                f"{kind} {m}→{v}→{p}" for kind, m, v, p in zip(kinds, maxima, logits, probs)) + verdict + note)
+            if note:  # short of room, the "?" alone says what is covered
+                one_line.append(one_line[-1].removesuffix(note))
+        if maxima is None or not note:  # covered scores keep their maxima: the question needs them
+            one_line.append("score→softmax: " + " · ".join(f"{kind} {v}→{p}" for kind, v, p in zip(kinds, logits, probs)) + verdict + note)
+        # Short of rows and columns (four kinds under a lesson's task lines): the probabilities.
+        last_resort = "softmax: " + "  ".join(f"{kind} {p}" for kind, p in zip(kinds, probs)) + verdict
+        two_lines = []
+        for bars, sep, label in ((6, " · ", "scores (w3·max + b3):"), (3, "  ", "scores w3·max+b3:"), (0, "  ", "scores w3·max+b3:")):
+            raw = sep.join(f"{kind} {v}" + (f" (max {maxima[k]})" if maxima else "") for k, (kind, v) in enumerate(zip(kinds, logits)))
+            soft = sep.join(f"{kind} " + (f"{bar(f, bars)} " if bars else "") + p for kind, f, p in zip(kinds, fractions, probs))
+            two_lines.append(f"{label} {raw}{note}\n→ softmax: {soft}{verdict}")
+            if maxima and not note:  # without the maxima, when they make the first line too long
+                raw = sep.join(f"{kind} {v}" for kind, v in zip(kinds, logits))
+                two_lines.append(f"{label} {raw}\n→ softmax: {soft}{verdict}")
+        candidates = one_line + (two_lines if lines >= 2 else []) + [last_resort]
+        if lines >= 2 and (self.has_class("-roomy-y") or self._free_rows() >= 4):
+            candidates = two_lines + one_line + [last_resort]  # room to spare: the words, the bars, the maxima
+        return first_that_fits(candidates, width, 1 if lines < 2 else 2)
 
     def _detail_text(self) -> str:
         """The selected cell's line: its value, its receptive field, then what fits of the rest."""
         if self.message_line:
             return self.message_line
         width, lines = self.size.width, self._detail_lines()
+        if self._params_shown:  # the total goes first when short of room: the status line has it
+            for compact in (False, True):
+                *layers, total = self.session.parameter_lines(compact)
+                text = fit_parts([(0, line) for line in layers] + [(1, total)], width, lines)
+                if wrapped_lines(text, width) <= lines:
+                    break
+            return text
         text = fit_parts(self._detail_parts(), width, lines)
         if width and wrapped_lines(text, width) > lines:  # squeezed to one line: the short words
             text = fit_parts(self._detail_parts(short=True), width, lines)
         return text
 
     def _detail_lines(self) -> int:
-        """Rows left for the detail under the maps and scores (2 at 80×24, also under a lesson's
-        task lines, 1 when the view is squeezed harder); an edited weight's keys get one line."""
+        """Rows left for the detail under the maps and scores (2 at 80×24 when the scores hold
+        in one line, also under a lesson's task lines; 1 when the view is squeezed harder); an
+        edited weight's keys get one line."""
         if self._weight_cursor() is not None:
             return 1
+        scores = getattr(self, "_scores", "").count("\n") + 1
         if self.has_class("-roomy-y"):
             return 3
-        used = self.session.stack_size()[1] + 1  # the map stack, the scores
-        used += (not self.has_class("-short")) + (not self.has_class("-shorter"))  # status, headers
-        return max(1, min(3, self.size.height - used))
+        return max(1, min(3, self._free_rows() - scores))
 
     def _detail_parts(self, short: bool = False) -> list[tuple[int, str]]:
         """(rank, text) in reading order; when the line is short, the highest rank goes first.
@@ -433,8 +536,11 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
         if where is not None:
             unit, channel, row, col = where
             weight = number(float(s.net.w2[where]))
+            slice_name = f"{s.name('conv1', channel)} slice"
+            if s.filters1 > SLICE_PAGE:
+                slice_name = f"slice {channel} ({s.name('conv1', channel)})"
             return [
-                (0, f"{s.name('conv2', unit)}'s {s.name('conv1', channel)} slice ({row},{col}) = {weight}"),
+                (0, f"{s.name('conv2', unit)}'s {slice_name} ({row},{col}) = {weight}"),
                 (0, f"+/− by {WEIGHT_STEP:g}"),
                 (1, "enter types it"),
                 (2, "0 zeroes"),
@@ -447,6 +553,10 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
         name = s.name(s.layer, s.channel)
         if short:
             name = SHORT_NAMES.get(name, name)
+        if s.layer in ("conv1", "pool") and s.filters1 > LAYER1_PAGE:
+            name = f"filter {s.channel} {name}"
+        elif s.layer == "conv2" and not s.hand_designed and name != f"unit {s.channel}":
+            name = f"unit {s.channel} {name}"
         if s.layer == "input":
             return [
                 (0, f"input ({i},{j}) = {value}"),
@@ -466,16 +576,24 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
                 (0, f"layer 1 {name} ({i},{j}) = ReLU({number(step.total)}) = {value}"),
                 (0, sees),
                 (1, f"kernel {kernel}, bias {number(step.bias)}"),
-            ]
+            ] + ([(2, "[ ] page")] if s.filters1 > LAYER1_PAGE else [])
         if s.layer == "pool":
             r, c = (int(v) for v in s.forward.pool1_argmax[s.channel][i, j])
             size = engine.POOL_SIZE
             return [(0, f"pooled {name} ({i},{j}) = max of its {size}×{size} block = {value}, from ({r},{c})"), (0, sees)]
         if self.session.inspecting:
             hint = "tab: edit its weights · esc: back to the maps"
+            if s.filters1 > SLICE_PAGE:
+                hint += " · [ ] more slices"
         else:
             hint = "enter: edit its weights" if self.has_class("-roomy-x") else "enter: look inside"
-        return [(0, f"layer 2 {name} ({i},{j}) = {value}"), (0, sees), (1, hint)]
+        parts = [(0, f"layer 2 {name} ({i},{j}) = {value}"), (0, sees), (1, hint)]
+        if not s.hand_designed and "verdict" not in s.concealed:  # what the unit is for, as a fact
+            kind, weight = s.unit_feeds(s.channel)
+            parts.append((2, f"its max counts most for {kind} (w3 {number(weight)})"))
+        if len(s.page("conv2")) < s.filters2:
+            parts.append((3, "[ ] page"))
+        return parts
 
     def _sees_text(self, short: bool = False) -> str:
         """The selected cell's receptive field in words, or "?" while a lesson's question conceals it."""
@@ -557,18 +675,42 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
             return
         self.session.move(d_row, d_col)
         self.message_line = ""
+        self._params_shown = False
         self._changed()
 
     def action_cycle(self, step: int) -> None:
         """tab: the next map; while inspecting, the unit's map and then each of its slices."""
         self.message_line = ""
+        self._params_shown = False
         if self.session.inspecting:
-            ring = [None, *range(len(self.inspector.slice_grids()))]
+            ring = [None, *range(self.session.filters1)]
             self._slice = ring[(ring.index(self._slice) + step) % len(ring)]
+            if self._slice is not None:
+                self.session.show_slice(self._slice)  # the slices' page follows the weight cursor
             self.refresh_all()
             return
         self.session.cycle_map(step)
         self._changed()
+
+    def action_page(self, step: int) -> None:
+        """[ and ]: the next page of the selected map's column, or of the inspected unit's slices."""
+        s = self.session
+        self._params_shown = False
+        try:
+            where = s.turn_page(step)
+        except ValueError as error:
+            self._say(escape(str(error)))
+            return
+        if s.inspecting and self._slice is not None and self._slice not in s.page("slices"):
+            self._slice = s.page("slices").start  # the weight cursor stays on the page shown
+        self.message_line = where
+        self._changed()
+
+    def action_parameters(self) -> None:
+        """#: each layer's parameter count as F·F·D·K + K in the detail lines (again: hide them)."""
+        self._params_shown = not self._params_shown
+        self.message_line = ""
+        self.refresh_all()
 
     def _say(self, text: str) -> None:
         self.message_line = text
@@ -755,7 +897,8 @@ class NetworkView(ExplorerView, Widget, can_focus=True):
 
     def action_reset_weights(self) -> None:
         self.session.reset_weights()
-        self._say("weights reset to " + (self.session.weights_name or "the hand-designed ones"))
+        s = self.session
+        self._say("weights reset to " + (s.weights_name or ("the hand-designed ones" if s.hand_designed else "the random ones")))
         self._changed()
 
 

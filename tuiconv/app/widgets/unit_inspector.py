@@ -20,6 +20,7 @@ from tuiconv.engine.ops import ConvStep
 
 # Characters in one channel row without products: window (12) × (3) slice (15) and " Σ -1.36" (8).
 ROW_WIDTH = 38
+SLICES = 4  # channel rows the panel has: a page of a unit's slices (tuiconv.explore.network.SLICE_PAGE)
 EDGE_GLYPHS = {"horizontal": "─", "vertical": "│", "diagonal": "╲", "antidiagonal": "╱"}
 
 
@@ -71,7 +72,8 @@ class ChannelRow(Horizontal):
 
 
 class UnitInspector(Vertical):
-    """The arithmetic of one layer-2 unit at one position, across all of its input channels."""
+    """The arithmetic of one layer-2 unit at one position: a page of its input channels (at most
+    SLICES rows, one per channel), and the sum over all of them."""
 
     DEFAULT_CSS = """
     UnitInspector { height: auto; width: auto; }
@@ -81,13 +83,12 @@ class UnitInspector(Vertical):
     UnitInspector.-narrow .products-part { display: none; }
     """
 
-    def __init__(self, channel_names: list[str], *, id: str | None = None):
+    def __init__(self, *, slices: int = SLICES, id: str | None = None):
         super().__init__(id=id)
-        self.channel_names = channel_names
         # Lines repaint only when their text changes: most cursor moves leave most of them be.
         self.title = Line("", classes="title")
-        self.labels = [Line("", classes="label") for _ in channel_names]
-        self.rows = [ChannelRow(c) for c in range(len(channel_names))]
+        self.labels = [Line("", classes="label") for _ in range(slices)]
+        self.rows = [ChannelRow(c) for c in range(slices)]
         self.total = Line("", classes="total")
 
     def compose(self) -> ComposeResult:
@@ -98,21 +99,42 @@ class UnitInspector(Vertical):
         yield self.total
 
     def slice_grids(self) -> list[Grid]:
-        return [row.slice for row in self.rows]
+        """The slice grids of the channels on the page, in order."""
+        return [row.slice for row in self.rows if row.display]
 
-    def show(self, step: ConvStep, unit_name: str, edited: np.ndarray | None = None) -> None:
-        """Fill the panel from one ``conv_step`` over the pooled maps (every number from the engine)."""
-        self.title.show(f"[b]{unit_name}[/b] at ({step.i},{step.j}): window × slice")
+    def show(
+        self,
+        step: ConvStep,
+        unit_name: str,
+        channel_names: list[str],
+        channels: range,
+        ranking: list[tuple[int, float]],
+        edited: np.ndarray | None = None,
+    ) -> None:
+        """Fill the panel from one ``conv_step`` over the pooled maps (every number from the
+        engine): the rows of ``channels``, and ``ranking``'s biggest contributions when the
+        unit has more channels than rows."""
+        count = step.window.shape[0]
+        paged = count > len(self.rows)
+        where = f"slices {channels.start}–{channels.stop - 1} of {count}" if paged else "window × slice"
+        self.title.show(f"[b]{unit_name}[/b] at ({step.i},{step.j}): {where}")
         window_scale = Scale.for_values(step.window, signed=False)
         weight_scale = Scale.for_values(step.weights, signed=True)
         product_scale = Scale.for_values(step.products, signed=True)
-        for c, (label, row) in enumerate(zip(self.labels, self.rows)):
-            name = self.channel_names[c]
+        for n, (label, row) in enumerate(zip(self.labels, self.rows)):
+            on_page = n < len(channels)
+            if label.display != on_page:
+                label.display = row.display = on_page
+            if not on_page:
+                continue
+            c = channels[n]
+            name = channel_names[c]
             contribution = step.channel_sums[c]
             glyph = EDGE_GLYPHS.get(name)
-            text = f"{glyph + ' ' if glyph else ''}{name}: window × slice = {number(contribution)}"
+            number_of = f"{c} " if paged else ""
+            text = f"{number_of}{glyph + ' ' if glyph else ''}{name}: window × slice = {number(contribution)}"
             if len(text) > ROW_WIDTH:  # a learned channel's long name ("≈−horizontal?")
-                text = f"{name}: Σ = {number(contribution)}"
+                text = f"{number_of}{name}: Σ = {number(contribution)}"
             label.show(text)
             row.window.scale, row.window.values = window_scale, step.window[c]
             row.window.marks = {"padding": _padding_cells(step)}
@@ -121,12 +143,21 @@ class UnitInspector(Vertical):
                 row.slice.marks = {"edited": {tuple(p) for p in np.argwhere(edited[c])}}
             row.products.scale, row.products.values = product_scale, step.products[c]
             row.sum.show(f"\nΣ {number(contribution)}")
-        terms = [number(step.channel_sums[0])]
-        terms += [f"− {number(-v)}" if v < 0 else f"+ {number(v)}" for v in step.channel_sums[1:]]
         bias = f"− {number(-step.bias)}" if step.bias < 0 else f"+ {number(step.bias)}"
         after = step.after_relu
+        if not paged:
+            terms = [number(step.channel_sums[0])]
+            terms += [f"− {number(-v)}" if v < 0 else f"+ {number(v)}" for v in step.channel_sums[1:]]
+            first = f"{' '.join(terms)} {bias} (bias)"
+            self.total.show(f"{first}\n= [b]{number(step.total)}[/b] → ReLU → [b]{number(after)}[/b]")
+            return
+        terms = [f"{c} {'+' if v >= 0 else '−'}{number(abs(v))}" for c, v in ranking]
+        while len(terms) > 1 and len("biggest: " + " · ".join(terms)) > ROW_WIDTH:
+            terms.pop()  # one line: the biggest first, as many as fit
+        everything = float(np.sum(step.channel_sums))
         self.total.show(
-            f"{' '.join(terms)} {bias} (bias)\n= [b]{number(step.total)}[/b] → ReLU → [b]{number(after)}[/b]"
+            f"biggest: {' · '.join(terms)}\n"
+            f"Σ{count} {number(everything)} {bias} = [b]{number(step.total)}[/b] → ReLU [b]{number(after)}[/b]"
         )
 
 
