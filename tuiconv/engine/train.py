@@ -144,14 +144,18 @@ class _Parameters:
 
     def __init__(self, net: Network):
         self.kinds = net.kinds
+        self.shapes = {name: getattr(net, name).shape for name in PARAMETER_NAMES}
         self.flat = np.concatenate([getattr(net, name).ravel() for name in PARAMETER_NAMES])
-        self.views = {}
-        start = 0
-        for name in PARAMETER_NAMES:
-            shape = getattr(net, name).shape
+        self.views = self.views_of(self.flat)
+
+    def views_of(self, flat: np.ndarray) -> dict[str, np.ndarray]:
+        """Each parameter's array as a view into ``flat`` (laid out like ``self.flat``)."""
+        views, start = {}, 0
+        for name, shape in self.shapes.items():
             size = int(np.prod(shape))
-            self.views[name] = self.flat[start : start + size].reshape(shape)
+            views[name] = flat[start : start + size].reshape(shape)
             start += size
+        return views
 
     def network(self) -> Network:
         return Network(**{name: view.copy() for name, view in self.views.items()}, kinds=self.kinds)
@@ -195,18 +199,30 @@ class Adam:
         self.t = 0
 
     def update(self, params: np.ndarray, grad: np.ndarray) -> None:
+        """One step, in place: no array is allocated (``params`` and ``grad`` are float64 or
+        float32 vectors of ``size`` numbers; the moments are float64)."""
         self.t += 1
+        if getattr(self, "_spare", None) is None or self._spare.shape != self.m.shape:
+            self._spare = np.empty_like(self.m)
+        spare = self._spare
+        np.multiply(grad, 1 - self.beta1, out=spare)
         self.m *= self.beta1
-        self.m += (1 - self.beta1) * grad
+        self.m += spare
+        np.multiply(grad, grad, out=spare)
+        spare *= 1 - self.beta2
         self.v *= self.beta2
-        self.v += (1 - self.beta2) * grad * grad
+        self.v += spare
         # Bias correction: the moments start at 0, so early averages are scaled up to size.
-        m_hat = self.m / (1 - self.beta1**self.t)
-        v_hat = self.v / (1 - self.beta2**self.t)
-        step = m_hat / (np.sqrt(v_hat) + self.eps)
+        # m̂ / (√v̂ + ε) with m̂ = m / (1 − β1ᵗ), v̂ = v / (1 − β2ᵗ).
+        np.divide(self.v, 1 - self.beta2**self.t, out=spare)
+        np.sqrt(spare, out=spare)
+        spare += self.eps
+        np.divide(self.m, spare, out=spare)
+        spare *= self.lr / (1 - self.beta1**self.t)
         if self.decay is not None:
-            step += self.decay * params
-        params -= self.lr * step
+            # Decoupled decay, on the weights before this step: params −= lr·(step + decay·params).
+            params -= self.lr * self.decay * params
+        params -= spare
 
 
 @dataclass
@@ -261,6 +277,12 @@ class Trainer:
         self._adam = Adam(self._params.flat.size, self.lr, decay=decay)
         self._rng = np.random.default_rng([self.seed, 0x7EA1])
         self._scratch: dict = {}
+        # Each step computes in float32 (half the memory traffic, twice the arithmetic per cycle
+        # of float64) on a copy of the float64 weights, which Adam updates in float64.
+        self._flat32 = np.empty(self._params.flat.size, np.float32)
+        self._views32 = self._params.views_of(self._flat32)
+        self._grad = np.empty_like(self._params.flat)
+        self._no_dense_grad = (np.zeros(self._views32["w3"].shape, np.float32), np.zeros(self._views32["b3"].shape, np.float32))
         # A batch's grid size is drawn in proportion to how many shapes have it.
         self._groups = [self.data.groups[size] for size in sorted(self.data.groups)]
         self._ends = np.cumsum([len(labels) for _, labels in self._groups])
@@ -294,17 +316,19 @@ class Trainer:
             return self._steps(count)
 
     def _steps(self, count: int) -> StepResult:
-        v = self._params.views
+        v, v32 = self._params.views, self._views32
         for _ in range(count):
             images, labels = self._next_batch()
+            np.copyto(self._flat32, self._params.flat, casting="same_kind")
             loss, grads, probs = backprop.loss_and_gradients(
-                v["w1"], v["b1"], v["w2"], v["b2"], images, labels, CONV1_PADDING, CONV2_PADDING,
-                scratch=self._scratch, w3=v["w3"], b3=v["b3"],
+                v32["w1"], v32["b1"], v32["w2"], v32["b2"], images, labels, CONV1_PADDING, CONV2_PADDING,
+                scratch=self._scratch, w3=v32["w3"], b3=v32["b3"],
             )
             if not self.trains_dense:
-                grads.w3, grads.b3 = np.zeros_like(grads.w3), np.zeros_like(grads.b3)
-            flat_grad = np.concatenate([grads.w1.ravel(), grads.b1, grads.w2.ravel(), grads.b2, grads.w3.ravel(), grads.b3])
-            self._adam.update(self._params.flat, flat_grad)
+                grads.w3, grads.b3 = self._no_dense_grad
+            parts = (grads.w1, grads.b1, grads.w2, grads.b2, grads.w3, grads.b3)
+            np.concatenate([part.ravel() for part in parts], out=self._grad)
+            self._adam.update(self._params.flat, self._grad)
             zero_mean(v["w1"])  # the projection: back onto filters that sum to zero
             self.steps_done += 1
             result = StepResult(self.steps_done, loss, float((probs.argmax(axis=1) == labels).mean()))
