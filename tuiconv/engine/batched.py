@@ -94,7 +94,9 @@ class _Layer2Grid:
 
     @classmethod
     def of(cls, n: int, hp: int, wp: int, f: int, padding: int) -> _Layer2Grid:
-        rows = wp + padding
+        # At least P zeros after each row, and a row length that is a multiple of F, so that
+        # windows in the same class (row mod F, column mod F) never share a cell (col2im).
+        rows = -(-(wp + padding) // f) * f
         sample = (hp + padding) * rows
         base = padding * (rows + 1)
         # The last window reads up to row n·S + P·(R + 1) − 1 (worked out from the sizes).
@@ -116,16 +118,16 @@ class Tape:
     images_shape: tuple[int, int, int]
     padding1: int
     w1: np.ndarray
-    w1m: np.ndarray  # (F·F, K1)
-    cols1: np.ndarray  # (F·F, 4·N·Hp·Wp)
-    conv1: np.ndarray  # (4, N·Hp·Wp, K1), before the bias
-    halves: tuple[np.ndarray, np.ndarray]  # the max of window cells 0, 1 and of cells 2, 3
+    w1m: np.ndarray  # (F·F + 1, K1): the filters, then the biases
+    cols1: np.ndarray  # (F·F + 1, 4·N·Hp·Wp): the patches, then a row of ones
+    conv1: np.ndarray  # (4, N·Hp·Wp, K1), bias added
+    routes: np.ndarray  # (4, N·Hp·Wp, K1): True where a pool window's gradient goes
     grid: _Layer2Grid
     maps: np.ndarray  # the flat layer-1 buffer (total, K1) after bias and ReLU
     w2: np.ndarray
     w2m: np.ndarray  # (K2, F·F·K1), taps in (row, column, channel) order
     cols2: np.ndarray  # (N·positions, F·F·K1)
-    where: np.ndarray  # (N, K2): each map's first largest position
+    winners: np.ndarray  # (N, K2): the row in cols2 of each map's first largest value
     best: np.ndarray  # (N, K2): its value, bias added, before ReLU
     features: np.ndarray  # (N, K2) after ReLU
     w3: np.ndarray | None
@@ -142,30 +144,31 @@ def forward(w1, b1, w2, b2, images, padding1: int, padding2: int, w3=None, b3=No
     hp, wp = (h + 2 * padding1 - f1 + 1) // 2, (wd + 2 * padding1 - f1 + 1) // 2
     cells = n * hp * wp
 
-    # conv1, one product over the im2col patches, laid out pool window cell by cell.
+    # conv1, one product over the im2col patches, laid out pool window cell by cell; a row of
+    # ones below the patches and the biases below the filters add the biases in the product.
     xp = buffer(scratch, "padded images", (n, h + 2 * padding1, wd + 2 * padding1), dtype)
     if padding1:
         xp.fill(0)
     xp[:, padding1 : padding1 + h, padding1 : padding1 + wd] = images
     s_n, s_h, s_w = xp.strides
     windows = _view(xp, (f1, f1, 2, 2, n, hp, wp), (s_h, s_w, s_h, s_w, s_n, 2 * s_h, 2 * s_w))
-    cols1 = buffer(scratch, "cols1", windows.shape, dtype)
-    np.copyto(cols1, windows)
-    cols1 = cols1.reshape(f1 * f1, 4 * cells)
-    w1m = w1.reshape(k1, f1 * f1).T
+    cols1 = buffer(scratch, "cols1", (f1 * f1 + 1, 4 * cells), dtype)
+    np.copyto(cols1[: f1 * f1].reshape(windows.shape), windows)
+    cols1[f1 * f1] = 1
+    w1m = np.concatenate([w1.reshape(k1, f1 * f1).T, b1[None]])
     conv1 = np.matmul(cols1.T, w1m, out=buffer(scratch, "conv1", (4 * cells, k1), dtype)).reshape(4, cells, k1)
 
-    # The 2×2 pool, then bias and ReLU straight into the flat buffer conv2 reads. ReLU and max
-    # commute (max(relu(a), relu(b)) = relu(max(a, b)), exactly), so pooling first is the same.
-    top = np.maximum(conv1[0], conv1[1], out=buffer(scratch, "pool top", (cells, k1), dtype))
+    # The 2×2 pool, then ReLU, straight into the flat buffer conv2 reads.
+    pooled = np.maximum(conv1[0], conv1[1], out=buffer(scratch, "pooled", (cells, k1), dtype))
     bottom = np.maximum(conv1[2], conv1[3], out=buffer(scratch, "pool bottom", (cells, k1), dtype))
+    routes = _pool_routes(conv1, pooled, bottom, scratch)
+    np.maximum(pooled, bottom, out=pooled)
     grid = _Layer2Grid.of(n, hp, wp, f2, padding2)
     maps = buffer(scratch, "maps", (grid.total, k1), dtype)
     maps.fill(0)
     inside = grid.interior(maps)
-    np.maximum(top.reshape(inside.shape), bottom.reshape(inside.shape), out=inside)
-    inside += b1
-    np.maximum(inside, 0, out=inside)
+    np.maximum(pooled.reshape(inside.shape), 0, out=inside)
+    np.logical_and(routes, (pooled > 0)[None], out=routes)  # no gradient through a ReLU at 0
 
     # conv2 over every window, one product; then each map's largest value.
     s_row, s_k = maps.strides
@@ -180,11 +183,12 @@ def forward(w1, b1, w2, b2, images, padding1: int, padding2: int, w3=None, b3=No
     cols2 = cols2.reshape(n * positions, f2 * f2 * k1)
     w2m = w2.transpose(0, 2, 3, 1).reshape(k2, f2 * f2 * k1)
     conv2 = np.matmul(cols2, w2m.T, out=buffer(scratch, "conv2", (n * positions, k2), dtype)).reshape(n, positions, k2)
-    where = conv2.argmax(axis=1)  # (N, K2): the first position with the largest value
-    best = np.take_along_axis(conv2, where[:, None, :], axis=1)[:, 0] + b2
+    # The first position with the largest value, as a row of cols2 (N, K2).
+    winners = conv2.argmax(axis=1) + np.arange(0, n * positions, positions)[:, None]
+    best = conv2.reshape(-1)[winners * k2 + np.arange(k2)] + b2
     features = np.maximum(best, 0)
     scores = features if w3 is None else features @ w3.T + b3
-    tape = Tape((n, h, wd), padding1, w1, w1m, cols1, conv1, (top, bottom), grid, maps, w2, w2m, cols2, where, best, features, w3, scratch)
+    tape = Tape((n, h, wd), padding1, w1, w1m, cols1, conv1, routes, grid, maps, w2, w2m, cols2, winners, best, features, w3, scratch)
     return scores, tape
 
 
@@ -203,52 +207,96 @@ def backward(grad_scores: np.ndarray, tape: Tape, want_input: bool = False) -> G
     grad_b2 = grad.sum(axis=0)
 
     # conv2's weights: the sum over samples of each filter's winning patch times its gradient.
-    samples = np.arange(n)[:, None]
-    positions = grid.out_h * grid.out_w
-    patches = tape.cols2[(samples * positions + tape.where).ravel()].reshape(n, k2, -1)
-    grad_w2m = np.einsum("nkc,nk->kc", patches, grad)
+    patches = tape.cols2[tape.winners.T.ravel()].reshape(k2, n, -1)
+    grad_w2m = np.matmul(np.ascontiguousarray(grad.T)[:, None, :], patches)[:, 0]
     grad_w2 = np.ascontiguousarray(grad_w2m.reshape(k2, f2, f2, k1).transpose(0, 3, 1, 2))
 
-    # What the winning windows send back to the maps: several filters often win the same window,
-    # so first each window's gradient per filter, then one product with the filters, then each
-    # tap's rows added where it read them (within one tap the windows' rows are distinct).
-    top, left = np.divmod(tape.where, grid.out_w)
-    corners = samples * grid.sample + top * grid.rows + left  # (N, K2): each window's first row
-    won, slot = np.unique(corners.ravel(), return_inverse=True)
-    per_window = np.zeros((len(won), k2), dtype)
-    per_window[slot.ravel(), np.tile(np.arange(k2), n)] = grad.ravel()
-    taps = per_window @ tape.w2m  # (windows, F·F·K1)
+    # What the winning windows send back to the maps: each filter's gradient times its weights,
+    # added onto the cells its window read.
     grad_maps = buffer(scratch, "grad maps", (grid.total, k1), dtype)
     grad_maps.fill(0)
-    for i in range(f2):
-        for j in range(f2):
-            t = i * f2 + j
-            grad_maps[won + (i * grid.rows + j)] += taps[:, t * k1 : (t + 1) * k1]
+    if grad.size * f2 * f2 * k1 <= _SCATTER_AT_ONCE:
+        _windows_back_at_once(grad_maps, tape.winners, grad, tape.w2m, grid, f2)
+    else:
+        _windows_back_by_class(grad_maps, tape.winners, grad, tape.w2m, grid, f2, scratch)
 
     # Back through ReLU and the pool: each window's gradient goes to its winning cell.
     hp, wp = grid.hp, grid.wp
-    inside = grid.interior(tape.maps)
     cells = n * hp * wp
-    grad_pool = buffer(scratch, "grad pool", (n, hp, wp, k1), dtype)
-    np.multiply(grid.interior(grad_maps), inside > 0, out=grad_pool)
-    grad_pool = grad_pool.reshape(cells, k1)
-    grad_b1 = grad_pool.sum(axis=0)
-    conv1, (top_half, bottom_half) = tape.conv1, tape.halves
-    grad_conv1 = buffer(scratch, "grad conv1", conv1.shape, dtype)
-    # Winner: the bottom pair only if strictly larger, then within a pair the second cell only
-    # if strictly larger. g·[bottom] and g − g·[bottom] split g exactly.
-    low, high = grad_conv1[0], grad_conv1[2]
-    np.multiply(grad_pool, bottom_half > top_half, out=high)
-    np.subtract(grad_pool, high, out=low)
-    np.multiply(low, conv1[1] > conv1[0], out=grad_conv1[1])
-    low -= grad_conv1[1]
-    np.multiply(high, conv1[3] > conv1[2], out=grad_conv1[3])
-    high -= grad_conv1[3]
+    grad_conv1 = buffer(scratch, "grad conv1", tape.conv1.shape, dtype)
+    inside = grid.interior(grad_maps)
+    for q in range(4):
+        np.multiply(inside, tape.routes[q].reshape(inside.shape), out=grad_conv1[q].reshape(inside.shape))
     flat_grad = grad_conv1.reshape(4 * cells, k1)
     f1 = tape.w1.shape[2]
-    grad_w1 = (tape.cols1 @ flat_grad).T.reshape(k1, 1, f1, f1)
+    grad_w1m = tape.cols1 @ flat_grad  # the row of ones sums the gradient: the biases'
+    grad_w1, grad_b1 = grad_w1m[: f1 * f1].T.reshape(k1, 1, f1, f1), grad_w1m[f1 * f1]
     grad_images = _images_gradient(flat_grad, tape, hp, wp) if want_input else None
     return Gradients(grad_w1, grad_b1, grad_w2, grad_b2, grad_images, grad_w3, grad_b3)
+
+
+def _pool_routes(conv1: np.ndarray, top: np.ndarray, bottom: np.ndarray, scratch) -> np.ndarray:
+    """(4, cells, K1) masks of the cell that wins each 2×2 window: the first in reading order on
+    a tie, as in PyTorch. ``top`` and ``bottom`` are the maxima of window cells 0, 1 and 2, 3."""
+    routes = buffer(scratch, "pool routes", conv1.shape, np.bool_)
+    lower, second, upper = routes[2], routes[1], routes[0]  # slots reused as they are filled
+    np.greater(bottom, top, out=lower)  # the bottom pair wins only if strictly larger
+    np.greater(conv1[1], conv1[0], out=second)  # within a pair, the second cell likewise
+    np.greater(conv1[3], conv1[2], out=routes[3])
+    np.logical_and(routes[3], lower, out=routes[3])
+    np.logical_xor(lower, routes[3], out=routes[2])  # lower and not its second cell
+    np.logical_or(routes[2], routes[3], out=upper)
+    np.logical_not(upper, out=upper)
+    np.logical_and(second, upper, out=routes[1])
+    np.logical_xor(upper, routes[1], out=routes[0])
+    return routes
+
+
+# Up to this many numbers (a small net: 4 → 2 on 32 samples sends 2 304), one np.add.at adds
+# every filter's weighted window at once; above it, the windows several filters won are merged
+# first and added class by class.
+_SCATTER_AT_ONCE = 4096
+
+
+def _corners(windows: np.ndarray, grid: _Layer2Grid) -> np.ndarray:
+    """The row in the flat layer-1 buffer of each window's first cell, from its row in cols2."""
+    sample, position = np.divmod(windows, grid.out_h * grid.out_w)
+    row, column = np.divmod(position, grid.out_w)
+    return sample * grid.sample + row * grid.rows + column
+
+
+def _windows_back_at_once(grad_maps, winners, grad, w2m, grid: _Layer2Grid, f: int) -> None:
+    k1 = grad_maps.shape[1]
+    taps = (np.arange(f)[:, None] * grid.rows + np.arange(f)).ravel()
+    cells = (_corners(winners, grid)[:, :, None] + taps)[..., None] * k1 + np.arange(k1)  # (N, K2, F·F, K1)
+    np.add.at(grad_maps.reshape(-1), cells.ravel(), (grad[:, :, None] * w2m).ravel())
+
+
+def _windows_back_by_class(grad_maps, winners, grad, w2m, grid: _Layer2Grid, f: int, scratch) -> None:
+    """Several filters often win the same window: each won window's gradient per filter
+    (windows, K2) times the filters is what it sends back (windows, F·F·K1), one product. Windows
+    in the same class, (row mod F, column mod F), never share a cell (the row length is a
+    multiple of F), so a class is added in one indexed ``+=`` on a view whose items are whole
+    F×F windows."""
+    n, k2 = grad.shape
+    k1 = grad_maps.shape[1]
+    per_position = buffer(scratch, "grad per window", (n * grid.out_h * grid.out_w, k2), grad.dtype)
+    per_position.fill(0)
+    per_position[winners, np.arange(k2)] = grad
+    won_mark = np.zeros(len(per_position), np.bool_)
+    won_mark[winners] = True
+    won = np.flatnonzero(won_mark)
+    corners = _corners(won, grid)
+    kind = corners // grid.rows % f * f + corners % f
+    order = np.argsort(kind, kind="stable")
+    bounds = np.searchsorted(kind[order], np.arange(f * f + 1))
+    corners = corners[order]
+    sent = (per_position[won[order]] @ w2m).reshape(len(won), f, f * k1)
+    s_row, s_k = grad_maps.strides
+    windows = np.ndarray((grid.total - (f - 1) * (grid.rows + 1), f, f * k1), grad_maps.dtype, grad_maps, 0, (s_row, grid.rows * s_row, s_k))
+    for c in range(f * f):
+        if bounds[c] < bounds[c + 1]:
+            windows[corners[bounds[c] : bounds[c + 1]]] += sent[bounds[c] : bounds[c + 1]]
 
 
 def _images_gradient(flat_grad: np.ndarray, tape: Tape, hp: int, wp: int) -> np.ndarray:
@@ -256,7 +304,7 @@ def _images_gradient(flat_grad: np.ndarray, tape: Tape, hp: int, wp: int) -> np.
     n, h, wd = tape.images_shape
     f = tape.w1.shape[2]
     padding = tape.padding1
-    patch_grad = (flat_grad @ tape.w1m.T).T.reshape(f, f, 2, 2, n, hp, wp)
+    patch_grad = (flat_grad @ tape.w1m[: f * f].T).T.reshape(f, f, 2, 2, n, hp, wp)
     grad_xp = np.zeros((n, h + 2 * padding, wd + 2 * padding), flat_grad.dtype)
     for i in range(f):
         for j in range(f):
