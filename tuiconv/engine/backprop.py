@@ -2,7 +2,9 @@
 
 Read it top to bottom like micrograd: every op returns its output and what its backward pass
 needs (its "tape"), and its ``*_backward`` turns the gradient of the loss with respect to the
-output into gradients with respect to its input and weights.
+output into gradients with respect to its input and weights. The wants screen uses these ops
+one at a time. Training, ``batch_scores`` and ``loss_and_gradients`` run the same arithmetic
+through ``batched``, which lays the whole pass out for speed (in float32 for the Trainer).
 
 A training step on 16×16 images costs numpy calls, not arithmetic, so three choices keep the
 number of calls small:

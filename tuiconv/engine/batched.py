@@ -10,19 +10,21 @@ memory traffic and doubles what BLAS does per cycle, and keeps its own float64 m
 
 Layouts (N samples, K1 and K2 filters, F×F kernels, Hp×Wp pooled maps):
 
-* conv1 + pool. im2col patches (F·F, 2·2·N·Hp·Wp) ordered pool window cell first, so conv1 is
-  one product whose result (4, N·Hp·Wp, K1) holds each window cell in its own contiguous block:
-  the pool is three ``maximum`` calls and its winner (the first on a tie, as in PyTorch) is
-  three comparisons.
+* conv1 + pool. im2col patches (F·F + 1, 2·2·N·Hp·Wp) ordered pool window cell first, with a
+  row of ones that adds the biases inside the product. conv1's result (4, N·Hp·Wp, K1) holds
+  each window cell in its own contiguous block, so the pool is three ``maximum`` calls and the
+  cell each window's gradient goes back to is found with three comparisons, in the forward pass
+  while the numbers are still in cache. ReLU after the pool equals ReLU before it, exactly.
 * The layer-1 maps, channels last, in one flat zero-bordered buffer of rows of K1 numbers: cell
-  (n, y, x) is row base + n·S + y·R + x with R = Wp + P (the P zeros after each row are also the
-  next row's left border) and S = (Hp + P)·R. A conv2 window whose top-left corner, in padded
-  coordinates, is (n, r, c) starts at row n·S + r·R + c, and its tap (i, j) is i·R + j rows on. So
-  conv2's im2col matrix (N·positions, F·F·K1) is a copy of a strided view whose inner runs are
-  F·K1 contiguous numbers, and col2im is F·F adds of whole rows.
+  (n, y, x) is row base + n·S + y·R + x, with at least P zeros after each row (which are also
+  the next row's left border) and S = (Hp + P)·R. A conv2 window whose top-left corner, in
+  padded coordinates, is (n, r, c) starts at row n·S + r·R + c, and its tap (i, j) is i·R + j
+  rows on. So conv2's im2col matrix (N·positions, F·F·K1) is a copy of a strided view whose
+  inner runs are F·K1 contiguous numbers, and one strided view of the buffer has every F×F
+  window as an item.
 * The global max keeps only each map's winning position, so conv2's backward pass touches only
-  the windows some filter won: their patches (rows of the im2col matrix) for the weights, and one
-  small product for what those windows send back to the maps.
+  the windows some filter won: their patches (rows of the im2col matrix) for the weights, and
+  what they send back to the maps added window by window (``_windows_back_*``).
 
 Ties in a max go to the first cell in reading order, as in ``ops.max_pool`` and PyTorch.
 """
