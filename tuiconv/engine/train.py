@@ -197,14 +197,13 @@ class Adam:
         self.m = np.zeros(size)
         self.v = np.zeros(size)
         self.t = 0
+        self._spare = (np.empty(size), np.empty(size))  # room for the update's intermediate values
 
     def update(self, params: np.ndarray, grad: np.ndarray) -> None:
         """One step, in place: no array is allocated (``params`` and ``grad`` are float64 or
         float32 vectors of ``size`` numbers; the moments are float64)."""
         self.t += 1
-        if getattr(self, "_spare", None) is None or self._spare.shape != self.m.shape:
-            self._spare = np.empty_like(self.m)
-        spare = self._spare
+        spare, decayed = self._spare
         np.multiply(grad, 1 - self.beta1, out=spare)
         self.m *= self.beta1
         self.m += spare
@@ -221,7 +220,9 @@ class Adam:
         spare *= self.lr / (1 - self.beta1**self.t)
         if self.decay is not None:
             # Decoupled decay, on the weights before this step: params −= lr·(step + decay·params).
-            params -= self.lr * self.decay * params
+            np.multiply(self.decay, self.lr, out=decayed)
+            decayed *= params
+            params -= decayed
         params -= spare
 
 
