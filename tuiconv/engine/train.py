@@ -78,6 +78,13 @@ RECIPE = (
 # Starting above 0 keeps both detectors alive while the first updates push them around (with
 # 0, about 1 seed in 40 lost its diamond detector; with 1, none of 100).
 START_BIAS2 = 1.0
+# Nets with at least this many (layer-1, layer-2) filter pairs, 16 → 16 and up, compute each step
+# in float32 (on a float32 copy of the float64 weights Adam updates): their time goes into matrix
+# products and memory traffic, which float32 halves. Smaller nets cost numpy calls more than
+# arithmetic and stay in float64, so their runs give the same numbers as before (the training
+# screen's 4 → 2, the default 8 → 8 over four kinds). A float32 run learns as well but, seed for
+# seed, ends elsewhere: rounding differences of 1e-7 grow over hundreds of steps.
+FLOAT32_FILTER_PAIRS = 256
 
 
 def check_settings(
@@ -278,16 +285,24 @@ class Trainer:
         self._adam = Adam(self._params.flat.size, self.lr, decay=decay)
         self._rng = np.random.default_rng([self.seed, 0x7EA1])
         self._scratch: dict = {}
-        # Each step computes in float32 (half the memory traffic, twice the arithmetic per cycle
-        # of float64) on a copy of the float64 weights, which Adam updates in float64.
-        self._flat32 = np.empty(self._params.flat.size, np.float32)
-        self._views32 = self._params.views_of(self._flat32)
+        self._compute_flat = None  # the float32 copy of the weights a step computes with, if any
+        compute = self._params.views
+        if self.compute_dtype == np.float32:
+            self._compute_flat = np.empty(self._params.flat.size, np.float32)
+            compute = self._params.views_of(self._compute_flat)
+        self._compute_views = compute
         self._grad = np.empty_like(self._params.flat)
-        self._no_dense_grad = (np.zeros(self._views32["w3"].shape, np.float32), np.zeros(self._views32["b3"].shape, np.float32))
+        self._no_dense_grad = (np.zeros_like(compute["w3"]), np.zeros_like(compute["b3"]))
         # A batch's grid size is drawn in proportion to how many shapes have it.
         self._groups = [self.data.groups[size] for size in sorted(self.data.groups)]
         self._ends = np.cumsum([len(labels) for _, labels in self._groups])
         self._queue: list = []
+
+    @property
+    def compute_dtype(self) -> np.dtype:
+        """float32 for nets of FLOAT32_FILTER_PAIRS filter pairs and more, float64 below."""
+        pairs = self.start.filters1 * self.start.filters2
+        return np.dtype(np.float32 if pairs >= FLOAT32_FILTER_PAIRS else np.float64)
 
     def set_lr(self, lr: float) -> None:
         """Change the learning rate from the next step on (Adam's moments are kept)."""
@@ -317,13 +332,14 @@ class Trainer:
             return self._steps(count)
 
     def _steps(self, count: int) -> StepResult:
-        v, v32 = self._params.views, self._views32
+        v, c = self._params.views, self._compute_views
         for _ in range(count):
             images, labels = self._next_batch()
-            np.copyto(self._flat32, self._params.flat, casting="same_kind")
+            if self._compute_flat is not None:
+                np.copyto(self._compute_flat, self._params.flat, casting="same_kind")
             loss, grads, probs = backprop.loss_and_gradients(
-                v32["w1"], v32["b1"], v32["w2"], v32["b2"], images, labels, CONV1_PADDING, CONV2_PADDING,
-                scratch=self._scratch, w3=v32["w3"], b3=v32["b3"],
+                c["w1"], c["b1"], c["w2"], c["b2"], images, labels, CONV1_PADDING, CONV2_PADDING,
+                scratch=self._scratch, w3=c["w3"], b3=c["b3"],
             )
             if not self.trains_dense:
                 grads.w3, grads.b3 = self._no_dense_grad
