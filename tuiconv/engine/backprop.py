@@ -2,7 +2,9 @@
 
 Read it top to bottom like micrograd: every op returns its output and what its backward pass
 needs (its "tape"), and its ``*_backward`` turns the gradient of the loss with respect to the
-output into gradients with respect to its input and weights.
+output into gradients with respect to its input and weights. The wants screen uses these ops
+one at a time. Training, ``batch_scores`` and ``loss_and_gradients`` run the same arithmetic
+through ``batched``, which lays the whole pass out for speed (in float32 for the Trainer).
 
 A training step on 16×16 images costs numpy calls, not arithmetic, so three choices keep the
 number of calls small:
@@ -22,9 +24,10 @@ Ties in a max go to the first cell in reading order, as in ``ops.max_pool`` and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
+
+from tuiconv.engine import batched
+from tuiconv.engine.batched import Gradients
 
 
 def _buffer(scratch: dict | None, name: str, shape: tuple[int, ...], dtype=np.float64) -> np.ndarray:
@@ -269,60 +272,31 @@ def dense_backward(grad: np.ndarray, tape):
 # the whole network
 
 
-@dataclass
-class Gradients:
-    """d loss / d each parameter, shaped like the network's; ``images`` only when asked for,
-    w3 and b3 only when the batch went through a dense layer."""
-
-    w1: np.ndarray
-    b1: np.ndarray
-    w2: np.ndarray
-    b2: np.ndarray
-    images: np.ndarray | None = None
-    w3: np.ndarray | None = None
-    b3: np.ndarray | None = None
-
-
-def batch_features(w1, b1, w2, b2, images: np.ndarray, padding1: int, padding2: int, scratch: dict | None = None):
-    """Each layer-2 filter's global maximum after ReLU (N, K2) of same-size images (N, H, W), and the tape."""
-    pooled, tape1 = conv_pool_forward(images, w1, b1, padding1, scratch)
-    act1, mask1 = relu_forward(pooled)
-    best, tape2 = conv_globalmax_forward(act1, w2, b2, padding2, scratch)
-    features, mask2 = relu_forward(best)
-    return features.T, (tape1, mask1, tape2, mask2)
-
-
 def batch_scores(w1, b1, w2, b2, images: np.ndarray, padding1: int, padding2: int, scratch: dict | None = None, w3=None, b3=None):
     """Scores before softmax of same-size images (N, H, W), and the tape: (N, kinds) through
     the dense layer ``w3``, ``b3``, or the layer-2 maxima themselves (N, K2) without one.
 
-    ``scratch`` (an empty dict to start with, kept between calls) lets repeated calls reuse memory.
+    Computed by ``batched`` in the weights' precision (float32 weights: float32 throughout).
+    ``scratch`` (an empty dict to start with, kept between calls) lets repeated calls reuse
+    memory; a tape is then good until the next call with the same scratch.
     """
-    features, tape = batch_features(w1, b1, w2, b2, images, padding1, padding2, scratch)
-    if w3 is None:
-        return features, (*tape, None)
-    scores, tape3 = dense_forward(features, w3, b3)
-    return scores, (*tape, tape3)
+    return batched.forward(w1, b1, w2, b2, images, padding1, padding2, w3, b3, scratch)
 
 
 def backward(grad_scores: np.ndarray, tape, want_input: bool = False) -> Gradients:
     """d (something) / d scores (N, kinds) → the gradient of every parameter (and the images)."""
-    tape1, mask1, tape2, mask2, tape3 = tape
-    grad_w3 = grad_b3 = None
-    if tape3 is not None:
-        grad_scores, grad_w3, grad_b3 = dense_backward(grad_scores, tape3)
-    grad = relu_backward(grad_scores.T, mask2)
-    grad_act1, grad_w2, grad_b2 = conv_globalmax_backward(grad, tape2)
-    grad = relu_backward(grad_act1, mask1)
-    grad_images, grad_w1, grad_b1 = conv_pool_backward(grad, tape1, want_input)
-    return Gradients(grad_w1, grad_b1, grad_w2, grad_b2, grad_images, grad_w3, grad_b3)
+    return batched.backward(grad_scores, tape, want_input)
 
 
 def loss_and_gradients(
     w1, b1, w2, b2, images, labels, padding1: int, padding2: int, want_input=False, scratch: dict | None = None, w3=None, b3=None
 ):
-    """Mean cross-entropy of a batch, its gradients, and the batch's probabilities (N, kinds)."""
+    """Mean cross-entropy of a batch, its gradients, and the batch's probabilities (N, kinds).
+
+    The loss and its gradient with respect to the scores are always worked out in float64 (they
+    are a few numbers per sample); the rest in the weights' precision.
+    """
     scores, tape = batch_scores(w1, b1, w2, b2, images, padding1, padding2, scratch, w3, b3)
-    loss, probs = cross_entropy_forward(scores, labels)
+    loss, probs = cross_entropy_forward(scores.astype(np.float64, copy=False), labels)
     grads = backward(cross_entropy_backward(probs, labels), tape, want_input)
     return loss, grads, probs
