@@ -93,9 +93,9 @@ def big_net_app(size: int = 16):
     return TuiconvApp(first_screen=lambda: NetworkScreen(session)), session
 
 
-# A 16×16 input at 80×24 (drawn pixel for pixel) and a 32×32 one at 120×40 (downsampled): each
-# costs a second a dozen, so not every pair.
-@pytest.mark.parametrize("terminal, size", [((80, 24), 16), ((120, 40), 32)], ids=["80x24-16px", "120x40-32px"])
+# A 16×16 input at 80×24, drawn pixel for pixel (the 32×32 downsampled overview is swept above
+# for the hand-designed net): the run costs several seconds, so one pair.
+@pytest.mark.parametrize("terminal, size", [((80, 24), 16)], ids=["80x24-16px"])
 @pilot_test
 async def test_tab_visits_every_map_of_a_32_by_32_net_and_each_is_on_screen_when_selected(terminal, size):
     app, session = big_net_app(size)

@@ -173,6 +173,8 @@ def best_cosine(filter_weights: np.ndarray) -> float:
     )
 
 
+# One worker trains the twenty runs once for both tests (a module fixture is per worker).
+@pytest.mark.xdist_group("twenty-runs")
 def test_from_random_weights_at_least_19_of_20_seeds_reach_98_percent(twenty_runs):
     accuracies = [accuracy for accuracy, _ in twenty_runs]
     assert sum(a >= 0.98 for a in accuracies) >= 19, accuracies
@@ -197,6 +199,8 @@ def test_the_learned_layer1_filters_look_like_named_edge_detectors(twenty_runs):
     assert [abs(m.similarity) for m in matches] == pytest.approx(learned[:4])
 
 
+# One worker trains the twenty runs once for both tests (a module fixture is per worker).
+@pytest.mark.xdist_group("twenty-runs")
 def test_the_rectangle_detector_weighs_straight_edges_and_the_diamond_detector_diagonal_ones(twenty_runs):
     right = total = 0
     for _, net in twenty_runs:
