@@ -143,7 +143,9 @@ async def walk(lesson) -> list[str]:
 # Every lesson is played on its screens' sessions (tests/unit/test_lessons_on_sessions.py); here
 # one lesson per screen kind, with the keys: the stepper's kernel picker and moves, its kernel
 # editor, the network's maps and cursor, training to the end.
-KEYBOARD_WALKS = ["edge-detectors", "design-a-detector", "the-receptive-field", "training-from-random-weights"]
+# design-a-detector is played on the sessions (tests/unit/test_lessons_on_sessions.py): its
+# keyboard walk alone took 19 s of the suite.
+KEYBOARD_WALKS = ["edge-detectors", "the-receptive-field", "training-from-random-weights"]
 
 
 @pytest.mark.parametrize("lesson", [COURSE.find(name) for name in KEYBOARD_WALKS], ids=KEYBOARD_WALKS)

@@ -16,7 +16,8 @@ from tuiconv.engine import network as engine
 from tuiconv.explore.network import NetworkSession
 
 INPUT_SIZES = (8, 12, 16, 20, 24, 28, 32)
-TERMINALS = ((80, 24), (100, 30), (120, 40), (145, 40), (250, 60))
+# 120×40 and 100×30 sit between these; 145×40 is where a wide unit panel once pushed layer 2 off.
+TERMINALS = ((80, 24), (145, 40), (250, 60))
 
 
 def off_screen(app, session) -> list[str]:
