@@ -314,7 +314,15 @@ def _images_gradient(flat_grad: np.ndarray, tape: Tape, hp: int, wp: int) -> np.
     f = tape.w1.shape[2]
     padding = tape.padding1
     patch_grad = (flat_grad @ tape.w1m[: f * f].T).T.reshape(f, f, 2, 2, n, hp, wp)
-    grad_xp = np.zeros((n, h + 2 * padding, wd + 2 * padding), flat_grad.dtype)
+    return add_patches_back(patch_grad, (n, h, wd), padding)
+
+
+def add_patches_back(patch_grad: np.ndarray, images_shape: tuple[int, int, int], padding: int) -> np.ndarray:
+    """patch_grad (F, F, 2, 2, N, Hp, Wp), the gradient of each tap of each conv+pool patch →
+    the (N, H, W) images' gradient: every tap added onto the input cell it read."""
+    f, _, _, _, n, hp, wp = patch_grad.shape
+    _, h, wd = images_shape
+    grad_xp = np.zeros((n, h + 2 * padding, wd + 2 * padding), patch_grad.dtype)
     for i in range(f):
         for j in range(f):
             for a in range(2):
